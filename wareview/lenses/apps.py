@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LensesConfig(AppConfig):
+    name = "wareview.lenses"
+    verbose_name = "Question sets"
