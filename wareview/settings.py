@@ -11,7 +11,7 @@ import dj_database_url
 from wareview.lib.env import env_bool, env_list, env_required, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_env_file(BASE_DIR / ".env")
+load_env_file(env_str("WAREVIEW_ENV_FILE", str(BASE_DIR / ".env")))
 VAR_DIR = Path(env_str("WAREVIEW_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "wareview.lenses",
+    "wareview.teams",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -1,0 +1,181 @@
+"""Admin for question sets: lens → pillars → questions → choices and risk rules.
+
+A published lens is read-only here; the "Create a new draft version" action copies it for editing.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from wareview.lenses import services
+from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule
+from wareview.lenses.risk import RuleError, check_condition
+
+
+def lens_of(obj: object) -> Lens | None:
+    """The lens an admin object belongs to (inlines receive their parent object)."""
+    if isinstance(obj, Lens):
+        return obj
+    if isinstance(obj, Pillar):
+        return obj.lens
+    if isinstance(obj, DesignPrinciple | FocusArea | Question):
+        return obj.pillar.lens
+    if isinstance(obj, Choice | RiskRule):
+        return obj.question.pillar.lens
+    return None
+
+
+class PublishedLensReadOnly:
+    """Nothing under a published lens can be added, changed or deleted in place."""
+
+    def _editable(self, obj: object) -> bool:
+        lens = lens_of(obj)
+        return lens is None or not lens.is_published
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._editable(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._editable(obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_add_permission(request, obj) if self._is_inline() else super().has_add_permission(request)
+        return allowed and self._editable(obj)
+
+    def _is_inline(self) -> bool:
+        return isinstance(self, admin.options.InlineModelAdmin)
+
+
+class PillarInline(PublishedLensReadOnly, admin.TabularInline):
+    model = Pillar
+    fields = ["order", "code", "name"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Lens)
+class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
+    list_display = ["name", "slug", "version", "status", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug", "description"]
+    readonly_fields = ["status", "published_at", "created_at"]
+    fields = ["name", "slug", "version", "description", "status", "published_at", "created_at"]
+    inlines = [PillarInline]
+    actions = ["publish", "new_draft"]
+
+    @admin.action(description="Publish the selected drafts")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Lens]) -> None:
+        for lens in queryset:
+            try:
+                published = services.lens_publish(lens=lens)
+            except services.LensStateError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(request, f"Published {published.name} v{published.version}.")
+
+    @admin.action(description="Create a new draft version (a full copy) of the selected lenses")
+    def new_draft(self, request: HttpRequest, queryset: QuerySet[Lens]) -> None:
+        for lens in queryset:
+            draft = services.lens_new_draft(lens=lens)
+            self.message_user(request, f"Created draft {draft.name} v{draft.version} from v{lens.version}.")
+
+
+class DesignPrincipleInline(PublishedLensReadOnly, admin.TabularInline):
+    model = DesignPrinciple
+    fields = ["order", "code", "name", "description"]
+    extra = 0
+
+
+class FocusAreaInline(PublishedLensReadOnly, admin.TabularInline):
+    model = FocusArea
+    fields = ["order", "code", "name", "parent"]
+    extra = 0
+
+
+class QuestionInline(PublishedLensReadOnly, admin.TabularInline):
+    model = Question
+    fields = ["order", "code", "title", "focus_area"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Pillar)
+class PillarAdmin(PublishedLensReadOnly, admin.ModelAdmin):
+    list_display = ["name", "code", "lens"]
+    list_filter = ["lens"]
+    search_fields = ["name", "code"]
+    inlines = [DesignPrincipleInline, FocusAreaInline, QuestionInline]
+    fields = ["lens", "order", "code", "name", "description"]
+
+
+class ChoiceInline(PublishedLensReadOnly, admin.StackedInline):
+    model = Choice
+    fields = [
+        ("order", "code", "is_none"),
+        "title",
+        "description",
+        ("helpful_resource_text", "helpful_resource_url"),
+        ("improvement_text", "improvement_url"),
+        "principles",
+    ]
+    extra = 0
+    filter_horizontal = ["principles"]
+
+
+class RiskRuleForm(forms.ModelForm):
+    """Checks the condition with the risk-rule parser against the question's choice codes."""
+
+    def __init__(self, *args, known_codes: frozenset[str] = frozenset(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_codes = known_codes
+
+    def clean_condition(self) -> str:
+        condition = self.cleaned_data["condition"]
+        try:
+            check_condition(condition, self.known_codes)
+        except RuleError as error:
+            raise forms.ValidationError(str(error), code="invalid_condition") from error
+        return condition
+
+
+class RiskRuleInline(PublishedLensReadOnly, admin.TabularInline):
+    model = RiskRule
+    form = RiskRuleForm
+    fields = ["order", "condition", "risk"]
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
+    list_display = ["code", "title", "focus_area", "pillar"]
+    list_filter = ["pillar__lens", "focus_area"]
+    search_fields = ["code", "title", "description", "choices__title"]
+    list_select_related = ["focus_area", "pillar"]
+    fields = ["pillar", "focus_area", "order", "code", "title", "description",
+              ("helpful_resource_text", "helpful_resource_url")]
+    inlines = [ChoiceInline, RiskRuleInline]
+
+    def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix: str) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, RiskRuleInline):
+            kwargs["form_kwargs"] = {"known_codes": submitted_choice_codes(request, obj)}
+        return kwargs
+
+
+def submitted_choice_codes(request: HttpRequest, question: Question | None) -> frozenset[str]:
+    """The choice codes the question will have once this admin form is saved.
+
+    Rules are checked against the choices submitted in the same form, so that adding a choice and a rule
+    naming it works in one save.
+    """
+    if request.method != "POST":
+        if question is None or question.pk is None:
+            return frozenset()
+        return frozenset(question.choices.values_list("code", flat=True))
+    total = int(request.POST.get("choices-TOTAL_FORMS", 0) or 0)
+    return frozenset(
+        request.POST[f"choices-{index}-code"].strip()
+        for index in range(total)
+        if request.POST.get(f"choices-{index}-code") and not request.POST.get(f"choices-{index}-DELETE")
+    )

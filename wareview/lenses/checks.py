@@ -1,0 +1,59 @@
+"""Integrity checks over the question sets stored in the database (used by `manage.py check_lenses`)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from wareview.lenses.models import Choice, Lens, Question, RiskRule
+from wareview.lenses.risk import RuleError, check_condition
+
+
+@dataclass
+class LensReport:
+    lens: Lens
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def lens_check(*, lens: Lens) -> LensReport:
+    """Rules parse and name existing choices of their question; guidance is present; codes are unique."""
+    report = LensReport(lens=lens)
+    questions = list(Question.objects.filter(pillar__lens=lens).order_by("pillar__order", "order"))
+    choices = defaultdict(list)
+    for choice in Choice.objects.filter(question__pillar__lens=lens):
+        choices[choice.question_id].append(choice)
+    rules = defaultdict(list)
+    for rule in RiskRule.objects.filter(question__pillar__lens=lens).order_by("order"):
+        rules[rule.question_id].append(rule)
+    _check_unique_codes(report, questions)
+    for question in questions:
+        _check_question(report, question, choices[question.pk], rules[question.pk])
+    return report
+
+
+def _check_unique_codes(report: LensReport, questions: list[Question]) -> None:
+    seen: set[str] = set()
+    for question in questions:
+        if question.code in seen:
+            report.problems.append(f"{question.code}: the question code is used twice in the lens")
+        seen.add(question.code)
+
+
+def _check_question(report: LensReport, question: Question, choices: list[Choice], rules: list[RiskRule]) -> None:
+    where = question.code
+    if not question.description.strip():
+        report.problems.append(f"{where}: the question has no guidance")
+    if not choices:
+        report.problems.append(f"{where}: the question has no choices")
+    for choice in choices:
+        if not choice.is_none and not choice.improvement_text.strip():
+            report.problems.append(f"{where}.{choice.code}: the best practice has no improvement guidance")
+    codes = {choice.code for choice in choices}
+    for rule in rules:
+        try:
+            check_condition(rule.condition, codes)
+        except RuleError as error:
+            report.problems.append(f"{where} rule {rule.order}: {error}")
+    if not rules:
+        report.problems.append(f"{where}: the question has no risk rules")
+    elif not any(rule.condition.strip() == "default" for rule in rules):
+        report.warnings.append(f"{where}: no 'default' rule; when no rule matches, the risk is high")

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from wareview.lenses.checks import lens_check
+from wareview.lenses.models import Lens
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate every lens in the database: risk rules parse and name choices of their own question, "
+        "questions have guidance, best practices have improvement guidance. Exits non-zero on any problem."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--slug", help="Check only the lenses with this slug (every version).")
+
+    def handle(self, *args, slug: str | None = None, **options) -> None:
+        lenses = Lens.objects.all()
+        if slug:
+            lenses = lenses.filter(slug=slug)
+        problem_count = 0
+        for lens in lenses:
+            report = lens_check(lens=lens)
+            for warning in report.warnings:
+                self.stdout.write(f"{lens.slug} v{lens.version}: warning: {warning}")
+            for problem in report.problems:
+                self.stderr.write(f"{lens.slug} v{lens.version}: {problem}")
+            problem_count += len(report.problems)
+        if problem_count:
+            raise CommandError(f"{problem_count} problem(s) found in the question sets.")
+        self.stdout.write(self.style.SUCCESS(f"{lenses.count()} lens(es) checked, no problems."))

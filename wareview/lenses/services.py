@@ -1,0 +1,85 @@
+"""Writes to question sets: publishing a draft and copying a published lens into a new draft version."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule
+
+
+class LensStateError(Exception):
+    """An action that the lens's status does not allow (publishing twice, editing a published lens)."""
+
+
+def lens_next_version(*, slug: str) -> int:
+    return (Lens.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def lens_publish(*, lens: Lens) -> Lens:
+    """Freeze a draft: from now on reviews may start on it and nobody edits it in place."""
+    lens = Lens.objects.select_for_update().get(pk=lens.pk)
+    if lens.is_published:
+        raise LensStateError(f"{lens.name} v{lens.version} is already published.")
+    lens.status = Lens.Status.PUBLISHED
+    lens.published_at = timezone.now()
+    lens.save(update_fields=["status", "published_at"])
+    return lens
+
+
+@transaction.atomic
+def lens_new_draft(*, lens: Lens) -> Lens:
+    """Copy `lens` whole into a new draft version with the next version number, with bulk writes."""
+    draft = Lens.objects.create(
+        slug=lens.slug,
+        version=lens_next_version(slug=lens.slug),
+        name=lens.name,
+        description=lens.description,
+        extra=lens.extra,
+    )
+    pillars = _copy_rows(Pillar.objects.filter(lens=lens), lens=draft)
+    principles = _copy_rows(DesignPrinciple.objects.filter(pillar__lens=lens), pillar=pillars)
+    areas = _copy_focus_areas(lens=lens, pillars=pillars)
+    questions = _copy_rows(Question.objects.filter(pillar__lens=lens), pillar=pillars, focus_area=areas)
+    choices = _copy_rows(Choice.objects.filter(question__pillar__lens=lens), question=questions)
+    _copy_rows(RiskRule.objects.filter(question__pillar__lens=lens), question=questions)
+    _copy_choice_principles(lens=lens, choices=choices, principles=principles)
+    return draft
+
+
+def _copy_rows(queryset, **parents) -> dict[int, object]:
+    """Insert a copy of every row of `queryset`; each keyword maps a foreign key to {old id: new parent}.
+
+    A parent given as a model instance replaces the key outright. Returns {old id: new row}.
+    """
+    old_rows = list(queryset.order_by("pk"))
+    old_ids = [row.pk for row in old_rows]
+    for row in old_rows:
+        row.pk = None
+        for field, parent in parents.items():
+            if isinstance(parent, dict):
+                old_parent_id = getattr(row, f"{field}_id")
+                setattr(row, field, parent.get(old_parent_id))
+            else:
+                setattr(row, field, parent)
+    model = queryset.model
+    new_rows = model.objects.bulk_create(old_rows)
+    return dict(zip(old_ids, new_rows, strict=True))
+
+
+def _copy_focus_areas(*, lens: Lens, pillars: dict) -> dict[int, FocusArea]:
+    # Parents first, so that children can point at the new parent rows.
+    old_areas = list(FocusArea.objects.filter(pillar__lens=lens).order_by("pk"))
+    top = _copy_rows(FocusArea.objects.filter(pk__in=[a.pk for a in old_areas if not a.parent_id]), pillar=pillars)
+    nested = [a.pk for a in old_areas if a.parent_id]
+    children = _copy_rows(FocusArea.objects.filter(pk__in=nested), pillar=pillars, parent=top)
+    return {**top, **children}
+
+
+def _copy_choice_principles(*, lens: Lens, choices: dict, principles: dict) -> None:
+    link = Choice.principles.through
+    old_links = link.objects.filter(choice__question__pillar__lens=lens)
+    link.objects.bulk_create(
+        link(choice=choices[old.choice_id], designprinciple=principles[old.designprinciple_id])
+        for old in old_links
+    )
