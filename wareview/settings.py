@@ -77,7 +77,11 @@ else:
             "NAME": VAR_DIR / "wareview.sqlite3",
             # IMMEDIATE takes the write lock when a transaction starts, so concurrent autosaves queue on the
             # busy timeout instead of failing with "database is locked" when a reader upgrades to a writer.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

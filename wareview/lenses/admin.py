@@ -40,7 +40,11 @@ class PublishedLensReadOnly:
         return super().has_delete_permission(request, obj) and self._editable(obj)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        allowed = super().has_add_permission(request, obj) if self._is_inline() else super().has_add_permission(request)
+        allowed = (
+            super().has_add_permission(request, obj)
+            if self._is_inline()
+            else super().has_add_permission(request)
+        )
         return allowed and self._editable(obj)
 
     def _is_inline(self) -> bool:
@@ -152,8 +156,15 @@ class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     list_filter = ["pillar__lens", "focus_area"]
     search_fields = ["code", "title", "description", "choices__title"]
     list_select_related = ["focus_area", "pillar"]
-    fields = ["pillar", "focus_area", "order", "code", "title", "description",
-              ("helpful_resource_text", "helpful_resource_url")]
+    fields = [
+        "pillar",
+        "focus_area",
+        "order",
+        "code",
+        "title",
+        "description",
+        ("helpful_resource_text", "helpful_resource_url"),
+    ]
     inlines = [ChoiceInline, RiskRuleInline]
 
     def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix: str) -> dict:

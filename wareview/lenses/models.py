@@ -1,4 +1,4 @@
-"""A lens is a versioned question set: pillars → design principles, focus areas, questions → choices, risk rules.
+"""A lens is a versioned question set: pillars → principles, focus areas, questions → choices, risk rules.
 
 Every row has a natural key built from its lens's (slug, version) and a stable code, so fixtures and lens
 files load repeatably. Codes are unique within their parent: question codes within a lens, choice codes within
@@ -88,7 +88,9 @@ class Pillar(models.Model):
 
 class PillarPartManager(models.Manager):
     def get_by_natural_key(self, slug: str, version: int, pillar_code: str, code: str) -> models.Model:
-        return self.get(pillar__lens__slug=slug, pillar__lens__version=version, pillar__code=pillar_code, code=code)
+        return self.get(
+            pillar__lens__slug=slug, pillar__lens__version=version, pillar__code=pillar_code, code=code
+        )
 
 
 class DesignPrinciple(models.Model):
@@ -102,7 +104,9 @@ class DesignPrinciple(models.Model):
 
     class Meta:
         ordering = ["pillar", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="principle_unique_code_in_pillar")]
+        constraints = [
+            models.UniqueConstraint(fields=["pillar", "code"], name="principle_unique_code_in_pillar")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -114,10 +118,12 @@ class DesignPrinciple(models.Model):
 
 
 class FocusArea(models.Model):
-    """A group of questions within a pillar; an area may sit inside another (Selection → compute, storage…)."""
+    """A group of questions in a pillar; an area may sit inside another (Selection → compute, storage…)."""
 
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="focus_areas")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     code = models.CharField(max_length=128)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -127,7 +133,9 @@ class FocusArea(models.Model):
 
     class Meta:
         ordering = ["pillar", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="focus_area_unique_code_in_pillar")]
+        constraints = [
+            models.UniqueConstraint(fields=["pillar", "code"], name="focus_area_unique_code_in_pillar")
+        ]
 
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
@@ -160,7 +168,9 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["pillar", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="question_unique_code_in_pillar")]
+        constraints = [
+            models.UniqueConstraint(fields=["pillar", "code"], name="question_unique_code_in_pillar")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -203,7 +213,9 @@ class Choice(models.Model):
 
     class Meta:
         ordering = ["question", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["question", "code"], name="choice_unique_code_in_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="choice_unique_code_in_question")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

@@ -70,7 +70,9 @@ def _copy_rows(queryset, **parents) -> dict[int, object]:
 def _copy_focus_areas(*, lens: Lens, pillars: dict) -> dict[int, FocusArea]:
     # Parents first, so that children can point at the new parent rows.
     old_areas = list(FocusArea.objects.filter(pillar__lens=lens).order_by("pk"))
-    top = _copy_rows(FocusArea.objects.filter(pk__in=[a.pk for a in old_areas if not a.parent_id]), pillar=pillars)
+    top = _copy_rows(
+        FocusArea.objects.filter(pk__in=[a.pk for a in old_areas if not a.parent_id]), pillar=pillars
+    )
     nested = [a.pk for a in old_areas if a.parent_id]
     children = _copy_rows(FocusArea.objects.filter(pk__in=nested), pillar=pillars, parent=top)
     return {**top, **children}

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--username", default="demo", help="Username of the demo account (default: demo).")
+        parser.add_argument(
+            "--username", default="demo", help="Username of the demo account (default: demo)."
+        )
 
     def handle(self, *args, username: str, **options) -> None:
         password = secrets.token_urlsafe(12)

@@ -1,0 +1,127 @@
+"""Factories for the test cast and small question sets."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, Risk, RiskRule
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("a-long-test-password")
+
+
+class LensFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lens
+
+    slug = factory.Sequence(lambda n: f"lens-{n}")
+    name = factory.Sequence(lambda n: f"Lens {n}")
+    status = Lens.Status.PUBLISHED
+
+
+class PillarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pillar
+
+    lens = factory.SubFactory(LensFactory)
+    code = "performance"
+    name = "Performance Efficiency"
+
+
+class DesignPrincipleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DesignPrinciple
+
+    pillar = factory.SubFactory(PillarFactory)
+    code = factory.Sequence(lambda n: f"principle_{n}")
+    name = factory.Sequence(lambda n: f"Principle {n}")
+
+
+class FocusAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocusArea
+
+    pillar = factory.SubFactory(PillarFactory)
+    code = factory.Sequence(lambda n: f"area_{n}")
+    name = factory.Sequence(lambda n: f"Area {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    pillar = factory.SubFactory(PillarFactory)
+    focus_area = factory.SubFactory(FocusAreaFactory, pillar=factory.SelfAttribute("..pillar"))
+    code = factory.Sequence(lambda n: f"Q_{n:02d}")
+    title = factory.Sequence(lambda n: f"How do you handle concern {n}?")
+    description = "Think about how the workload meets this concern."
+    order = factory.Sequence(lambda n: n)
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Choice
+
+    question = factory.SubFactory(QuestionFactory)
+    code = factory.Sequence(lambda n: f"choice_{n}")
+    title = factory.Sequence(lambda n: f"Practice {n}")
+    improvement_text = "Start with the most used component and measure before and after."
+    improvement_url = "https://example.com/guide"
+    order = factory.Sequence(lambda n: n)
+
+
+class RiskRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskRule
+
+    question = factory.SubFactory(QuestionFactory)
+    order = factory.Sequence(lambda n: n)
+    condition = "default"
+    risk = Risk.NONE
+
+
+def build_question(*, pillar: Pillar, focus_area: FocusArea, code: str, practices: int = 3, order: int = 0):
+    """A question with `practices` best practices (codes <code>_a, <code>_b, …), a "None of these" choice
+    and rules: none or missing the first practice → high, missing the second → medium, otherwise none."""
+    question = QuestionFactory(pillar=pillar, focus_area=focus_area, code=code, order=order)
+    letters = "abcdefghijklmno"[:practices]
+    for index, letter in enumerate(letters):
+        ChoiceFactory(
+            question=question, code=f"{code.lower()}_{letter}", title=f"{code} practice {letter}", order=index
+        )
+    ChoiceFactory(
+        question=question,
+        code=f"{code.lower()}_no",
+        title="None of these",
+        is_none=True,
+        improvement_text="",
+        improvement_url="",
+        order=practices,
+    )
+    first, second = f"{code.lower()}_a", f"{code.lower()}_b"
+    RiskRuleFactory(question=question, order=1, condition=f"{code.lower()}_no || !{first}", risk="HIGH_RISK")
+    RiskRuleFactory(question=question, order=2, condition=f"!{second}", risk="MEDIUM_RISK")
+    RiskRuleFactory(question=question, order=3, condition="default", risk="NO_RISK")
+    return question
+
+
+def build_lens(*, questions_per_area: int = 2, areas: int = 2, status: str = Lens.Status.PUBLISHED) -> Lens:
+    """A small published lens: one pillar, two principles, `areas` focus areas of `questions_per_area`."""
+    lens = LensFactory(status=status)
+    pillar = PillarFactory(lens=lens)
+    principles = [DesignPrincipleFactory(pillar=pillar, order=index) for index in range(2)]
+    number = 0
+    for area_index in range(areas):
+        area = FocusAreaFactory(pillar=pillar, order=area_index)
+        for _ in range(questions_per_area):
+            number += 1
+            question = build_question(pillar=pillar, focus_area=area, code=f"Q_{number:02d}", order=number)
+            question.choices.first().principles.add(*principles)
+    return lens

@@ -1,0 +1,175 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory, build_lens
+from wareview.lenses.models import Lens, Question, RiskRule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    return client
+
+
+def question_form_data(question: Question, **changes) -> dict:
+    """The POST body of the admin's question page, as the browser would send it unchanged."""
+    data = {
+        "pillar": question.pillar_id,
+        "focus_area": question.focus_area_id,
+        "order": question.order,
+        "code": question.code,
+        "title": question.title,
+        "description": question.description,
+        "helpful_resource_text": "",
+        "helpful_resource_url": "",
+    }
+    choices = list(question.choices.all())
+    data.update({"choices-TOTAL_FORMS": len(choices), "choices-INITIAL_FORMS": len(choices)})
+    for index, choice in enumerate(choices):
+        prefix = f"choices-{index}-"
+        data.update(
+            {
+                prefix + "id": choice.pk,
+                prefix + "question": question.pk,
+                prefix + "order": choice.order,
+                prefix + "code": choice.code,
+                prefix + "title": choice.title,
+                prefix + "description": "",
+                prefix + "helpful_resource_text": "",
+                prefix + "helpful_resource_url": "",
+                prefix + "improvement_text": choice.improvement_text,
+                prefix + "improvement_url": choice.improvement_url,
+            }
+        )
+        if choice.is_none:
+            data[prefix + "is_none"] = "on"
+    rules = list(question.risk_rules.all())
+    data.update({"risk_rules-TOTAL_FORMS": len(rules), "risk_rules-INITIAL_FORMS": len(rules)})
+    for index, rule in enumerate(rules):
+        prefix = f"risk_rules-{index}-"
+        data.update(
+            {
+                prefix + "id": rule.pk,
+                prefix + "question": question.pk,
+                prefix + "order": rule.order,
+                prefix + "condition": rule.condition,
+                prefix + "risk": rule.risk,
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def draft_question() -> Question:
+    lens = build_lens(status=Lens.Status.DRAFT)
+    return Question.objects.get(pillar__lens=lens, code="Q_01")
+
+
+@pytest.mark.parametrize("model", ["lens", "pillar", "question"])
+def test_the_admin_lists_and_shows_every_part_of_a_lens(admin_client, model):
+    lens = build_lens()
+    objects = {
+        "lens": lens,
+        "pillar": lens.pillars.get(),
+        "question": Question.objects.filter(pillar__lens=lens)[0],
+    }
+    assert admin_client.get(reverse(f"admin:lenses_{model}_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse(f"admin:lenses_{model}_change", args=[objects[model].pk])).status_code == 200
+    )
+
+
+def test_an_admin_edits_a_draft_question_and_its_rules(admin_client):
+    question = draft_question()
+    data = question_form_data(question, title="How do you pick instance types?")
+    data["risk_rules-1-condition"] = "!q_01_b || !q_01_c"
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    question.refresh_from_db()
+    assert question.title == "How do you pick instance types?"
+    assert question.risk_rules.get(order=2).condition == "!q_01_b || !q_01_c"
+
+
+def test_a_rule_naming_an_unknown_choice_is_refused_with_the_parser_message(admin_client):
+    question = draft_question()
+    data = question_form_data(question)
+    data["risk_rules-0-condition"] = "q_01_no || !q_01_zz"
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert response.status_code == 200
+    assert "unknown choice &#x27;q_01_zz&#x27; at column 13" in response.content.decode()
+    assert question.risk_rules.get(order=1).condition == "q_01_no || !q_01_a"
+
+
+def test_a_malformed_rule_is_refused_with_its_position(admin_client):
+    question = draft_question()
+    data = question_form_data(question)
+    data["risk_rules-0-condition"] = "(q_01_no || q_01_a"
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert "unclosed &#x27;(&#x27; at column 1" in response.content.decode()
+    assert not RiskRule.objects.filter(condition="(q_01_no || q_01_a").exists()
+
+
+def test_a_rule_may_name_a_choice_added_in_the_same_save(admin_client):
+    question = draft_question()
+    data = question_form_data(question)
+    data.update(
+        {
+            "choices-TOTAL_FORMS": 5,
+            "choices-4-question": question.pk,
+            "choices-4-order": 9,
+            "choices-4-code": "q_01_new",
+            "choices-4-title": "A new practice",
+            "choices-4-improvement_text": "Do it.",
+            "choices-4-improvement_url": "https://example.com",
+        }
+    )
+    data["risk_rules-1-condition"] = "!q_01_b || !q_01_new"
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert response.status_code == 302
+    assert question.risk_rules.get(order=2).condition == "!q_01_b || !q_01_new"
+
+
+def test_a_published_question_is_shown_read_only_and_a_change_is_refused(admin_client):
+    lens = build_lens(status=Lens.Status.PUBLISHED)
+    question = Question.objects.get(pillar__lens=lens, code="Q_01")
+    page = admin_client.get(reverse("admin:lenses_question_change", args=[question.pk]))
+    assert page.status_code == 200
+    assert 'name="title"' not in page.content.decode()
+    response = admin_client.post(
+        reverse("admin:lenses_question_change", args=[question.pk]),
+        question_form_data(question, title="Changed?"),
+    )
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert question.title != "Changed?"
+
+
+def test_the_new_draft_action_copies_a_published_lens(admin_client):
+    lens = build_lens()
+    response = admin_client.post(
+        reverse("admin:lenses_lens_changelist"),
+        {"action": "new_draft", "_selected_action": [lens.pk]},
+        follow=True,
+    )
+    assert "Created draft" in response.content.decode()
+    draft = Lens.objects.get(slug=lens.slug, version=2)
+    assert draft.status == Lens.Status.DRAFT
+    assert Question.objects.filter(pillar__lens=draft).count() == 4
+
+
+def test_the_publish_action_publishes_a_draft(admin_client):
+    lens = build_lens(status=Lens.Status.DRAFT)
+    admin_client.post(
+        reverse("admin:lenses_lens_changelist"), {"action": "publish", "_selected_action": [lens.pk]}
+    )
+    lens.refresh_from_db()
+    assert lens.is_published
+
+
+def test_a_signed_in_user_who_is_not_staff_is_sent_to_the_admin_sign_in(client):
+    client.force_login(UserFactory(username="member"))
+    response = client.get(reverse("admin:lenses_lens_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

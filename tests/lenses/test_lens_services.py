@@ -1,0 +1,67 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import build_lens
+from wareview.lenses import services
+from wareview.lenses.models import Choice, Lens, Question, RiskRule
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_a_draft_freezes_it_with_a_date():
+    draft = build_lens(status=Lens.Status.DRAFT)
+    published = services.lens_publish(lens=draft)
+    assert published.is_published
+    assert published.published_at is not None
+
+
+def test_publishing_twice_is_refused_with_a_message():
+    lens = build_lens()
+    with pytest.raises(services.LensStateError, match="already published"):
+        services.lens_publish(lens=lens)
+
+
+def test_a_new_draft_is_a_full_copy_with_the_next_version():
+    lens = build_lens(questions_per_area=2, areas=2)
+    draft = services.lens_new_draft(lens=lens)
+    assert (draft.slug, draft.version, draft.status) == (lens.slug, 2, Lens.Status.DRAFT)
+    original = Question.objects.filter(pillar__lens=lens)
+    copy = Question.objects.filter(pillar__lens=draft)
+    assert list(copy.values_list("code", "title", "focus_area__code")) == list(
+        original.values_list("code", "title", "focus_area__code")
+    )
+    assert Choice.objects.filter(question__pillar__lens=draft).count() == 16
+    assert RiskRule.objects.filter(question__pillar__lens=draft).count() == 12
+    copied_choice = Choice.objects.get(question__pillar__lens=draft, code="q_01_a")
+    assert sorted(p.code for p in copied_choice.principles.all()) == sorted(
+        p.code for p in Choice.objects.get(question__pillar__lens=lens, code="q_01_a").principles.all()
+    )
+    assert all(p.pillar.lens_id == draft.pk for p in copied_choice.principles.all())
+
+
+def test_editing_the_draft_leaves_the_published_version_untouched():
+    lens = build_lens()
+    draft = services.lens_new_draft(lens=lens)
+    Question.objects.filter(pillar__lens=draft, code="Q_01").update(title="A better question?")
+    assert Question.objects.get(pillar__lens=lens, code="Q_01").title != "A better question?"
+
+
+def test_copying_a_lens_with_nested_focus_areas_keeps_the_nesting():
+    lens = build_lens()
+    parent, child = lens.pillars.get().focus_areas.all()[:2]
+    child.parent = parent
+    child.save()
+    draft = services.lens_new_draft(lens=lens)
+    copied_child = draft.pillars.get().focus_areas.get(code=child.code)
+    assert copied_child.parent.code == parent.code
+    assert copied_child.parent.pillar.lens_id == draft.pk
+
+
+def test_copying_takes_as_many_queries_for_a_large_lens_as_for_a_small_one():
+    small, large = build_lens(questions_per_area=1, areas=1), build_lens(questions_per_area=6, areas=3)
+    with CaptureQueriesContext(connection) as small_copy:
+        services.lens_new_draft(lens=small)
+    with CaptureQueriesContext(connection) as large_copy:
+        services.lens_new_draft(lens=large)
+    assert len(large_copy) == len(small_copy)
