@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "template_partials",
     "wareview.lenses",
     "wareview.teams",
+    "wareview.workloads",
+    "wareview.reviews",
 ]
 
 MIDDLEWARE = [

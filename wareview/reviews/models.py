@@ -1,0 +1,128 @@
+"""A review is a workload's run through one published lens version: one answer per question.
+
+Every answer row exists from the start (risk "unanswered"), so progress and risk counts are plain aggregates.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from wareview.lenses.models import Lens, Question
+from wareview.workloads.models import Workload
+
+
+class AnswerRisk(models.TextChoices):
+    """A question's standing in a review, in report order (worst first)."""
+
+    HIGH = "HIGH_RISK", "High risk"
+    MEDIUM = "MEDIUM_RISK", "Medium risk"
+    NONE = "NO_RISK", "No risk"
+    NOT_APPLICABLE = "NOT_APPLICABLE", "Not applicable"
+    UNANSWERED = "UNANSWERED", "Unanswered"
+
+
+class NotApplicableReason(models.TextChoices):
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+    BUSINESS_PRIORITIES = "business_priorities", "Business priorities"
+    ARCHITECTURE_CONSTRAINTS = "architecture_constraints", "Architecture constraints"
+    OTHER = "other", "Other"
+
+
+NOTES_MAX_LENGTH = 2000
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def for_user(self, user) -> "ReviewQuerySet":
+        return self.filter(workload__team__memberships__user=user)
+
+    def open(self) -> "ReviewQuerySet":
+        return self.filter(status=Review.Status.OPEN)
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    workload = models.ForeignKey(Workload, on_delete=models.CASCADE, related_name="reviews")
+    lens = models.ForeignKey(Lens, on_delete=models.PROTECT, related_name="reviews")
+    # The lens slug, kept beside the version so "one open review per lens" holds across versions.
+    lens_slug = models.SlugField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workload", "lens_slug"],
+                condition=models.Q(status="open"),
+                name="review_one_open_per_lens_per_workload",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workload} — {self.lens.name} v{self.lens.version}"
+
+
+class Answer(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    # Codes of the chosen best practices, in the question's order. Codes are stable across lens versions.
+    selected = models.JSONField(default=list, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    reason = models.CharField(max_length=30, choices=NotApplicableReason.choices, blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
+    risk = models.CharField(max_length=16, choices=AnswerRisk.choices, default=AnswerRisk.UNANSWERED)
+    # Bumped on every save; a save made against an older version is a conflict (see services.answer_save).
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "question__order"]
+        constraints = [models.UniqueConstraint(fields=["review", "question"], name="answer_unique_question")]
+        indexes = [models.Index(fields=["review", "risk"], name="answer_review_risk")]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.get_risk_display()}"
+
+    def state(self) -> dict:
+        """What a user sees of the answer, as kept in its history."""
+        return {
+            "selected": list(self.selected),
+            "not_applicable": self.not_applicable,
+            "reason": self.reason,
+            "notes": self.notes,
+            "risk": self.risk,
+        }
+
+
+class AnswerChange(models.Model):
+    """One change of an answer: who, when, and the answer before and after."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField()
+    after = models.JSONField()
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Why the change happened, when not a user edit"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["answer", "-changed_at"], name="answer_change_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.answer} changed at {self.changed_at:%Y-%m-%d %H:%M}"
