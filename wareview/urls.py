@@ -4,4 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("wareview.reviews.urls")),
+    path("", include("wareview.teams.urls")),
+    path("", include("wareview.workloads.urls")),
+    path("", include("wareview.reports.urls")),
 ]

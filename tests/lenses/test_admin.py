@@ -76,9 +76,7 @@ def test_the_admin_lists_and_shows_every_part_of_a_lens(admin_client, model):
         "question": Question.objects.filter(pillar__lens=lens)[0],
     }
     assert admin_client.get(reverse(f"admin:lenses_{model}_changelist")).status_code == 200
-    assert (
-        admin_client.get(reverse(f"admin:lenses_{model}_change", args=[objects[model].pk])).status_code == 200
-    )
+    assert admin_client.get(reverse(f"admin:lenses_{model}_change", args=[objects[model].pk])).status_code == 200
 
 
 def test_an_admin_edits_a_draft_question_and_its_rules(admin_client):
@@ -161,9 +159,7 @@ def test_the_new_draft_action_copies_a_published_lens(admin_client):
 
 def test_the_publish_action_publishes_a_draft(admin_client):
     lens = build_lens(status=Lens.Status.DRAFT)
-    admin_client.post(
-        reverse("admin:lenses_lens_changelist"), {"action": "publish", "_selected_action": [lens.pk]}
-    )
+    admin_client.post(reverse("admin:lenses_lens_changelist"), {"action": "publish", "_selected_action": [lens.pk]})
     lens.refresh_from_db()
     assert lens.is_published
 

@@ -112,9 +112,7 @@ def test_selected_may_be_any_collection() -> None:
 
 
 def test_an_unknown_risk_is_refused() -> None:
-    with pytest.raises(
-        RuleError, match=r"^unknown risk 'LOW_RISK' \(expected HIGH_RISK, MEDIUM_RISK, NO_RISK\)$"
-    ):
+    with pytest.raises(RuleError, match=r"^unknown risk 'LOW_RISK' \(expected HIGH_RISK, MEDIUM_RISK, NO_RISK\)$"):
         evaluate([("default", "LOW_RISK")], set())
 
 
@@ -352,9 +350,7 @@ def tree_codes(tree: tuple) -> set[str]:
 
 
 def every_subset() -> list[frozenset[str]]:
-    return [
-        frozenset(chosen) for size in range(len(CODES) + 1) for chosen in itertools.combinations(CODES, size)
-    ]
+    return [frozenset(chosen) for size in range(len(CODES) + 1) for chosen in itertools.combinations(CODES, size)]
 
 
 @st.composite
@@ -386,9 +382,7 @@ def trees_with_text(draw: st.DrawFn) -> tuple[tuple, str]:
 def test_a_parsed_condition_agrees_with_its_truth_table(tree_and_text: tuple[tuple, str]) -> None:
     tree, text = tree_and_text
     node = parse(text)
-    assert [node.is_true(chosen) for chosen in every_subset()] == [
-        truth(tree, chosen) for chosen in every_subset()
-    ]
+    assert [node.is_true(chosen) for chosen in every_subset()] == [truth(tree, chosen) for chosen in every_subset()]
 
 
 @PROPERTY

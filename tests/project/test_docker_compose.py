@@ -5,9 +5,7 @@ import pytest
 from django.conf import settings
 
 
-@pytest.mark.skipif(
-    shutil.which("docker-compose") is None, reason="the docker-compose client is not installed"
-)
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="the docker-compose client is not installed")
 def test_the_compose_file_is_valid_and_starts_web_and_worker_after_healthy_services():
     result = subprocess.run(
         ["docker-compose", "config"], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60

@@ -48,8 +48,6 @@ def test_the_embedded_default_runs_tasks_in_process_and_a_redis_url_selects_a_re
     code = "from django.conf import settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
     env = {**PRODUCTION_ENV, "SECRET_KEY": "x" * 60}
     embedded = run_manage("shell", "--no-imports", "-c", code, env=env)
-    with_redis = run_manage(
-        "shell", "--no-imports", "-c", code, env={**env, "REDIS_URL": "redis://127.0.0.1:6379/3"}
-    )
+    with_redis = run_manage("shell", "--no-imports", "-c", code, env={**env, "REDIS_URL": "redis://127.0.0.1:6379/3"})
     assert embedded.stdout.split() == ["True", "memory://"]
     assert with_redis.stdout.split() == ["False", "redis://127.0.0.1:6379/3"]

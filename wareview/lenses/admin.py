@@ -40,11 +40,7 @@ class PublishedLensReadOnly:
         return super().has_delete_permission(request, obj) and self._editable(obj)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        allowed = (
-            super().has_add_permission(request, obj)
-            if self._is_inline()
-            else super().has_add_permission(request)
-        )
+        allowed = super().has_add_permission(request, obj) if self._is_inline() else super().has_add_permission(request)
         return allowed and self._editable(obj)
 
     def _is_inline(self) -> bool:

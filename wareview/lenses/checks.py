@@ -38,9 +38,7 @@ def _check_unique_codes(report: LensReport, questions: list[Question]) -> None:
         seen.add(question.code)
 
 
-def _check_question(
-    report: LensReport, question: Question, choices: list[Choice], rules: list[RiskRule]
-) -> None:
+def _check_question(report: LensReport, question: Question, choices: list[Choice], rules: list[RiskRule]) -> None:
     where = question.code
     if not question.description.strip():
         report.problems.append(f"{where}: the question has no guidance")

@@ -74,7 +74,7 @@ class Pillar(models.Model):
     objects = PillarManager()
 
     class Meta:
-        ordering = ["lens", "order", "pk"]
+        ordering = ["lens_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["lens", "code"], name="pillar_unique_code_in_lens")]
 
     def __str__(self) -> str:
@@ -88,9 +88,7 @@ class Pillar(models.Model):
 
 class PillarPartManager(models.Manager):
     def get_by_natural_key(self, slug: str, version: int, pillar_code: str, code: str) -> models.Model:
-        return self.get(
-            pillar__lens__slug=slug, pillar__lens__version=version, pillar__code=pillar_code, code=code
-        )
+        return self.get(pillar__lens__slug=slug, pillar__lens__version=version, pillar__code=pillar_code, code=code)
 
 
 class DesignPrinciple(models.Model):
@@ -103,10 +101,8 @@ class DesignPrinciple(models.Model):
     objects = PillarPartManager()
 
     class Meta:
-        ordering = ["pillar", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["pillar", "code"], name="principle_unique_code_in_pillar")
-        ]
+        ordering = ["pillar_id", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="principle_unique_code_in_pillar")]
 
     def __str__(self) -> str:
         return self.name
@@ -121,9 +117,7 @@ class FocusArea(models.Model):
     """A group of questions in a pillar; an area may sit inside another (Selection → compute, storage…)."""
 
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="focus_areas")
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     code = models.CharField(max_length=128)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -132,10 +126,8 @@ class FocusArea(models.Model):
     objects = PillarPartManager()
 
     class Meta:
-        ordering = ["pillar", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["pillar", "code"], name="focus_area_unique_code_in_pillar")
-        ]
+        ordering = ["pillar_id", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="focus_area_unique_code_in_pillar")]
 
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
@@ -153,9 +145,7 @@ class QuestionManager(models.Manager["Question"]):
 
 class Question(models.Model):
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="questions")
-    focus_area = models.ForeignKey(
-        FocusArea, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
-    )
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True, related_name="questions")
     code = models.CharField(max_length=128, help_text="Stable identifier, unique in the lens, e.g. PERF-01.")
     title = models.CharField(max_length=512)
     description = models.TextField("guidance", blank=True)
@@ -167,10 +157,8 @@ class Question(models.Model):
     objects = QuestionManager()
 
     class Meta:
-        ordering = ["pillar", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["pillar", "code"], name="question_unique_code_in_pillar")
-        ]
+        ordering = ["pillar_id", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="question_unique_code_in_pillar")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -212,10 +200,8 @@ class Choice(models.Model):
     objects = QuestionPartManager()
 
     class Meta:
-        ordering = ["question", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["question", "code"], name="choice_unique_code_in_question")
-        ]
+        ordering = ["question_id", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["question", "code"], name="choice_unique_code_in_question")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -237,7 +223,7 @@ class RiskRule(models.Model):
     objects = QuestionPartManager()
 
     class Meta:
-        ordering = ["question", "order", "pk"]
+        ordering = ["question_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["question", "order"], name="risk_rule_unique_order")]
 
     def __str__(self) -> str:

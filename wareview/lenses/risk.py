@@ -276,9 +276,7 @@ class _Parser:
     def deeper(self, token: Token) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
-            raise RuleError(
-                f"too deeply nested at column {token.column} (at most {MAX_NESTING} levels)", token.column
-            )
+            raise RuleError(f"too deeply nested at column {token.column} (at most {MAX_NESTING} levels)", token.column)
 
 
 def _unexpected(token: Token) -> RuleError:

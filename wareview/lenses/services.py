@@ -70,9 +70,7 @@ def _copy_rows(queryset, **parents) -> dict[int, object]:
 def _copy_focus_areas(*, lens: Lens, pillars: dict) -> dict[int, FocusArea]:
     # Parents first, so that children can point at the new parent rows.
     old_areas = list(FocusArea.objects.filter(pillar__lens=lens).order_by("pk"))
-    top = _copy_rows(
-        FocusArea.objects.filter(pk__in=[a.pk for a in old_areas if not a.parent_id]), pillar=pillars
-    )
+    top = _copy_rows(FocusArea.objects.filter(pk__in=[a.pk for a in old_areas if not a.parent_id]), pillar=pillars)
     nested = [a.pk for a in old_areas if a.parent_id]
     children = _copy_rows(FocusArea.objects.filter(pk__in=nested), pillar=pillars, parent=top)
     return {**top, **children}
@@ -82,6 +80,5 @@ def _copy_choice_principles(*, lens: Lens, choices: dict, principles: dict) -> N
     link = Choice.principles.through
     old_links = link.objects.filter(choice__question__pillar__lens=lens)
     link.objects.bulk_create(
-        link(choice=choices[old.choice_id], designprinciple=principles[old.designprinciple_id])
-        for old in old_links
+        link(choice=choices[old.choice_id], designprinciple=principles[old.designprinciple_id]) for old in old_links
     )

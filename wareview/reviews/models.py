@@ -49,9 +49,7 @@ class Review(models.Model):
     # The lens slug, kept beside the version so "one open review per lens" holds across versions.
     lens_slug = models.SlugField(max_length=100)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,7 +86,7 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["review", "question__order"]
+        ordering = ["review_id", "question_id"]
         constraints = [models.UniqueConstraint(fields=["review", "question"], name="answer_unique_question")]
         indexes = [models.Index(fields=["review", "risk"], name="answer_review_risk")]
 
@@ -110,15 +108,11 @@ class AnswerChange(models.Model):
     """One change of an answer: who, when, and the answer before and after."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
     before = models.JSONField()
     after = models.JSONField()
-    note = models.CharField(
-        max_length=200, blank=True, help_text="Why the change happened, when not a user edit"
-    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why the change happened, when not a user edit")
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -42,9 +42,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["team", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="membership_unique_user_in_team")
-        ]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="membership_unique_user_in_team")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.role})"

@@ -23,15 +23,11 @@ class Workload(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True, max_length=2000)
     environment = models.CharField(max_length=20, choices=Environment.choices, default=Environment.PRODUCTION)
-    regions = models.CharField(
-        max_length=300, blank=True, help_text="Comma-separated, e.g. eu-west-1, us-east-1"
-    )
+    regions = models.CharField(max_length=300, blank=True, help_text="Comma-separated, e.g. eu-west-1, us-east-1")
     architecture_url = models.URLField("architecture design link", max_length=2048, blank=True)
     review_owner = models.CharField(max_length=120, blank=True, help_text="Who answers for this review")
     notes = models.TextField(blank=True, max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

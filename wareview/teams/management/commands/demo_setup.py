@@ -2,19 +2,28 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wareview.lenses.models import Choice, Lens, Question
+from wareview.reviews.models import Answer, Review
+from wareview.reviews.services import AnswerInput, answer_save, review_start
+from wareview.teams.models import Membership, Role, Team
+from wareview.workloads.models import Environment, Workload
+
+DEMO_TEAM = "Demo team"
+DEMO_WORKLOAD = "Checkout service"
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or refresh) the demo sign-in with a new random password, printed on the console. "
-        "Safe to run repeatedly."
+        "Create (or refresh) the demo sign-in with a new random password, printed on the console, and a demo "
+        "team with a workload and a half-answered review. Safe to run repeatedly."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--username", default="demo", help="Username of the demo account (default: demo)."
-        )
+        parser.add_argument("--username", default="demo", help="Username of the demo account (default: demo).")
 
+    @transaction.atomic
     def handle(self, *args, username: str, **options) -> None:
         password = secrets.token_urlsafe(12)
         user, _ = get_user_model().objects.get_or_create(username=username)
@@ -22,4 +31,43 @@ class Command(BaseCommand):
         user.is_superuser = True
         user.set_password(password)
         user.save()
+        review = self._demo_review(user)
         self.stdout.write(f"Demo sign-in: username {username!r}, password {password!r} (new on every run).")
+        if review:
+            self.stdout.write(f"Demo review: /reviews/{review.pk}/")
+
+    def _demo_review(self, user) -> Review | None:
+        lens = Lens.objects.published().filter(slug="performance-efficiency").order_by("-version").first()
+        if lens is None:
+            self.stdout.write("No published Performance Efficiency lens: load fixtures/ first for the demo review.")
+            return None
+        team = Team.objects.filter(name=DEMO_TEAM, memberships__user=user).first()
+        if team is None:
+            team = Team.objects.create(name=DEMO_TEAM)
+            Membership.objects.create(team=team, user=user, role=Role.OWNER)
+        workload, created = Workload.objects.get_or_create(
+            team=team,
+            name=DEMO_WORKLOAD,
+            defaults={
+                "description": "Takes orders and payments for the web shop.",
+                "environment": Environment.PRODUCTION,
+                "regions": "eu-west-1",
+                "review_owner": "Platform architect",
+                "created_by": user,
+            },
+        )
+        review = Review.objects.open().filter(workload=workload, lens_slug=lens.slug).first()
+        if review is None:
+            review = review_start(workload=workload, lens=lens, user=user)
+            self._answer_half(review, user)
+        return review
+
+    def _answer_half(self, review: Review, user) -> None:
+        """Answer the first half of the questions, following every other best practice."""
+        questions = list(Question.objects.filter(pillar__lens=review.lens).order_by("order"))
+        for question in questions[: len(questions) // 2]:
+            practices = Choice.objects.filter(question=question, is_none=False).order_by("order")
+            selected = [choice.code for index, choice in enumerate(practices) if index % 2 == 0]
+            answer = Answer.objects.get(review=review, question=question)
+            data = AnswerInput(selected=selected, notes="Answered in the demo set-up.")
+            answer_save(answer=answer, user=user, data=data, expected_version=answer.version)

@@ -1,0 +1,26 @@
+"""Import and export of AWS custom-lens JSON files (the format is described in shared/lens-format.md).
+
+A file is parsed, then validated whole, and only a file without errors is written, with one bulk insert per
+table, so the database never holds half a lens. Keys the format has but wareview does not model (such as
+`_version`) are kept in each row's `extra` and given back on export; unknown keys inside a `helpfulResource`
+or `improvementPlan` are kept in the owner's `extra` under that key. Every problem is reported with its JSON
+path, e.g. `pillars[2].questions[4].riskRules[1].condition: unknown choice 'x' at column 12`.
+"""
+
+from wareview.lenses.interchange.errors import LensFileError, LensImportError
+from wareview.lenses.interchange.exporting import ExportResult, lens_export
+from wareview.lenses.interchange.importing import ImportResult, lens_import
+from wareview.lenses.interchange.parsing import lens_parse
+from wareview.lenses.interchange.validation import ValidationResult, lens_validate
+
+__all__ = [
+    "ExportResult",
+    "ImportResult",
+    "LensFileError",
+    "LensImportError",
+    "ValidationResult",
+    "lens_export",
+    "lens_import",
+    "lens_parse",
+    "lens_validate",
+]

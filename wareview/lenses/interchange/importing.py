@@ -1,0 +1,144 @@
+"""Writing a validated lens file as a new draft lens, with one bulk insert per table."""
+
+from dataclasses import dataclass
+
+from django.core.validators import slug_re
+from django.db import transaction
+from django.utils.text import slugify
+
+from wareview.lenses.interchange.errors import LensImportError
+from wareview.lenses.interchange.parsing import lens_parse
+from wareview.lenses.interchange.spec import (
+    CHOICE_KEYS,
+    LENS_KEYS,
+    PILLAR_KEYS,
+    QUESTION_KEYS,
+    RESOURCE_FIELDS,
+    RESOURCE_KEYS,
+)
+from wareview.lenses.interchange.validation import lens_validate, max_length
+from wareview.lenses.models import Choice, FocusArea, Lens, Pillar, Question, RiskRule
+from wareview.lenses.services import lens_next_version
+
+
+@dataclass
+class ImportResult:
+    lens: Lens
+    warnings: list[str]
+    created_counts: dict[str, int]
+
+
+def lens_import(*, text: str | bytes, slug: str | None = None) -> ImportResult:
+    """Import a lens file as a new draft: version 1 of a new slug, or the next version of an existing one.
+
+    Raises LensImportError listing every problem, before any write. Parsing and validating happen outside
+    the transaction: with SQLite's IMMEDIATE transactions, a transaction holds the write lock from its start.
+    """
+    document = lens_parse(text=text)
+    validation = lens_validate(document=document)
+    if validation.errors:
+        raise LensImportError(validation.errors)
+    return _lens_write(document, slug=_slug_for(document, slug), warnings=validation.warnings)
+
+
+def _slug_for(document: dict, slug: str | None) -> str:
+    if slug is None:
+        slug = slugify(document["name"])[: max_length(Lens, "slug")].strip("-")
+        if not slug:
+            raise LensImportError([f"name: cannot make a slug from {document['name']!r}; give a slug"])
+    elif not slug_re.match(slug) or len(slug) > max_length(Lens, "slug"):
+        raise LensImportError([f"slug: {slug!r} is not a slug (letters, digits, - and _, at most 100)"])
+    return slug
+
+
+@transaction.atomic
+def _lens_write(document: dict, *, slug: str, warnings: list[str]) -> ImportResult:
+    """Write a validated document with one INSERT per table, whatever the lens's size.
+
+    (Django's SQLite backend splits an INSERT past 999 parameters, about 80 choices; PostgreSQL never does.)
+    """
+    lens = Lens.objects.create(
+        slug=slug,
+        version=lens_next_version(slug=slug),
+        name=document["name"],
+        description=document["description"],
+        extra=_extra(document, LENS_KEYS),
+    )
+    pillar_docs = document["pillars"]
+    pillars = Pillar.objects.bulk_create(_pillar_row(lens, doc, i) for i, doc in enumerate(pillar_docs))
+    areas = FocusArea.objects.bulk_create(_focus_area_row(pillar) for pillar in pillars)
+    question_docs = [
+        (_question_row(doc, pillar, area, j), doc)
+        for pillar, area, pillar_doc in zip(pillars, areas, pillar_docs, strict=True)
+        for j, doc in enumerate(pillar_doc["questions"])
+    ]
+    # bulk_create sets the primary keys on the objects it is given, so the pairs stay usable.
+    questions = Question.objects.bulk_create([question for question, _ in question_docs])
+    choices = Choice.objects.bulk_create(
+        _choice_row(question, choice, k) for question, doc in question_docs for k, choice in enumerate(doc["choices"])
+    )
+    rules = RiskRule.objects.bulk_create(
+        RiskRule(question=question, order=r, condition=rule["condition"], risk=rule["risk"])
+        for question, doc in question_docs
+        for r, rule in enumerate(doc["riskRules"])
+    )
+    counts = {
+        "pillars": len(pillars),
+        "focus_areas": len(areas),
+        "questions": len(questions),
+        "choices": len(choices),
+        "risk_rules": len(rules),
+    }
+    return ImportResult(lens=lens, warnings=warnings, created_counts=counts)
+
+
+def _pillar_row(lens: Lens, doc: dict, order: int) -> Pillar:
+    return Pillar(lens=lens, code=doc["id"], name=doc["name"], order=order, extra=_extra(doc, PILLAR_KEYS))
+
+
+def _focus_area_row(pillar: Pillar) -> FocusArea:
+    # AWS lenses have no focus areas and the review UI groups questions by one, so each pillar gets one.
+    return FocusArea(pillar=pillar, code=pillar.code, name=pillar.name, order=pillar.order)
+
+
+def _question_row(doc: dict, pillar: Pillar, area: FocusArea, order: int) -> Question:
+    resource = doc.get("helpfulResource", {})
+    return Question(
+        pillar=pillar,
+        focus_area=area,
+        code=doc["id"],
+        title=doc["title"],
+        description=doc["description"],
+        helpful_resource_text=resource.get("displayText", ""),
+        helpful_resource_url=resource.get("url", ""),
+        order=order,
+        extra=_extra(doc, QUESTION_KEYS),
+    )
+
+
+def _choice_row(question: Question, doc: dict, order: int) -> Choice:
+    helpful, improvement = doc.get("helpfulResource", {}), doc.get("improvementPlan", {})
+    return Choice(
+        question=question,
+        code=doc["id"],
+        title=doc["title"],
+        description=doc.get("description", ""),
+        helpful_resource_text=helpful.get("displayText", ""),
+        helpful_resource_url=helpful.get("url", ""),
+        improvement_text=improvement.get("displayText", ""),
+        improvement_url=improvement.get("url", ""),
+        additional_resources=doc.get("additionalResources", []),
+        is_none=doc["id"].endswith("_no"),
+        order=order,
+        extra=_extra(doc, CHOICE_KEYS),
+    )
+
+
+def _extra(doc: dict, known: frozenset[str]) -> dict:
+    """The keys of `doc` wareview does not model, and under a resource's key, that resource's unknown keys."""
+    extra = {key: value for key, value in doc.items() if key not in known}
+    for key in known.intersection(RESOURCE_KEYS).intersection(doc):
+        unknown = {name: value for name, value in doc[key].items() if name not in RESOURCE_FIELDS}
+        if unknown:
+            extra[key] = unknown
+    return extra

@@ -1,0 +1,21 @@
+"""Facts of the custom-lens format that validation, import and export share (see shared/lens-format.md)."""
+
+import re
+
+SCHEMA_VERSION = "2021-11-01"
+ID_PATTERN = re.compile(r"[A-Za-z0-9_]+")
+RESOURCE_TYPES = ("HELPFUL_RESOURCE", "IMPROVEMENT_PLAN")
+RESOURCE_KEYS = ("helpfulResource", "improvementPlan")
+RESOURCE_FIELDS = ("displayText", "url")
+
+LENS_KEYS = frozenset({"schemaVersion", "name", "description", "pillars"})
+PILLAR_KEYS = frozenset({"id", "name", "questions"})
+QUESTION_KEYS = frozenset({"id", "title", "description", "helpfulResource", "choices", "riskRules"})
+CHOICE_KEYS = frozenset({"id", "title", "description", *RESOURCE_KEYS, "additionalResources"})
+
+# Where sources disagree on a limit, the stricter one (lens-format.md). Beyond it import warns but goes on;
+# beyond what a column holds (the models' max_length) it refuses.
+AWS_TEXT = {"lens name": 128, "lens description": 2048, "name": 128, "title": 128, "description": 1024}
+AWS_DISPLAY_TEXT = 1024
+AWS_PILLARS, AWS_QUESTIONS, AWS_CHOICES, AWS_RULES, AWS_RESOURCES_PER_TYPE = 10, 20, 15, 3, 5
+AWS_ID_MIN = 3

@@ -1,0 +1,256 @@
+"""Checking a parsed lens file whole: every error (refuse it) and warning (import anyway), with its path."""
+
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+from django.db.models import Model
+
+from wareview.lenses.interchange.spec import (
+    AWS_CHOICES,
+    AWS_DISPLAY_TEXT,
+    AWS_ID_MIN,
+    AWS_PILLARS,
+    AWS_QUESTIONS,
+    AWS_RESOURCES_PER_TYPE,
+    AWS_RULES,
+    AWS_TEXT,
+    ID_PATTERN,
+    RESOURCE_FIELDS,
+    RESOURCE_KEYS,
+    RESOURCE_TYPES,
+    SCHEMA_VERSION,
+)
+from wareview.lenses.models import Choice, Lens, Pillar, Question, RiskRule
+from wareview.lenses.risk import DEFAULT, RuleError, check_condition, check_risk
+
+# How messages name the type of a value that is not what the format wants.
+JSON_TYPES = {
+    type(None): "null",
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
+
+
+@dataclass
+class ValidationResult:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path}: {message}")
+
+    def warn(self, path: str, message: str) -> None:
+        self.warnings.append(f"{path}: {message}")
+
+
+def lens_validate(*, document: object) -> ValidationResult:
+    """Every error (refuse the file) and warning (import anyway) in a parsed lens file, each with its path."""
+    result = ValidationResult()
+    if not _is_object(result, document, "document"):
+        return result
+    version = _text(result, document, "schemaVersion", "")
+    if version is not None and version != SCHEMA_VERSION:
+        result.error("schemaVersion", f'must be "{SCHEMA_VERSION}", got "{version}"')
+    _text(result, document, "name", "", aws=AWS_TEXT["lens name"], db=max_length(Lens, "name"), blank=False)
+    _text(result, document, "description", "", aws=AWS_TEXT["lens description"])
+    pillar_paths: dict[str, str] = {}
+    question_paths: dict[str, str] = {}
+    for i, pillar in enumerate(_items(result, document, "pillars", "", aws_max=AWS_PILLARS)):
+        _check_pillar(result, pillar, f"pillars[{i}]", pillar_paths, question_paths)
+    return result
+
+
+def _check_pillar(
+    result: ValidationResult, pillar: object, path: str, pillar_paths: dict, question_paths: dict
+) -> None:
+    if not _is_object(result, pillar, path):
+        return
+    code = _id(result, pillar, path, seen=pillar_paths, noun="pillar")
+    if code is not None and len(code) < AWS_ID_MIN:
+        result.warn(f"{path}.id", f"AWS needs a pillar id of {AWS_ID_MIN} to 128 characters")
+    _text(result, pillar, "name", path, aws=AWS_TEXT["name"], db=max_length(Pillar, "name"), blank=False)
+    for j, question in enumerate(_items(result, pillar, "questions", path, aws_max=AWS_QUESTIONS)):
+        _check_question(result, question, f"{path}.questions[{j}]", question_paths)
+
+
+def _check_question(result: ValidationResult, question: object, path: str, question_paths: dict) -> None:
+    if not _is_object(result, question, path):
+        return
+    # The database keeps question codes unique per pillar; answers and reports need them unique in the lens.
+    _id(result, question, path, seen=question_paths, noun="question")
+    _text(result, question, "title", path, aws=AWS_TEXT["title"], db=max_length(Question, "title"), blank=False)
+    _text(result, question, "description", path, aws=AWS_TEXT["description"])
+    _check_resource(result, question, "helpfulResource", path)
+    choice_paths: dict[str, str] = {}
+    for k, choice in enumerate(_items(result, question, "choices", path, aws_max=AWS_CHOICES)):
+        _check_choice(result, choice, f"{path}.choices[{k}]", choice_paths)
+    _check_rules(result, question, path, choice_codes=choice_paths.keys())
+
+
+def _check_choice(result: ValidationResult, choice: object, path: str, choice_paths: dict) -> None:
+    if not _is_object(result, choice, path):
+        return
+    code = _id(result, choice, path, seen=choice_paths, noun="choice")
+    _text(result, choice, "title", path, aws=AWS_TEXT["title"], db=max_length(Choice, "title"), blank=False)
+    _text(result, choice, "description", path, aws=AWS_TEXT["description"], required=False)
+    for key in RESOURCE_KEYS:
+        _check_resource(result, choice, key, path)
+    if "improvementPlan" not in choice and code is not None and not code.endswith("_no"):
+        result.warn(path, "no improvementPlan; AWS requires one except on the choice whose id ends in _no")
+    _check_additional_resources(result, choice, path)
+
+
+def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) -> None:
+    where = f"{path}.{key}"
+    if key not in owner or not _is_object(result, owner[key], where):
+        return
+    resource = owner[key]
+    _check_link(result, resource, where)
+    for unknown in [key for key in resource if key not in RESOURCE_FIELDS]:
+        meant = next((known for known in RESOURCE_FIELDS if known.lower() == unknown.lower()), None)
+        hint = f"; did you mean '{meant}'?" if meant else ""
+        result.warn(f"{where}.{unknown}", f"unknown key, kept for export but not shown{hint}")
+
+
+def _check_link(result: ValidationResult, link: dict, path: str) -> None:
+    """A {"displayText", "url"} pair, as in helpfulResource, improvementPlan and additionalResources."""
+    _text(result, link, "displayText", path, aws=AWS_DISPLAY_TEXT)
+    url = _text(result, link, "url", path, required=False, db=max_length(Choice, "improvement_url"))
+    if url is not None and not url.lower().startswith(("http://", "https://")):
+        result.error(f"{path}.url", f"{url!r} is not an http(s) URL")
+
+
+def _check_additional_resources(result: ValidationResult, choice: dict, path: str) -> None:
+    where = f"{path}.additionalResources"
+    per_type: Counter[str] = Counter()
+    groups = _items(result, choice, "additionalResources", path, required=False, empty=True)
+    for g, group in enumerate(groups):
+        group_path = f"{where}[{g}]"
+        if not _is_object(result, group, group_path):
+            continue
+        kind = _text(result, group, "type", group_path)
+        if kind is not None and kind not in RESOURCE_TYPES:
+            result.error(f"{group_path}.type", f"{kind!r} is not one of {', '.join(RESOURCE_TYPES)}")
+        content = _items(result, group, "content", group_path)
+        per_type[kind] += len(content)
+        for c, link in enumerate(content):
+            if _is_object(result, link, f"{group_path}.content[{c}]"):
+                _check_link(result, link, f"{group_path}.content[{c}]")
+    for kind, count in per_type.items():
+        if kind in RESOURCE_TYPES and count > AWS_RESOURCES_PER_TYPE:
+            result.warn(where, f"{count} {kind} resources; AWS allows at most {AWS_RESOURCES_PER_TYPE}")
+
+
+def _check_rules(result: ValidationResult, question: dict, path: str, choice_codes: Collection[str]) -> None:
+    conditions = []
+    for r, rule in enumerate(_items(result, question, "riskRules", path, empty=True, aws_max=AWS_RULES)):
+        rule_path = f"{path}.riskRules[{r}]"
+        if not _is_object(result, rule, rule_path):
+            continue
+        condition = _text(result, rule, "condition", rule_path, db=max_length(RiskRule, "condition"))
+        if condition is not None:
+            conditions.append(condition)
+            _check_rule_part(result, f"{rule_path}.condition", check_condition, condition, choice_codes)
+        risk = _text(result, rule, "risk", rule_path)
+        if risk is not None:
+            _check_rule_part(result, f"{rule_path}.risk", check_risk, risk)
+    if isinstance(question.get("riskRules"), list) and not any(c.strip() == DEFAULT for c in conditions):
+        result.warn(f"{path}.riskRules", f"no '{DEFAULT}' rule; when no rule matches, the risk is high")
+
+
+def _check_rule_part(result: ValidationResult, path: str, check: Callable[..., None], *arguments: object) -> None:
+    try:
+        check(*arguments)
+    except RuleError as error:
+        result.error(path, error.message)
+
+
+# Validation helpers: each reports what is wrong with one key and returns its value when usable, else None.
+
+
+def _is_object(result: ValidationResult, value: object, path: str) -> bool:
+    if not isinstance(value, dict):
+        result.error(path, f"must be an object, got {_json_type(value)}")
+    return isinstance(value, dict)
+
+
+def _text(
+    result: ValidationResult,
+    owner: dict,
+    key: str,
+    path: str,
+    *,
+    required: bool = True,
+    blank: bool = True,
+    aws: int | None = None,
+    db: int | None = None,
+) -> str | None:
+    where = f"{path}.{key}" if path else key
+    value = owner.get(key)
+    if key not in owner:
+        if required:
+            result.error(where, "required but missing")
+    elif not isinstance(value, str):
+        result.error(where, f"must be a string, got {_json_type(value)}")
+    elif not blank and not value.strip():
+        result.error(where, "must not be empty")
+    elif db is not None and len(value) > db:
+        result.error(where, f"is {len(value)} characters; wareview stores at most {db}")
+    elif aws is not None and len(value) > aws:
+        result.warn(where, f"is {len(value)} characters; AWS allows at most {aws}")
+    return value if isinstance(value, str) else None
+
+
+def _id(result: ValidationResult, owner: dict, path: str, *, seen: dict[str, str], noun: str) -> str | None:
+    """The object's id if it is well-formed and not seen before; `seen` maps ids to where they first were."""
+    code = _text(result, owner, "id", path, db=max_length(Question, "code"))
+    if code is None:
+        return None
+    if not ID_PATTERN.fullmatch(code):
+        result.error(f"{path}.id", f"{code!r} is not a valid id (letters, digits and _ only)")
+    elif code in seen:
+        result.error(f"{path}.id", f"duplicate {noun} id '{code}', first used at {seen[code]}")
+    else:
+        seen[code] = path
+        return code
+    return None
+
+
+def _items(
+    result: ValidationResult,
+    owner: dict,
+    key: str,
+    path: str,
+    *,
+    required: bool = True,
+    empty: bool = False,
+    aws_max: int | None = None,
+) -> list:
+    """The array under `key`, or [] when it is missing or not an array."""
+    where = f"{path}.{key}" if path else key
+    items = owner.get(key)
+    if key not in owner:
+        if required:
+            result.error(where, "required but missing")
+        return []
+    if not isinstance(items, list):
+        result.error(where, f"must be an array, got {_json_type(items)}")
+        return []
+    if not empty and not items:
+        result.error(where, "must not be empty")
+    if aws_max is not None and len(items) > aws_max:
+        result.warn(where, f"has {len(items)} items; AWS allows at most {aws_max}")
+    return items
+
+
+def _json_type(value: object) -> str:
+    return JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def max_length(model: type[Model], field_name: str) -> int:
+    return model._meta.get_field(field_name).max_length

@@ -1,0 +1,49 @@
+"""Who may see or change a review and its answers: the workload's team members see; owners and contributors
+answer. Each helper is one query that also reads the user's role."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404
+
+from wareview.reviews.models import Answer, Review
+from wareview.teams.models import WRITE_ROLES
+
+
+def get_review_for(user, pk: int, *, write: bool = False) -> Review:
+    """The review `pk` with `review.role` set; Http404 for outsiders, PermissionDenied for a viewer writing."""
+    if not user.is_authenticated:
+        raise Http404("No such review.")
+    review = (
+        Review.objects.select_related("workload__team", "lens")
+        .filter(pk=pk, workload__team__memberships__user=user)
+        .annotate(role=F("workload__team__memberships__role"))
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review.")
+    _check_write(review.role, write)
+    return review
+
+
+def get_answer_for(user, review_pk: int, question_code: str, *, write: bool = False) -> Answer:
+    """The answer to question `question_code` in review `review_pk`, with its review, workload, team, lens,
+    question and focus area loaded, and `answer.role` set."""
+    if not user.is_authenticated:
+        raise Http404("No such question.")
+    answer = (
+        Answer.objects.select_related(
+            "review__workload__team", "review__lens", "question__focus_area__parent", "updated_by"
+        )
+        .filter(review_id=review_pk, question__code=question_code, review__workload__team__memberships__user=user)
+        .annotate(role=F("review__workload__team__memberships__role"))
+        .first()
+    )
+    if answer is None:
+        raise Http404("No such question in this review.")
+    _check_write(answer.role, write)
+    return answer
+
+
+def _check_write(role: str, write: bool) -> None:
+    if write and role not in WRITE_ROLES:
+        raise PermissionDenied("Viewers can read this review but not change its answers.")

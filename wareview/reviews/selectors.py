@@ -1,0 +1,161 @@
+"""Reads for reviews: the navigation with progress, the overview's counts, the dashboard's workloads.
+
+Each is a fixed number of queries whatever the size of the lens or the number of workloads.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+
+from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
+from wareview.workloads.models import Workload
+
+RISK_ORDER = [
+    AnswerRisk.HIGH,
+    AnswerRisk.MEDIUM,
+    AnswerRisk.NONE,
+    AnswerRisk.NOT_APPLICABLE,
+    AnswerRisk.UNANSWERED,
+]
+
+
+@dataclass
+class NavQuestion:
+    code: str
+    title: str
+    risk: str
+
+
+@dataclass
+class NavArea:
+    """A focus area in the side navigation, with its questions and what has been answered."""
+
+    name: str
+    parent_name: str
+    questions: list[NavQuestion] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def answered(self) -> int:
+        return sum(question.risk != AnswerRisk.UNANSWERED for question in self.questions)
+
+    @property
+    def percent(self) -> int:
+        return percent(self.answered, self.total)
+
+    @property
+    def risk_counts(self) -> Counter:
+        return Counter(question.risk for question in self.questions)
+
+
+@dataclass
+class ReviewProgress:
+    areas: list[NavArea]
+
+    @property
+    def questions(self) -> list[NavQuestion]:
+        return [question for area in self.areas for question in area.questions]
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def answered(self) -> int:
+        return sum(area.answered for area in self.areas)
+
+    @property
+    def percent(self) -> int:
+        return percent(self.answered, self.total)
+
+    @property
+    def risk_counts(self) -> Counter:
+        return Counter(question.risk for question in self.questions)
+
+    def risk_summary(self) -> list[tuple[str, int]]:
+        """(risk, number of questions) for every risk level, worst first, zeros included."""
+        counts = self.risk_counts
+        return [(risk, counts[risk]) for risk in RISK_ORDER]
+
+    def neighbours(self, code: str) -> tuple[str | None, str | None]:
+        """The codes of the questions before and after `code` in the walk."""
+        codes = [question.code for question in self.questions]
+        index = codes.index(code)
+        previous = codes[index - 1] if index > 0 else None
+        following = codes[index + 1] if index + 1 < len(codes) else None
+        return previous, following
+
+
+def review_progress(*, review: Review) -> ReviewProgress:
+    """Every question of the review grouped by focus area, in lens order, with its risk. One query."""
+    rows = (
+        Answer.objects.filter(review=review)
+        .order_by("question__pillar__order", "question__focus_area__order", "question__order", "question_id")
+        .values_list(
+            "question__code",
+            "question__title",
+            "risk",
+            "question__focus_area_id",
+            "question__focus_area__name",
+            "question__focus_area__parent__name",
+            "question__pillar__name",
+        )
+    )
+    areas: dict[object, NavArea] = {}
+    for code, title, risk, area_id, area_name, parent_name, pillar_name in rows:
+        key = area_id or pillar_name
+        if key not in areas:
+            areas[key] = NavArea(name=area_name or pillar_name, parent_name=parent_name or "")
+        areas[key].questions.append(NavQuestion(code=code, title=title, risk=risk))
+    return ReviewProgress(areas=list(areas.values()))
+
+
+def answer_history(*, answer: Answer, limit: int = 20) -> list[AnswerChange]:
+    return list(AnswerChange.objects.filter(answer=answer).select_related("changed_by")[:limit])
+
+
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def workload_reviews(*, workload: Workload) -> list[Review]:
+    """The workload's reviews, newest first, each with its completion and risk counts. One query."""
+    reviews = (
+        Review.objects.filter(workload=workload)
+        .select_related("lens")
+        .annotate(
+            question_count=Count("answers"),
+            answered_count=Count("answers", filter=~Q(answers__risk=AnswerRisk.UNANSWERED)),
+            high_count=Count("answers", filter=Q(answers__risk=AnswerRisk.HIGH)),
+            medium_count=Count("answers", filter=Q(answers__risk=AnswerRisk.MEDIUM)),
+        )
+    )
+    for review in reviews:
+        review.percent = percent(review.answered_count, review.question_count)
+    return list(reviews)
+
+
+def dashboard_workloads(*, user) -> list[Workload]:
+    """The workloads of the user's teams with their open reviews' completion and risk counts, in one query."""
+    open_review = Q(reviews__status=Review.Status.OPEN)
+    workloads = (
+        Workload.objects.for_user(user)
+        .select_related("team")
+        .annotate(
+            question_count=Count("reviews__answers", filter=open_review),
+            answered_count=Count(
+                "reviews__answers", filter=open_review & ~Q(reviews__answers__risk=AnswerRisk.UNANSWERED)
+            ),
+            high_count=Count("reviews__answers", filter=open_review & Q(reviews__answers__risk=AnswerRisk.HIGH)),
+            medium_count=Count("reviews__answers", filter=open_review & Q(reviews__answers__risk=AnswerRisk.MEDIUM)),
+        )
+        .order_by("team__name", Lower("name"))
+    )
+    for workload in workloads:
+        workload.percent = percent(workload.answered_count, workload.question_count)
+    return list(workloads)

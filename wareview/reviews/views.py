@@ -1,0 +1,146 @@
+"""The review walk: dashboard, starting a review, the overview, and the question page that autosaves.
+
+Every page works as plain GET/POST + redirect; with htmx the question page saves on each change and the
+response refreshes the risk badge, the navigation's progress and the save status out of band.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from wareview.lenses.models import Choice, Lens
+from wareview.reviews import selectors, services
+from wareview.reviews.access import get_answer_for, get_review_for
+from wareview.reviews.models import Answer, AnswerRisk, NotApplicableReason
+from wareview.teams.models import WRITE_ROLES
+from wareview.workloads.access import get_workload_for
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    workloads = selectors.dashboard_workloads(user=request.user)
+    return render(request, "reviews/dashboard.html", {"workloads": workloads})
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
+    workload = get_workload_for(request.user, workload_pk, write=True)
+    lens = get_object_or_404(Lens.objects.published(), pk=request.POST.get("lens") or 0)
+    try:
+        review = services.review_start(workload=workload, lens=lens, user=request.user)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+        return redirect("workloads:detail", pk=workload.pk)
+    first = selectors.review_progress(review=review).questions[0].code
+    return redirect("reviews:question", pk=review.pk, code=first)
+
+
+@login_required
+def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk)
+    progress = selectors.review_progress(review=review)
+    context = {
+        "review": review,
+        "progress": progress,
+        "attention": [q for q in progress.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)],
+    }
+    return render(request, "reviews/overview.html", context)
+
+
+@login_required
+def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    if request.method == "POST":
+        return _save_answer(request, pk, code)
+    answer = get_answer_for(request.user, pk, code)
+    template = "reviews/question_fragment.html" if request.htmx else "reviews/question.html"
+    return render(request, template, _question_context(request, answer))
+
+
+@login_required
+def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    answer = get_answer_for(request.user, pk, code)
+    context = {
+        "answer": answer,
+        "review": answer.review,
+        "question": answer.question,
+        "history": selectors.answer_history(answer=answer),
+    }
+    template = "reviews/history.html#history" if request.htmx else "reviews/history.html"
+    return render(request, template, context)
+
+
+def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    answer = get_answer_for(request.user, pk, code, write=True)
+    try:
+        data, version = _answer_input(request)
+        services.answer_save(answer=answer, user=request.user, data=data, expected_version=version)
+    except services.ReviewError as error:
+        return _refused(request, answer, str(error))
+    except services.AnswerConflict as conflict:
+        return _conflict(request, conflict.current, data)
+    if not request.htmx:
+        messages.success(request, "Saved.")
+        return redirect("reviews:question", pk=pk, code=code)
+    context = {"review": answer.review, "answer": answer, "progress": selectors.review_progress(review=answer.review)}
+    return render(request, "reviews/question_saved.html", {**context, "question": answer.question})
+
+
+def _answer_input(request: HttpRequest) -> tuple[services.AnswerInput, int]:
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        raise services.ReviewError("The form is missing the answer's version; reload the page.") from None
+    data = services.AnswerInput(
+        selected=request.POST.getlist("selected"),
+        not_applicable=request.POST.get("not_applicable") == "on",
+        reason=request.POST.get("reason", ""),
+        notes=request.POST.get("notes", "").replace("\r\n", "\n"),
+    )
+    return data, version
+
+
+def _refused(request: HttpRequest, answer: Answer, message: str) -> HttpResponse:
+    if request.htmx:
+        # The form keeps what the user typed; only the status says what went wrong.
+        return render(request, "reviews/question.html#status", {"error": message, "oob": True}, status=400)
+    context = _question_context(request, answer)
+    context["error"] = message
+    return render(request, "reviews/question.html", context, status=400)
+
+
+def _conflict(request: HttpRequest, current: Answer, mine: services.AnswerInput) -> HttpResponse:
+    """Show the answer as it is now, who saved it, and offer to keep mine (resubmit on the new version)."""
+    context = _question_context(request, current)
+    context["conflict"] = {"mine": mine, "mine_titles": _titles(current, mine.selected)}
+    template = "reviews/question_saved.html" if request.htmx else "reviews/question.html"
+    return render(request, template, context, status=409)
+
+
+def _titles(answer: Answer, codes: list[str]) -> list[str]:
+    titles = dict(Choice.objects.filter(question_id=answer.question_id).values_list("code", "title"))
+    return [titles.get(code, code) for code in codes]
+
+
+def _question_context(request: HttpRequest, answer: Answer) -> dict:
+    review = answer.review
+    progress = selectors.review_progress(review=review)
+    previous, following = progress.neighbours(answer.question.code)
+    choices = list(Choice.objects.filter(question_id=answer.question_id).order_by("order"))
+    return {
+        "review": review,
+        "answer": answer,
+        "question": answer.question,
+        "choices": choices,
+        "selected": set(answer.selected),
+        "progress": progress,
+        "previous": previous,
+        "following": following,
+        "can_write": answer.role in WRITE_ROLES,
+        "reasons": NotApplicableReason.choices,
+        "notes_limit": Answer._meta.get_field("notes").max_length,
+        "question_url": reverse("reviews:question", args=[review.pk, answer.question.code]),
+    }

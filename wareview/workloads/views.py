@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from wareview.lenses.models import Lens
+from wareview.reviews.selectors import workload_reviews
+from wareview.teams.access import get_team_for
+from wareview.teams.models import WRITE_ROLES
+from wareview.workloads.access import get_workload_for
+from wareview.workloads.forms import WorkloadForm
+
+
+@login_required
+def workload_create(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = get_team_for(request.user, team_pk)
+    if team.role not in WRITE_ROLES:
+        raise PermissionDenied("Viewers cannot create workloads.")
+    form = WorkloadForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        form.instance.team = team
+        form.instance.created_by = request.user
+        workload = form.save()
+        messages.success(request, f"Created {workload.name}.")
+        return redirect("workloads:detail", pk=workload.pk)
+    status = 400 if form.errors else 200
+    return render(request, "workloads/workload_form.html", {"form": form, "team": team}, status=status)
+
+
+@login_required
+def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = get_workload_for(request.user, pk)
+    context = {
+        "workload": workload,
+        "reviews": workload_reviews(workload=workload),
+        "lenses": Lens.objects.published(),
+        "can_write": workload.role in WRITE_ROLES,
+        "is_owner": workload.role == "owner",
+    }
+    return render(request, "workloads/workload_detail.html", context)
+
+
+@login_required
+def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = get_workload_for(request.user, pk, write=True)
+    form = WorkloadForm(request.POST or None, instance=workload, team=workload.team)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {workload.name}.")
+        return redirect("workloads:detail", pk=workload.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "team": workload.team, "workload": workload}
+    return render(request, "workloads/workload_form.html", context, status=status)
+
+
+@login_required
+def workload_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = get_workload_for(request.user, pk, owner=True)
+    if request.method == "POST":
+        workload.delete()
+        messages.success(request, f"Deleted {workload.name} and its reviews.")
+        return redirect("teams:detail", pk=workload.team_id)
+    return render(request, "workloads/workload_confirm_delete.html", {"workload": workload})
