@@ -5,6 +5,7 @@ missing; elsewhere it is skipped with the reason.
 """
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,47 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.fail(f"The shared material is missing: expected it at {SHARED_DIR}")
     return SHARED_DIR
+
+
+@dataclass
+class Cast:
+    """A team with an owner, a contributor and a viewer; an outsider in another team; a review under way."""
+
+    owner: object
+    contributor: object
+    viewer: object
+    outsider: object
+    team: object
+    workload: object
+    lens: object
+    review: object
+
+    def user(self, role: str):
+        return getattr(self, role)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    from tests.factories import UserFactory, build_lens
+    from wareview.reviews.services import review_start
+    from wareview.teams.models import Membership, Role
+    from wareview.teams.services import team_create
+    from wareview.workloads.models import Workload
+
+    owner, contributor, viewer, outsider = (
+        UserFactory(username=name) for name in ("olivia", "carlos", "vera", "oscar")
+    )
+    team = team_create(name="Payments", user=owner)
+    Membership.objects.create(team=team, user=contributor, role=Role.CONTRIBUTOR)
+    Membership.objects.create(team=team, user=viewer, role=Role.VIEWER)
+    team_create(name="Elsewhere", user=outsider)
+    workload = Workload.objects.create(team=team, name="Checkout", created_by=owner)
+    lens = build_lens()
+    review = review_start(workload=workload, lens=lens, user=owner)
+    return Cast(owner, contributor, viewer, outsider, team, workload, lens, review)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # Test users sign in with known passwords; a slow hasher would only slow the suite down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

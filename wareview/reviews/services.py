@@ -24,11 +24,7 @@ class ReviewError(Exception):
 
 
 class AnswerConflict(Exception):
-    """The answer changed since the user loaded it; `current` is the answer as it is now."""
-
-    def __init__(self, current: Answer) -> None:
-        super().__init__("Someone else saved this question after you opened it.")
-        self.current = current
+    """The answer changed since the user loaded it."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ def answer_save(*, answer: Answer, user, data: AnswerInput, expected_version: in
     """Save `data` as the answer if nobody saved it since `expected_version`; keep the change in history.
 
     The update is a compare-and-swap on the version column, so two saves from the same version cannot both win.
-    Raises ReviewError for invalid input and AnswerConflict (carrying the current answer) for a stale version.
+    Raises ReviewError for invalid input and AnswerConflict for a stale version.
     """
     data = answer_clean(question_id=answer.question_id, data=data)
     before = answer.state()
@@ -111,7 +107,7 @@ def answer_save(*, answer: Answer, user, data: AnswerInput, expected_version: in
     }
     updated = Answer.objects.filter(pk=answer.pk, version=expected_version).update(version=F("version") + 1, **fields)
     if not updated:
-        raise AnswerConflict(Answer.objects.select_related("updated_by").get(pk=answer.pk))
+        raise AnswerConflict("Someone else saved this question after you opened it.")
     for name, value in fields.items():
         setattr(answer, name, value)
     answer.version = expected_version + 1

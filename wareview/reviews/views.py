@@ -80,8 +80,9 @@ def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         services.answer_save(answer=answer, user=request.user, data=data, expected_version=version)
     except services.ReviewError as error:
         return _refused(request, answer, str(error))
-    except services.AnswerConflict as conflict:
-        return _conflict(request, conflict.current, data)
+    except services.AnswerConflict:
+        answer.refresh_from_db()
+        return _conflict(request, answer, data)
     if not request.htmx:
         messages.success(request, "Saved.")
         return redirect("reviews:question", pk=pk, code=code)

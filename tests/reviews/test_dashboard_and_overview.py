@@ -1,0 +1,59 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from wareview.reviews.models import Answer, AnswerRisk
+from wareview.workloads.models import Workload
+
+pytestmark = pytest.mark.django_db
+
+
+def set_risks(review, risks: dict[str, str]) -> None:
+    for code, risk in risks.items():
+        Answer.objects.filter(review=review, question__code=code).update(risk=risk)
+
+
+def test_the_dashboard_shows_completion_and_risk_counts_of_my_workloads(client, cast):
+    set_risks(cast.review, {"Q_01": AnswerRisk.HIGH, "Q_02": AnswerRisk.HIGH, "Q_03": AnswerRisk.MEDIUM})
+    client.force_login(cast.viewer)
+    body = client.get(reverse("reviews:dashboard")).content.decode()
+    assert "Checkout" in body
+    assert '<progress max="4" value="3" aria-label="Completion of Checkout">75%</progress>' in body
+    assert "<td>2</td>" in body and "<td>1</td>" in body
+
+
+def test_the_dashboard_hides_workloads_of_other_teams(client, cast):
+    client.force_login(cast.outsider)
+    assert "Checkout" not in client.get(reverse("reviews:dashboard")).content.decode()
+
+
+def test_the_dashboard_uses_the_same_queries_for_one_or_many_workloads(client, cast):
+    from wareview.reviews.services import review_start
+
+    client.force_login(cast.owner)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reviews:dashboard"))
+    for number in range(5):
+        workload = Workload.objects.create(team=cast.team, name=f"Service {number}")
+        review_start(workload=workload, lens=cast.lens, user=cast.owner)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("reviews:dashboard"))
+    assert response.content.decode().count("<progress") == 6
+    assert len(many) == len(few) == 3
+
+
+def test_the_overview_counts_risks_per_level_and_focus_area_and_lists_what_needs_attention(client, cast):
+    set_risks(cast.review, {"Q_01": AnswerRisk.HIGH, "Q_03": AnswerRisk.MEDIUM, "Q_04": AnswerRisk.NOT_APPLICABLE})
+    client.force_login(cast.contributor)
+    body = client.get(reverse("reviews:overview", args=[cast.review.pk])).content.decode()
+    assert "75% complete (3 of 4 questions)" in body
+    attention = body.split("Questions that need attention")[1]
+    assert attention.index("Q_01") < attention.index("Q_03")
+    assert "Q_02" not in attention and "Q_04" not in attention
+
+
+def test_the_overview_takes_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
+    client.force_login(cast.contributor)
+    with django_assert_max_num_queries(4):
+        client.get(reverse("reviews:overview", args=[cast.review.pk]))

@@ -1,0 +1,93 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from wareview.teams.models import Membership, Role, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_in_user_creates_a_team_and_becomes_its_owner(client):
+    user = UserFactory(username="ana")
+    client.force_login(user)
+    response = client.post(reverse("teams:list"), {"name": "Platform"})
+    team = Team.objects.get(name="Platform")
+    assert response["Location"] == reverse("teams:detail", args=[team.pk])
+    assert Membership.objects.get(team=team, user=user).role == Role.OWNER
+
+
+def test_an_owner_adds_a_member_by_e_mail_with_a_role(client, cast):
+    UserFactory(username="newbie", email="newbie@example.com")
+    client.force_login(cast.owner)
+    client.post(
+        reverse("teams:member_add", args=[cast.team.pk]), {"identifier": "NEWBIE@example.com", "role": "viewer"}
+    )
+    assert Membership.objects.get(team=cast.team, user__username="newbie").role == Role.VIEWER
+
+
+def test_adding_an_unknown_person_says_so_and_adds_nobody(client, cast):
+    client.force_login(cast.owner)
+    response = client.post(reverse("teams:member_add", args=[cast.team.pk]), {"identifier": "ghost", "role": "viewer"})
+    assert response.status_code == 400
+    assert "Nobody with the username or e-mail “ghost” has an account here." in response.content.decode()
+    assert cast.team.memberships.count() == 3
+
+
+def test_adding_a_member_twice_is_refused(client, cast):
+    client.force_login(cast.owner)
+    response = client.post(reverse("teams:member_add", args=[cast.team.pk]), {"identifier": "vera", "role": "owner"})
+    assert response.status_code == 400
+    assert "vera is already a member of Payments." in response.content.decode()
+    assert Membership.objects.get(team=cast.team, user=cast.viewer).role == Role.VIEWER
+
+
+def test_an_owner_changes_a_role(client, cast):
+    membership = Membership.objects.get(team=cast.team, user=cast.viewer)
+    client.force_login(cast.owner)
+    client.post(reverse("teams:member_update", args=[cast.team.pk, membership.pk]), {"role": "contributor"})
+    membership.refresh_from_db()
+    assert membership.role == Role.CONTRIBUTOR
+
+
+def test_the_last_owner_can_neither_step_down_nor_be_removed(client, cast):
+    membership = Membership.objects.get(team=cast.team, user=cast.owner)
+    client.force_login(cast.owner)
+    demote = client.post(reverse("teams:member_update", args=[cast.team.pk, membership.pk]), {"role": "viewer"})
+    remove = client.post(reverse("teams:member_remove", args=[cast.team.pk, membership.pk]))
+    for response in (demote, remove):
+        assert response.status_code == 400
+        assert "A team needs at least one owner" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == Role.OWNER
+
+
+def test_an_owner_may_step_down_once_another_owner_exists(client, cast):
+    Membership.objects.filter(team=cast.team, user=cast.contributor).update(role=Role.OWNER)
+    membership = Membership.objects.get(team=cast.team, user=cast.owner)
+    client.force_login(cast.owner)
+    client.post(reverse("teams:member_remove", args=[cast.team.pk, membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_an_unknown_role_is_refused_with_a_message(client, cast):
+    membership = Membership.objects.get(team=cast.team, user=cast.viewer)
+    client.force_login(cast.owner)
+    response = client.post(reverse("teams:member_update", args=[cast.team.pk, membership.pk]), {"role": "king"})
+    assert response.status_code == 400
+    assert "Choose a role: owner, contributor or viewer." in response.content.decode()
+
+
+def test_a_member_of_another_team_cannot_be_changed_through_this_team(client, cast):
+    other = Membership.objects.get(user=cast.outsider)
+    client.force_login(cast.owner)
+    response = client.post(reverse("teams:member_update", args=[cast.team.pk, other.pk]), {"role": "viewer"})
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.role == Role.OWNER
+
+
+def test_a_viewer_refused_a_change_is_told_why(client, cast):
+    client.force_login(cast.viewer)
+    response = client.post(reverse("teams:member_add", args=[cast.team.pk]), {"identifier": "x", "role": "viewer"})
+    assert response.status_code == 403
+    assert "Only the team&#x27;s owners can do this." in response.content.decode()

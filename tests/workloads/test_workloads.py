@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from wareview.reviews.models import Review
+from wareview.workloads.models import Workload
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "name": "Search API",
+    "environment": "pre_production",
+    "regions": "eu-west-1",
+    "description": "",
+    "architecture_url": "",
+    "review_owner": "Ana",
+    "notes": "",
+}
+
+
+def test_a_contributor_creates_a_workload(client, cast):
+    client.force_login(cast.contributor)
+    response = client.post(reverse("workloads:create", args=[cast.team.pk]), FIELDS)
+    workload = Workload.objects.get(name="Search API")
+    assert response["Location"] == reverse("workloads:detail", args=[workload.pk])
+    assert (workload.team, workload.environment, workload.created_by) == (cast.team, "pre_production", cast.contributor)
+
+
+def test_workload_names_are_unique_in_a_team_whatever_the_case(client, cast):
+    client.force_login(cast.contributor)
+    response = client.post(reverse("workloads:create", args=[cast.team.pk]), {**FIELDS, "name": "CHECKOUT"})
+    assert response.status_code == 400
+    assert "The team already has a workload called “CHECKOUT”." in response.content.decode()
+    assert Workload.objects.filter(team=cast.team).count() == 1
+
+
+def test_another_team_may_use_the_same_name(client, cast):
+    from wareview.teams.models import Team
+
+    client.force_login(cast.outsider)
+    other_team = Team.objects.get(name="Elsewhere")
+    response = client.post(reverse("workloads:create", args=[other_team.pk]), {**FIELDS, "name": "Checkout"})
+    assert response.status_code == 302
+
+
+def test_a_bad_link_is_refused_with_a_message(client, cast):
+    client.force_login(cast.contributor)
+    response = client.post(
+        reverse("workloads:edit", args=[cast.workload.pk]), {**FIELDS, "architecture_url": "not a link"}
+    )
+    assert response.status_code == 400
+    assert "Enter a valid URL." in response.content.decode()
+
+
+def test_deleting_asks_for_confirmation_then_removes_the_workload_and_its_reviews(client, cast):
+    client.force_login(cast.owner)
+    page = client.get(reverse("workloads:delete", args=[cast.workload.pk]))
+    assert "This deletes the workload and all of its reviews" in page.content.decode()
+    assert Workload.objects.filter(pk=cast.workload.pk).exists()
+    client.post(reverse("workloads:delete", args=[cast.workload.pk]))
+    assert not Workload.objects.filter(pk=cast.workload.pk).exists()
+    assert not Review.objects.filter(pk=cast.review.pk).exists()
+
+
+def test_starting_a_second_open_review_on_the_same_lens_is_refused(client, cast):
+    client.force_login(cast.owner)
+    response = client.post(reverse("reviews:start", args=[cast.workload.pk]), {"lens": cast.lens.pk}, follow=True)
+    assert "Checkout already has an open review on" in response.content.decode()
+    assert Review.objects.filter(workload=cast.workload).count() == 1
+
+
+def test_a_review_cannot_start_on_a_draft_lens(client, cast):
+    from tests.factories import build_lens
+    from wareview.lenses.models import Lens
+
+    draft = build_lens(status=Lens.Status.DRAFT)
+    client.force_login(cast.owner)
+    response = client.post(reverse("reviews:start", args=[cast.workload.pk]), {"lens": draft.pk})
+    assert response.status_code == 404
+    assert Review.objects.filter(workload=cast.workload).count() == 1
+
+
+def test_starting_a_review_creates_an_unanswered_answer_per_question_and_opens_the_first(client, cast):
+    from tests.factories import build_lens
+
+    lens = build_lens(questions_per_area=3, areas=2)
+    client.force_login(cast.contributor)
+    response = client.post(reverse("reviews:start", args=[cast.workload.pk]), {"lens": lens.pk})
+    review = Review.objects.get(workload=cast.workload, lens=lens)
+    assert response["Location"] == reverse("reviews:question", args=[review.pk, "Q_01"])
+    assert list(review.answers.order_by().values_list("risk", flat=True).distinct()) == ["UNANSWERED"]
+    assert review.answers.count() == 6
