@@ -169,3 +169,42 @@ def test_a_signed_in_user_who_is_not_staff_is_sent_to_the_admin_sign_in(client):
     response = client.get(reverse("admin:lenses_lens_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_admin_uploads_a_lens_file_and_gets_a_draft(admin_client, shared_dir):
+    sample = shared_dir / "lens-samples" / "ORR-Lens_ORR-Whitepaper-Sample-PUBLISHED.json"
+    with sample.open("rb") as upload:
+        response = admin_client.post(reverse("admin:lenses_lens_import"), {"file": upload, "slug": "orr"})
+    lens = Lens.objects.get(slug="orr")
+    assert response["Location"] == reverse("admin:lenses_lens_change", args=[lens.pk])
+    assert (lens.version, lens.status) == (1, Lens.Status.DRAFT)
+    assert Question.objects.filter(pillar__lens=lens).count() == 16
+
+
+def test_a_bad_lens_file_is_refused_with_every_problem_and_nothing_is_written(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = b'{"schemaVersion": "1999-01-01", "name": "Broken", "description": "", "pillars": []}'
+    upload = SimpleUploadedFile("broken.json", document, content_type="application/json")
+    response = admin_client.post(reverse("admin:lenses_lens_import"), {"file": upload})
+    assert response.status_code == 400
+    assert "schemaVersion: must be" in response.content.decode()
+    assert not Lens.objects.exists()
+
+
+def test_an_admin_downloads_a_lens_as_json(admin_client):
+    import json
+
+    lens = build_lens()
+    response = admin_client.get(reverse("admin:lenses_lens_export", args=[lens.pk]))
+    assert response["Content-Disposition"] == f'attachment; filename="{lens.slug}-v1.json"'
+    document = json.loads(response.content)
+    assert document["schemaVersion"] == "2021-11-01"
+    assert [q["id"] for q in document["pillars"][0]["questions"]] == ["Q_01", "Q_02", "Q_03", "Q_04"]
+
+
+def test_a_staff_member_without_lens_permissions_cannot_import_or_export(client):
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    lens = build_lens()
+    assert client.get(reverse("admin:lenses_lens_import")).status_code == 403
+    assert client.get(reverse("admin:lenses_lens_export", args=[lens.pk])).status_code == 403

@@ -3,12 +3,19 @@
 A published lens is read-only here; the "Create a new draft version" action copies it for editing.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from wareview.lenses import services
+from wareview.lenses.interchange import LensImportError, lens_export, lens_import
 from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule
 from wareview.lenses.risk import RuleError, check_condition
 
@@ -47,6 +54,11 @@ class PublishedLensReadOnly:
         return isinstance(self, admin.options.InlineModelAdmin)
 
 
+class LensUploadForm(forms.Form):
+    file = forms.FileField(label="Lens file", help_text="An AWS custom-lens JSON file.")
+    slug = forms.SlugField(required=False, help_text="Optional; an existing slug gets a new draft version.")
+
+
 class PillarInline(PublishedLensReadOnly, admin.TabularInline):
     model = Pillar
     fields = ["order", "code", "name"]
@@ -63,6 +75,60 @@ class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     fields = ["name", "slug", "version", "description", "status", "published_at", "created_at"]
     inlines = [PillarInline]
     actions = ["publish", "new_draft"]
+
+    def get_urls(self) -> list:
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="lenses_lens_import"),
+            path("<int:pk>/export/", self.admin_site.admin_view(self.export_view), name="lenses_lens_export"),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload an AWS custom-lens JSON file; it becomes a draft lens, or nothing at all."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied("You may not add question sets.")
+        form = LensUploadForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = lens_import(text=upload.read(), slug=form.cleaned_data["slug"] or None)
+            except LensImportError as error:
+                errors = error.errors
+            else:
+                for warning in result.warnings:
+                    self.message_user(request, f"Warning: {warning}", messages.WARNING)
+                self.message_user(request, f"Imported {result.lens.name} as draft v{result.lens.version}.")
+                return redirect("admin:lenses_lens_change", result.lens.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a lens file",
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        status = 400 if (errors or form.errors) else 200
+        return TemplateResponse(request, "admin/lenses/lens/import.html", context, status=status)
+
+    def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Download the lens as AWS custom-lens JSON."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied("You may not see question sets.")
+        lens = get_object_or_404(Lens, pk=pk)
+        result = lens_export(lens=lens)
+        response = HttpResponse(
+            json.dumps(result.document, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{lens.slug}-v{lens.version}.json"'
+        return response
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        if object_id:
+            extra_context = {
+                **(extra_context or {}),
+                "export_url": reverse("admin:lenses_lens_export", args=[object_id]),
+            }
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.action(description="Publish the selected drafts")
     def publish(self, request: HttpRequest, queryset: QuerySet[Lens]) -> None:
