@@ -29,6 +29,8 @@ MATRIX = {
     "reviews:overview": ("get", lambda c: [c.review.pk], None, READ),
     "reviews:question": ("get", lambda c: [c.review.pk, "Q_01"], None, READ),
     "reviews:question POST": ("post", lambda c: [c.review.pk, "Q_01"], answer_post, WRITE),
+    "reviews:upgrade": ("get", lambda c: [c.review.pk, c.version_two.pk], None, READ),
+    "reviews:upgrade POST": ("post", lambda c: [c.review.pk, c.version_two.pk], lambda c: {}, WRITE),
     "reviews:history": ("get", lambda c: [c.review.pk, "Q_01"], None, READ),
     "teams:list": ("get", lambda c: [], None, SIGNED_IN),
     "teams:detail": ("get", lambda c: [c.team.pk], None, READ),
@@ -62,11 +64,13 @@ MATRIX = {
 @pytest.fixture
 def walk_cast(cast):
     from tests.factories import UserFactory, build_lens
+    from wareview.lenses.services import lens_new_draft, lens_publish
     from wareview.teams.models import Membership
 
     UserFactory(username="newbie")
     cast.other_lens = build_lens()
     cast.viewer_membership = Membership.objects.get(team=cast.team, user=cast.viewer)
+    cast.version_two = lens_publish(lens=lens_new_draft(lens=cast.lens))
     return cast
 
 

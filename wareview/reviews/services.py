@@ -54,13 +54,20 @@ def review_start(*, workload: Workload, lens: Lens, user) -> Review:
     return review
 
 
-def answer_risk(*, question_id: int, selected: list[str], not_applicable: bool) -> str:
+def risk_for(*, rules: list[tuple[str, str]], selected: list[str], not_applicable: bool) -> str:
+    """A question's standing: not applicable, unanswered (nothing chosen), or what its rules say."""
     if not_applicable:
         return AnswerRisk.NOT_APPLICABLE
     if not selected:
         return AnswerRisk.UNANSWERED
+    return evaluate(rules, selected)
+
+
+def answer_risk(*, question_id: int, selected: list[str], not_applicable: bool) -> str:
+    if not_applicable or not selected:
+        return risk_for(rules=[], selected=selected, not_applicable=not_applicable)
     rules = RiskRule.objects.filter(question_id=question_id).order_by("order").values_list("condition", "risk")
-    return evaluate(list(rules), selected)
+    return risk_for(rules=list(rules), selected=selected, not_applicable=not_applicable)
 
 
 def answer_clean(*, question_id: int, data: AnswerInput) -> AnswerInput:

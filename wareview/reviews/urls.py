@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("workloads/<int:workload_pk>/reviews/", views.review_start, name="start"),
     path("reviews/<int:pk>/", views.review_overview, name="overview"),
+    path("reviews/<int:pk>/upgrade/<int:lens_pk>/", views.review_upgrade, name="upgrade"),
     path("reviews/<int:pk>/questions/<str:code>/", views.question, name="question"),
     path("reviews/<int:pk>/questions/<str:code>/history/", views.question_history, name="history"),
 ]

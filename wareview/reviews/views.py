@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from wareview.lenses.models import Choice, Lens
-from wareview.reviews import selectors, services
+from wareview.reviews import selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
 from wareview.reviews.models import Answer, AnswerRisk, NotApplicableReason
 from wareview.teams.models import WRITE_ROLES
@@ -47,6 +47,8 @@ def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "review": review,
         "progress": progress,
         "attention": [q for q in progress.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)],
+        "newer_versions": upgrade.newer_versions(review=review),
+        "can_write": review.role in WRITE_ROLES,
     }
     return render(request, "reviews/overview.html", context)
 
@@ -145,3 +147,19 @@ def _question_context(request: HttpRequest, answer: Answer) -> dict:
         "notes_limit": Answer._meta.get_field("notes").max_length,
         "question_url": reverse("reviews:question", args=[review.pk, answer.question.code]),
     }
+
+
+@login_required
+def review_upgrade(request: HttpRequest, pk: int, lens_pk: int) -> HttpResponse:
+    """Preview (GET) and make (POST) the move of a review to a newer published version of its lens."""
+    review = get_review_for(request.user, pk, write=request.method == "POST")
+    target = get_object_or_404(
+        Lens.objects.published(), pk=lens_pk, slug=review.lens.slug, version__gt=review.lens.version
+    )
+    if request.method == "POST":
+        upgrade.review_upgrade(review=review, target=target, user=request.user)
+        messages.success(request, f"The review now uses {target.name} v{target.version}; answers were carried over.")
+        return redirect("reviews:overview", pk=review.pk)
+    plan = upgrade.review_upgrade_plan(review=review, target=target)
+    context = {"review": review, "plan": plan, "can_write": review.role in WRITE_ROLES}
+    return render(request, "reviews/upgrade.html", context)
