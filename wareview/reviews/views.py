@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from wareview.lenses.models import Choice, Lens
 from wareview.reviews import selectors, services, upgrade
@@ -54,6 +55,7 @@ def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, pk, code)
