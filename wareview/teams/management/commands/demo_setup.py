@@ -63,12 +63,11 @@ class Command(BaseCommand):
         return review
 
     def _answer_half(self, review: Review, user) -> None:
-        """Answer the first half of the questions: some follow every practice, some most, some only a few."""
+        """Answer the first half of the questions: some follow every practice, some most, some only one."""
         questions = list(Question.objects.filter(pillar__lens=review.lens).order_by("order"))
         for number, question in enumerate(questions[: len(questions) // 2]):
             practices = [c.code for c in Choice.objects.filter(question=question, is_none=False).order_by("order")]
-            keep = (len(practices), len(practices) - 1, 2)[number % 3]
-            selected = practices[:keep]
+            selected = (practices, practices[:-1], practices[-1:])[number % 3]
             answer = Answer.objects.get(review=review, question=question)
             data = AnswerInput(selected=selected, notes="Answered in the demo set-up.")
             answer_save(answer=answer, user=user, data=data, expected_version=answer.version)
