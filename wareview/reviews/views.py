@@ -60,7 +60,8 @@ def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, pk, code)
     answer = get_answer_for(request.user, pk, code)
-    template = "reviews/question_fragment.html" if request.htmx else "reviews/question.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "reviews/question_fragment.html" if partial else "reviews/question.html"
     return render(request, template, _question_context(request, answer))
 
 
@@ -73,7 +74,8 @@ def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "question": answer.question,
         "history": selectors.answer_history(answer=answer),
     }
-    template = "reviews/history.html#history" if request.htmx else "reviews/history.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "reviews/history.html#history" if partial else "reviews/history.html"
     return render(request, template, context)
 
 

@@ -1,0 +1,131 @@
+"""Browser tests: Playwright (sync API) drives Debian's Chromium against pytest-django's live server.
+
+Playwright's sync API runs an asyncio loop in the test thread, which trips Django's async-unsafe check when a
+test touches the ORM; the tests never share a connection with that loop, so the check is switched off here.
+Playwright must not download browsers: it launches the system Chromium at CHROMIUM.
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.conftest import need_service
+from tests.factories import UserFactory, build_lens
+from wareview.lenses.models import Lens
+from wareview.reviews import services as review_services
+from wareview.reviews.models import Answer, Review
+from wareview.teams.models import Membership, Role, Team
+from wareview.workloads.models import Workload
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "a-long-test-password"
+# Long enough for a save on a loaded CI runner, short enough that a missing swap fails fast.
+TIMEOUT_MS = 5_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    need_service(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    # The cast is created for every test; the default hasher would spend most of the test hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cast:
+    """A team with an owner, a contributor and a viewer, an outsider, and a small published lens."""
+
+    owner: AbstractBaseUser
+    contributor: AbstractBaseUser
+    viewer: AbstractBaseUser
+    outsider: AbstractBaseUser
+    team: Team
+    lens: Lens
+
+
+@pytest.fixture
+def cast(transactional_db) -> Cast:
+    owner, contributor, viewer, outsider = (UserFactory(username=name) for name in ("olive", "connor", "vera", "oscar"))
+    team = Team.objects.create(name="Payments")
+    for user, role in ((owner, Role.OWNER), (contributor, Role.CONTRIBUTOR), (viewer, Role.VIEWER)):
+        Membership.objects.create(team=team, user=user, role=role)
+    # Two focus areas of two questions: Q_01, Q_02 in the first, Q_03, Q_04 in the second.
+    lens = build_lens(questions_per_area=2, areas=2)
+    return Cast(owner=owner, contributor=contributor, viewer=viewer, outsider=outsider, team=team, lens=lens)
+
+
+@pytest.fixture
+def review(cast: Cast) -> Review:
+    workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
+    return review_services.review_start(workload=workload, lens=cast.lens, user=cast.owner)
+
+
+@pytest.fixture
+def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
+    yield from _context(browser, live_server.url)
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def no_js_page(browser: Browser, live_server) -> Iterator[Page]:
+    for context in _context(browser, live_server.url, java_script_enabled=False):
+        yield context.new_page()
+
+
+def _context(browser: Browser, base_url: str, **options) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=base_url, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def sign_in_as(context: BrowserContext, user: AbstractBaseUser, base_url: str) -> None:
+    """Give the browser a session for `user` without going through the login form."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])
+
+
+def question_path(review: Review, code: str) -> str:
+    return f"/reviews/{review.pk}/questions/{code}/"
+
+
+def answer_of(review: Review, code: str) -> Answer:
+    return Answer.objects.get(review=review, question__code=code)

@@ -1,0 +1,107 @@
+"""axe-core on the pages of the review walk, with the Performance Efficiency lens and answers of every risk."""
+
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Cast, answer_of, question_path, sign_in_as
+from wareview.lenses.models import Choice, Lens
+from wareview.reviews import services
+from wareview.reviews.models import Review
+from wareview.workloads.models import Workload
+
+pytestmark = pytest.mark.browser
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture
+def answered_review(cast: Cast) -> Review:
+    """A review of the Performance Efficiency lens with a high, a medium, a no-risk and a not-applicable answer."""
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "performance_efficiency.json"), verbosity=0)
+    lens = Lens.objects.get(slug="performance-efficiency")
+    workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
+    review = services.review_start(workload=workload, lens=lens, user=cast.owner)
+    practices = _practices(review, "PERF_02")
+    for code, data in (
+        ("PERF_01", services.AnswerInput(selected=["perf01_requirements", "perf01_data_driven"])),
+        ("PERF_02", services.AnswerInput(selected=practices, notes="Sized from load-test profiles.")),
+        ("PERF_03", services.AnswerInput(selected=[_none_choice(review, "PERF_03")])),
+        ("PERF_04", services.AnswerInput(selected=[], not_applicable=True, reason="out_of_scope")),
+    ):
+        services.answer_save(answer=answer_of(review, code), user=cast.owner, data=data, expected_version=0)
+    return review
+
+
+def _practices(review: Review, code: str) -> list[str]:
+    choices = Choice.objects.filter(question__pillar__lens=review.lens, question__code=code, is_none=False)
+    return list(choices.values_list("code", flat=True))
+
+
+def _none_choice(review: Review, code: str) -> str:
+    return Choice.objects.get(question__pillar__lens=review.lens, question__code=code, is_none=True).code
+
+
+def open_question(page: Page, review: Review) -> None:
+    page.goto(question_path(review, "PERF_01"))
+    # Check the page as it looks after an autosave, with every disclosure open (the history loads on opening).
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.get_by_label("Notes").fill("Targets agreed with the business.")
+        page.get_by_label("Notes").blur()
+    expect(page.locator("#save-status")).to_contain_text("Saved")
+    page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
+    expect(page.locator(".history-body")).not_to_contain_text("Show the history")
+
+
+def open_overview(page: Page, review: Review) -> None:
+    page.goto(f"/reviews/{review.pk}/")
+    expect(page.get_by_role("heading", name="Questions that need attention")).to_be_visible()
+
+
+def open_dashboard(page: Page, review: Review) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Your workloads")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "open_page", [open_question, open_overview, open_dashboard], ids=["question", "overview", "dashboard"]
+)
+def test_accessibility(
+    page: Page, live_server, cast: Cast, answered_review: Review, open_page: Callable[[Page, Review], None]
+) -> None:
+    sign_in_as(page.context, cast.contributor, live_server.url)
+    open_page(page, answered_review)
+
+    violations = Axe().run(page).response["violations"]
+
+    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, _describe(blocking)
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = [f"{len(violations)} serious or critical accessibility violations:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append(f"      {node.get('failureSummary', '').replace(chr(10), ' ')[:300]}")
+    return "\n".join(lines)
+
+
+def test_the_save_status_is_announced_from_a_live_region_that_stays_in_place(
+    page: Page, live_server, cast: Cast, answered_review: Review
+) -> None:
+    # Screen readers announce changes inside a live region they already know; a region swapped in whole,
+    # already holding its text, is often read out by none of them.
+    sign_in_as(page.context, cast.contributor, live_server.url)
+    page.goto(question_path(answered_review, "PERF_05"))
+    page.evaluate("window.__status = document.getElementById('save-status')")
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.get_by_role("checkbox").first.check()
+
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    assert page.evaluate("document.getElementById('save-status') === window.__status"), "the live region was replaced"
