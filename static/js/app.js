@@ -22,6 +22,19 @@
     if (counter) counter.textContent = event.target.value.length + " of " + counter.dataset.limit + " characters";
   });
 
+  // Notes save after a short pause; if the user leaves the page within that pause, send them on the way out.
+  var notesPending = false;
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "id_notes") notesPending = true;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "answer-form") notesPending = false;
+  });
+  window.addEventListener("pagehide", function () {
+    var form = document.getElementById("answer-form");
+    if (notesPending && form && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
+  });
+
   // After an htmx navigation to another question, move focus to its heading so keyboard and screen-reader
   // users land where the new content starts.
   document.addEventListener("htmx:afterSwap", function (event) {
