@@ -15,6 +15,8 @@ WRITE = {"owner": 302, "contributor": 302, "viewer": 403, "outsider": 404, "anon
 OWNER_ONLY = {"owner": 302, "contributor": 403, "viewer": 403, "outsider": 404, "anonymous": 302}
 OWNER_PAGE = {"owner": 200, "contributor": 403, "viewer": 403, "outsider": 404, "anonymous": 302}
 WRITE_PAGE = {"owner": 200, "contributor": 200, "viewer": 403, "outsider": 404, "anonymous": 302}
+# A report only reads the review, so every member may ask for one (see wareview/reports/README.md).
+MEMBER_POST = {"owner": 302, "contributor": 302, "viewer": 302, "outsider": 404, "anonymous": 302}
 SIGNED_IN = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 200, "anonymous": 302}
 
 
@@ -32,6 +34,13 @@ MATRIX = {
     "reviews:upgrade": ("get", lambda c: [c.review.pk, c.version_two.pk], None, READ),
     "reviews:upgrade POST": ("post", lambda c: [c.review.pk, c.version_two.pk], lambda c: {}, WRITE),
     "reviews:history": ("get", lambda c: [c.review.pk, "Q_01"], None, READ),
+    "reports:page": ("get", lambda c: [c.review.pk], None, READ),
+    "reports:pdf_request": ("post", lambda c: [c.review.pk], lambda c: {}, MEMBER_POST),
+    "reports:export_csv": ("get", lambda c: [c.review.pk], None, READ),
+    "reports:export_json": ("get", lambda c: [c.review.pk], None, READ),
+    "reports:job": ("get", lambda c: [c.report.pk], None, READ),
+    "reports:retry": ("post", lambda c: [c.failed_report.pk], lambda c: {}, MEMBER_POST),
+    "reports:download": ("get", lambda c: [c.ready_report.pk], None, READ),
     "teams:list": ("get", lambda c: [], None, SIGNED_IN),
     "teams:detail": ("get", lambda c: [c.team.pk], None, READ),
     "teams:member_add": (
@@ -62,7 +71,18 @@ MATRIX = {
 
 
 @pytest.fixture
-def walk_cast(cast):
+def walk_cast(cast, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from wareview.reports.models import Report
+
+    settings.MEDIA_ROOT = tmp_path
+    cast.report = Report.objects.create(review=cast.review, requested_by=cast.owner)
+    cast.failed_report = Report.objects.create(
+        review=cast.review, requested_by=cast.owner, status=Report.Status.FAILED, error="It broke."
+    )
+    cast.ready_report = Report.objects.create(review=cast.review, requested_by=cast.owner, status=Report.Status.READY)
+    cast.ready_report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
     from tests.factories import UserFactory, build_lens
     from wareview.lenses.services import lens_new_draft, lens_publish
     from wareview.teams.models import Membership
@@ -88,7 +108,7 @@ def test_each_url_answers_each_role_as_expected(client, walk_cast, entry, role):
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads"}
+    namespaces = {"reviews", "teams", "workloads", "reports"}
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"

@@ -1,0 +1,107 @@
+"""Building the report from the database, the chart, and the report HTML (the first of the two PDF steps)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import build_lens
+from tests.reports.helpers import answer, start_review
+from wareview.reports.charts import risk_chart_svg
+from wareview.reports.data import RISK_LABELS
+from wareview.reports.rendering import report_html
+from wareview.reports.selectors import report_data
+from wareview.reviews.access import get_review_for
+from wareview.reviews.models import AnswerRisk
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT_NOTE = "<script>alert(1)</script> & more"
+
+
+def test_the_risk_words_are_those_of_the_review_app():
+    assert dict(AnswerRisk.choices) == RISK_LABELS
+
+
+def test_the_report_data_holds_each_answer_with_followed_and_missing_practices(review):
+    data = report_data(review=review)
+    by_code = {question.code: question for question in data.questions}
+    assert [question.code for question in data.questions] == ["Q_01", "Q_02", "Q_03", "Q_04"]
+    assert [practice.code for practice in by_code["Q_02"].followed] == ["q_02_a"]
+    assert [practice.code for practice in by_code["Q_02"].missing] == ["q_02_b", "q_02_c"]
+    assert by_code["Q_01"].followed == []
+    assert by_code["Q_04"].not_applicable_reason == "Out of scope"
+    assert by_code["Q_04"].missing == []
+    assert (data.percent, data.risk_counts[AnswerRisk.HIGH], data.risk_counts[AnswerRisk.MEDIUM]) == (100, 1, 1)
+
+
+def test_the_report_data_groups_questions_by_focus_area_in_lens_order(review):
+    data = report_data(review=review)
+    assert [[question.code for question in area.questions] for area in data.areas] == [
+        ["Q_01", "Q_02"],
+        ["Q_03", "Q_04"],
+    ]
+
+
+def test_a_nested_focus_area_is_named_after_its_parent(review):
+    parent, child = review.lens.pillars.get().focus_areas.order_by("order")
+    child.parent = parent
+    child.save()
+    names = [area.name for area in report_data(review=review).areas]
+    assert names == [parent.name, f"{parent.name} › {child.name}"]
+
+
+def test_the_design_principles_count_the_practices_followed_that_support_them(review):
+    # In the test lens the first practice of each question supports both principles; Q_04 does not apply.
+    data = report_data(review=review)
+    assert [(principle.followed, principle.total) for principle in data.principles] == [(2, 3), (2, 3)]
+
+
+def test_building_the_report_data_takes_as_many_queries_for_8_questions_as_for_2(team, owner):
+    def queries_for(questions_per_area: int) -> int:
+        lens = build_lens(questions_per_area=questions_per_area)
+        review = start_review(team=team, user=owner, lens=lens, name=f"Workload {questions_per_area}")
+        for question in lens.pillars.get().questions.all():
+            answer(review, question.code, "a", notes="Noted.")
+        loaded = get_review_for(owner, review.pk)
+        with CaptureQueriesContext(connection) as context:
+            data = report_data(review=loaded)
+        assert len(data.questions) == 2 * questions_per_area
+        return len(context.captured_queries)
+
+    assert queries_for(1) == queries_for(4)
+
+
+def test_the_report_html_has_every_section(review):
+    html = report_html(data=report_data(review=review))
+    for heading in (
+        "Checkout service",
+        "Executive summary",
+        "Design principles",
+        "Prioritized recommendations",
+        "Answers by focus area",
+        "Appendix: all questions",
+    ):
+        assert heading in html
+    assert "Ada Architect" in html
+    assert "<svg" in html and '<title id="risk-chart-title">Risk by focus area</title>' in html
+
+
+def test_a_note_with_a_script_tag_appears_escaped_in_the_report_html(review):
+    answer(review, "Q_03", "a", "b", "c", notes=SCRIPT_NOTE)
+    html = report_html(data=report_data(review=review))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+
+
+def test_an_area_name_with_markup_is_escaped_in_the_chart():
+    svg = risk_chart_svg(rows=[("<b>Compute</b> & co", {"HIGH_RISK": 2, "NO_RISK": 1})])
+    assert "<b>" not in svg
+    assert "&lt;b&gt;Compute&lt;/b&gt; &amp; co" in svg
+
+
+def test_the_chart_has_a_title_a_legend_and_a_description_of_every_count():
+    svg = risk_chart_svg(rows=[("Compute", {"HIGH_RISK": 2, "MEDIUM_RISK": 1}), ("Storage", {})])
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<title" in svg and "High risk</text>" in svg and "Unanswered</text>" in svg
+    assert "Compute: 2 high risk, 1 medium risk." in svg
+    assert "Storage: no questions." in svg

@@ -1,0 +1,91 @@
+"""The review as CSV and JSON: one row per question, and the recommendations in the JSON. Pure functions of
+`ReportData`."""
+
+import csv
+import io
+
+from django.utils.text import slugify
+
+from wareview.reports.data import QuestionFacts, Recommendation, ReportData
+
+CSV_COLUMNS = [
+    "focus_area",
+    "question_code",
+    "question_title",
+    "risk",
+    "selected_practices",
+    "missing_practices",
+    "notes",
+    "not_applicable_reason",
+]
+# A spreadsheet runs a cell starting with one of these as a formula; a quote in front keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_filename(*, data: ReportData, extension: str) -> str:
+    return f"wareview-{slugify(data.workload_name) or 'workload'}-review-{data.review_id}.{extension}"
+
+
+def export_rows(*, data: ReportData) -> list[dict]:
+    return [_question_row(question) for question in data.questions]
+
+
+def export_csv(*, data: ReportData) -> str:
+    """UTF-8 CSV with a byte-order mark (so spreadsheets read accents right); lists joined with "; "."""
+    output = io.StringIO()
+    output.write("\ufeff")
+    writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in export_rows(data=data):
+        writer.writerow({name: _cell(value) for name, value in row.items()})
+    return output.getvalue()
+
+
+def export_json(*, data: ReportData) -> dict:
+    return {
+        "review": {
+            "id": data.review_id,
+            "workload": data.workload_name,
+            "team": data.team_name,
+            "lens": {"name": data.lens_name, "version": data.lens_version},
+            "review_owner": data.review_owner,
+            "generated_at": data.generated_at.isoformat(),
+            "completion_percent": data.percent,
+            "risk_counts": dict(data.risk_counts),
+        },
+        "questions": export_rows(data=data),
+        "recommendations": [_recommendation(position, item) for position, item in enumerate(data.recommendations, 1)],
+    }
+
+
+def _question_row(question: QuestionFacts) -> dict:
+    return {
+        "focus_area": question.area_name,
+        "question_code": question.code,
+        "question_title": question.title,
+        "risk": question.risk,
+        "selected_practices": [practice.title for practice in question.followed],
+        "missing_practices": [practice.title for practice in question.missing],
+        "notes": question.notes,
+        "not_applicable_reason": question.not_applicable_reason,
+    }
+
+
+def _recommendation(position: int, item: Recommendation) -> dict:
+    return {
+        "position": position,
+        "risk": item.risk,
+        "question_code": item.question.code,
+        "question_title": item.question.title,
+        "focus_area": item.question.area_name,
+        "practice_code": item.practice.code,
+        "practice_title": item.practice.title,
+        "improvement_text": item.practice.improvement_text,
+        "improvement_url": item.practice.improvement_url,
+        "supported_principles": sorted(item.practice.principles),
+    }
+
+
+def _cell(value) -> str:
+    text = "; ".join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

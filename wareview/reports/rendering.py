@@ -1,0 +1,67 @@
+"""The PDF in two steps: HTML from a template (testable without WeasyPrint), then PDF bytes from the HTML.
+
+WeasyPrint fetches only files under the project's static directory (the print stylesheet and its fonts): any
+other URL in the HTML, such as an image a note might smuggle in, is refused, so rendering never touches the
+network or the rest of the disk.
+"""
+
+import functools
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from wareview.reports.charts import risk_chart_svg
+from wareview.reports.data import ReportData
+
+PDF_TEMPLATE = "reports/pdf/report.html"
+
+
+def static_dir() -> Path:
+    return (Path(settings.BASE_DIR) / "static").resolve()
+
+
+def report_context(*, data: ReportData) -> dict:
+    rows = [(area.name, area.risk_counts) for area in data.areas]
+    # The chart escapes every label itself.
+    return {"data": data, "chart_svg": mark_safe(risk_chart_svg(rows=rows))}
+
+
+def report_html(*, data: ReportData) -> str:
+    """The report as one HTML document for WeasyPrint; user text is autoescaped by the template."""
+    return render_to_string(PDF_TEMPLATE, report_context(data=data))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Lay `html` out on A4 pages and return the PDF. Imports WeasyPrint here, so only workers load it."""
+    from weasyprint import HTML
+
+    base_url = static_dir().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=_fetcher_class()()).write_pdf()
+
+
+def static_path_for(url: str) -> Path:
+    """The file a `file:` URL names when it lies under the static directory; ValueError for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError(f"The report renderer fetches only its own static files, not {url}")
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_relative_to(static_dir()) or not path.is_file():
+        raise ValueError(f"The report renderer fetches only its own static files, not {url}")
+    return path
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = static_path_for(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    return StaticFilesOnly

@@ -1,0 +1,55 @@
+"""The Celery task that renders a report: a thin adapter around `services.report_render`.
+
+Transient errors (the database or a connection dropping) are retried with backoff; anything else marks the
+report failed with its message. `acks_late` with `reject_on_worker_lost` hands the message back to the broker
+when the worker dies mid-render, so another worker renders it; if none does, the status page fails the report
+once it is older than the hard time limit (see `Report.is_stale`).
+"""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, InterfaceError, OperationalError
+
+from wareview.reports.models import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, Report
+from wareview.reports.services import report_fail, report_render
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="reports.render",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=RENDER_SOFT_TIME_LIMIT,
+    time_limit=RENDER_TIME_LIMIT,
+)
+def report_render_task(self, report_id: int) -> None:
+    try:
+        report_render(report_id=report_id)
+    except Report.DoesNotExist:
+        logger.info("Report %s was deleted before it was rendered.", report_id)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            _record_failure(report_id, f"Rendering failed {self.max_retries + 1} times: {error}")
+        raise
+    except SoftTimeLimitExceeded:
+        _record_failure(report_id, f"Rendering took longer than {RENDER_SOFT_TIME_LIMIT} seconds and was stopped.")
+        raise
+    except Exception as error:
+        _record_failure(report_id, str(error) or type(error).__name__)
+        raise
+
+
+def _record_failure(report_id: int, message: str) -> None:
+    try:
+        report_fail(report_id=report_id, error=message)
+    except DatabaseError:  # the status page expires the report once it is stale
+        logger.exception("Could not record the failure of report %s", report_id)

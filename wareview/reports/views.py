@@ -1,0 +1,93 @@
+"""Report pages: the review as a web page, its CSV and JSON exports, and the PDF jobs (ask, watch, retry,
+download). Every member of the review's team, viewers included, may do all of these: a report only reads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from wareview.reports import exports
+from wareview.reports.access import get_report_for
+from wareview.reports.models import Report
+from wareview.reports.rendering import report_context
+from wareview.reports.selectors import report_data, review_recent_reports
+from wareview.reports.services import ReportError, report_expire_stale, report_request, report_retry
+from wareview.reviews.access import get_review_for
+
+PROGRESS_PARTIAL = "reports/job.html#progress"
+
+
+@login_required
+@require_safe
+def report_page(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = get_review_for(request.user, review_pk)
+    context = report_context(data=report_data(review=review))
+    context.update(review=review, reports=review_recent_reports(review=review))
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+@require_POST
+def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = get_review_for(request.user, review_pk)
+    report = report_request(review=review, user=request.user)
+    if request.htmx:
+        report.refresh_from_db()  # without a broker the task already ran
+        return render(request, PROGRESS_PARTIAL, {"report": report})
+    return redirect("reports:job", pk=report.pk)
+
+
+@login_required
+@require_safe
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_expire_stale(report=get_report_for(request.user, pk))
+    template = PROGRESS_PARTIAL if request.htmx else "reports/job.html"
+    return render(request, template, {"report": report, "review": report.review})
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    try:
+        report = report_retry(report=report, user=request.user)
+    except ReportError as error:
+        if request.htmx:
+            report.refresh_from_db()
+            return render(request, PROGRESS_PARTIAL, {"report": report, "refusal": str(error)}, status=409)
+        messages.error(request, str(error))
+        return redirect("reports:job", pk=report.pk)
+    if request.htmx:
+        report.refresh_from_db()
+        return render(request, PROGRESS_PARTIAL, {"report": report})
+    return redirect("reports:job", pk=report.pk)
+
+
+@login_required
+@require_safe
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    report = get_report_for(request.user, pk)
+    if report.status != Report.Status.READY or not report.file:
+        raise Http404("This report is not ready.")
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.download_name(), content_type="application/pdf"
+    )
+
+
+@login_required
+@require_safe
+def export_csv(request: HttpRequest, review_pk: int) -> HttpResponse:
+    data = report_data(review=get_review_for(request.user, review_pk))
+    response = HttpResponse(exports.export_csv(data=data), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="csv")}"'
+    return response
+
+
+@login_required
+@require_safe
+def export_json(request: HttpRequest, review_pk: int) -> JsonResponse:
+    data = report_data(review=get_review_for(request.user, review_pk))
+    response = JsonResponse(exports.export_json(data=data), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="json")}"'
+    return response
