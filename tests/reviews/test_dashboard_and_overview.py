@@ -58,3 +58,13 @@ def test_the_overview_takes_a_fixed_number_of_queries(client, cast, django_asser
     # Session, user, review with its access check, navigation, newer lens versions.
     with django_assert_max_num_queries(5):
         client.get(reverse("reviews:overview", args=[cast.review.pk]))
+
+
+def test_the_overview_draws_the_risk_by_focus_area_chart(client, cast):
+    set_risks(cast.review, {"Q_01": AnswerRisk.HIGH})
+    client.force_login(cast.viewer)
+    body = client.get(reverse("reviews:overview", args=[cast.review.pk])).content.decode()
+    chart = body.split('<figure class="chart">')[1].split("</figure>")[0]
+    assert "<svg" in chart and "<title" in chart
+    for area in cast.lens.pillars.get().focus_areas.all():
+        assert area.name in chart

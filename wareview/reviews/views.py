@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from wareview.lenses.models import Choice, Lens
+from wareview.reports.charts import risk_chart_svg
 from wareview.reviews import selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
 from wareview.reviews.models import Answer, AnswerRisk, NotApplicableReason
@@ -49,9 +51,16 @@ def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress,
         "attention": [q for q in progress.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)],
         "newer_versions": upgrade.newer_versions(review=review),
+        "chart_svg": _risk_chart(progress),
         "can_write": review.role in WRITE_ROLES,
     }
     return render(request, "reviews/overview.html", context)
+
+
+def _risk_chart(progress: selectors.ReviewProgress) -> str:
+    rows = [(f"{a.parent_name} › {a.name}" if a.parent_name else a.name, a.risk_counts) for a in progress.areas]
+    # The chart escapes every label it draws.
+    return mark_safe(risk_chart_svg(rows=rows))
 
 
 @login_required
