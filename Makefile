@@ -28,6 +28,7 @@ test: $(VENV)/.installed-dev .env
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 bench: $(VENV)/.installed-dev .env
+	$(MANAGE) migrate --noinput
 	$(BIN)/python bench/run.py
 
 install: $(VENV)/.installed

@@ -1,0 +1,551 @@
+"""Benchmark: the review's autosave and question page over HTTP, each against a floor on the same stack.
+
+Run from the repository root as `python bench/web.py [--db postgresql|sqlite]` (`make bench` runs it through
+bench/run.py). Without --db it uses PostgreSQL when DATABASE_URL is set and the embedded SQLite otherwise.
+
+It prepares a database of its own (`wareview_bench` on DATABASE_URL's server, or var/bench/wareview.sqlite3):
+migrated, the Performance Efficiency fixture loaded, and a user owning a team, a workload and an open review,
+all through the app's services. It serves bench.settings with gunicorn on 127.0.0.1 (DEBUG off), signs in
+eight virtual users, each on a keep-alive connection with its own session and question, and measures the floor
+(bench.urls: one SELECT and one UPDATE), the question page and the autosave at concurrency 1 and 8, warm-up
+requests discarded. Prints one line per measure,
+`bench <name> c=<n> p50_ms=<x> p95_ms=<y> floor_p50_ms=<z> ratio=<x/z> db=<db> locked=<n> errors=<n>`
+(names get a `_sqlite` suffix on SQLite), writes the same to bench/results/web_<db>.json, and exits non-zero
+on any non-2xx response, "database is locked" or missing history row. See bench/README.md.
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from wareview.lib.env import load_env_file  # noqa: E402
+
+HOST = "127.0.0.1"
+VAR_DIR = ROOT / "var" / "bench"
+RESULTS_DIR = ROOT / "bench" / "results"
+FIXTURE = ROOT / "fixtures" / "performance_efficiency.json"
+BENCH_DATABASE = "wareview_bench"
+USERNAME = "bench-user"
+TEAM = "Bench team"
+WORKLOAD = "Bench workload"
+WORKERS = 4
+CONCURRENCIES = (1, 8)
+# A gthread worker accepts connections while its one thread is busy; left alone, one worker took five of the
+# eight keep-alive connections and another none, and c=8 measured that imbalance. Two each spreads them evenly.
+CONNECTIONS_PER_WORKER = max(CONCURRENCIES) // WORKERS
+WARMUP = 30
+REQUESTS = 300
+REQUEST_TIMEOUT = 30
+TARGET_RATIO = 2.0
+VERSION_INPUT = re.compile(rb'id="answer-version" name="version" value="(\d+)"')
+LISTENING = re.compile(rb"Listening at: http://127\.0\.0\.1:(\d+)")
+WORKER_PID = re.compile(rb"Booting worker with pid: (\d+)")
+LOCKED = b"OperationalError: database is locked"
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on; the message says why."""
+
+
+class OutOfTime(BenchError):
+    """The time limit passed before the measures were done."""
+
+
+# Set up: database, data, server.
+
+
+def configured_database_url() -> str:
+    """DATABASE_URL as the app's settings would read it: the environment first, then the development .env."""
+    load_env_file(os.environ.get("WAREVIEW_ENV_FILE", str(ROOT / ".env")))
+    return os.environ.get("DATABASE_URL", "")
+
+
+def bench_database_url(url: str) -> str:
+    """The same PostgreSQL server and credentials, with the benchmark's own database, created if missing."""
+    import psycopg
+
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        raise BenchError(f"DATABASE_URL must name PostgreSQL for the web benchmark, not {parts.scheme!r}")
+    for maintenance in ("/postgres", parts.path):
+        try:
+            with psycopg.connect(urlunsplit(parts._replace(path=maintenance)), autocommit=True) as connection:
+                query = "SELECT 1 FROM pg_database WHERE datname = %s"
+                if not connection.execute(query, [BENCH_DATABASE]).fetchone():
+                    connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+                break
+        except psycopg.OperationalError as error:
+            failure = error
+    else:
+        raise BenchError(f"cannot create the {BENCH_DATABASE} database: {failure}")
+    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+
+
+def server_environment(db: str, settings: str) -> dict[str, str]:
+    """What gunicorn (and this process's own Django) see: production settings on plain http, bench database."""
+    return {
+        "DJANGO_SETTINGS_MODULE": settings,
+        "WAREVIEW_ENV_FILE": os.devnull,  # the development .env says DEBUG=1
+        "WAREVIEW_VAR_DIR": str(VAR_DIR),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "REDIS_URL": "",
+        "DATABASE_URL": bench_database_url(configured_database_url()) if db == "postgresql" else "",
+    }
+
+
+@dataclass
+class Slot:
+    """One virtual user's question: its answer and the two practices its saves alternate between."""
+
+    code: str
+    answer_pk: int
+    choices: tuple[str, str]
+    turn: int
+
+
+def prepare(password: str) -> tuple[int, list[Slot]]:
+    """Migrate, load the lens, and make sure the bench user has an open review; its pk and one slot per user."""
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off serves hashed files from STATIC_ROOT
+    review = bench_review(password)
+    slots = review_slots(review, max(CONCURRENCIES))
+    connections.close_all()
+    return review.pk, slots
+
+
+def bench_review(password: str):
+    from django.contrib.auth import get_user_model
+
+    from wareview.lenses.models import Lens
+    from wareview.reviews.models import Review
+    from wareview.reviews.services import review_start
+    from wareview.teams.models import Team
+    from wareview.teams.services import team_create
+    from wareview.workloads.models import Workload
+
+    user, _ = get_user_model().objects.get_or_create(username=USERNAME)
+    user.set_password(password)
+    user.save()
+    team = Team.objects.filter(name=TEAM, memberships__user=user).first() or team_create(name=TEAM, user=user)
+    workload, _ = Workload.objects.get_or_create(team=team, name=WORKLOAD, defaults={"created_by": user})
+    lens = Lens.objects.published().filter(slug="performance-efficiency").order_by("-version").first()
+    if lens is None:
+        raise BenchError(f"no published performance-efficiency lens after loading {FIXTURE.name}")
+    review = Review.objects.open().filter(workload=workload, lens_slug=lens.slug).first()
+    return review or review_start(workload=workload, lens=lens, user=user)
+
+
+def review_slots(review, count: int) -> list[Slot]:
+    """The first `count` questions, each saved by one user only, so versions never conflict. A save alternates
+    between two practices, starting with the one that differs from the stored answer: every save changes it."""
+    from wareview.lenses.models import Choice
+    from wareview.reviews.models import Answer
+
+    answers = Answer.objects.filter(review=review).select_related("question").order_by("question__order")[:count]
+    slots = []
+    for answer in answers:
+        practices = Choice.objects.filter(question_id=answer.question_id, is_none=False).order_by("order")
+        first, second = practices.values_list("code", flat=True)[:2]
+        turn = 1 if answer.selected == [first] else 0
+        slots.append(Slot(answer.question.code, answer.pk, (first, second), turn))
+    if len(slots) < count:
+        raise BenchError(f"the review has {len(slots)} questions; the benchmark needs {count}")
+    return slots
+
+
+class Server:
+    """gunicorn in a process group of its own, stopped (group and all) by stop()."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        command = [
+            sys.executable, "-m", "gunicorn", "wareview.wsgi:application",
+            "--bind", f"{HOST}:0", "--workers", str(WORKERS), "--threads", "1",
+            "--worker-class", "gthread",  # the sync worker closes every connection; gthread keeps them alive
+            "--worker-connections", str(CONNECTIONS_PER_WORKER),
+            "--keep-alive", "120", "--timeout", "30", "--chdir", str(ROOT),
+            "--no-control-socket",  # gunicorn's control socket has one fixed path per user, shared by every server
+        ]  # fmt: skip
+        self.log_path = log_path
+        self.log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            command, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def wait_ready(self, timeout: float = 30) -> int:
+        """The port once every worker has booted."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            text = self.log_path.read_bytes()
+            port = LISTENING.search(text)
+            if port and text.count(b"Booting worker") >= WORKERS:
+                return int(port.group(1))
+            time.sleep(0.1)
+        raise BenchError(f"gunicorn did not start within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU the workers have used so far (Linux /proc; 0.0 elsewhere). Less disturbed than
+        latency by whatever else runs on the machine, though it leaves out the database server's share."""
+        workers = WORKER_PID.findall(self.log_path.read_bytes())
+        total = 0
+        for pid in workers:
+            try:
+                fields = Path(f"/proc/{int(pid)}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def locked_since(self, offset: int) -> int:
+        with self.log_path.open("rb") as log:
+            log.seek(offset)
+            return log.read().count(LOCKED)
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+# Load: virtual users on keep-alive connections.
+
+
+class Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise OutOfTime("out of time: the time limit passed before the measures were done")
+
+
+class VirtualUser:
+    """One browser tab: a keep-alive connection, its own cookies (session, CSRF) and its own question."""
+
+    def __init__(self, port: int, review_pk: int, slot: Slot) -> None:
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        self.cookies: dict[str, str] = {}
+        self.slot = slot
+        self.turn = slot.turn
+        self.url = f"/reviews/{review_pk}/questions/{slot.code}/"
+        self.version = -1
+        self.saves = 0
+
+    def sign_in(self, password: str) -> None:
+        self.send("GET", "/accounts/login/")
+        form = {"username": USERNAME, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        status, _, _ = self.send("POST", "/accounts/login/", form)
+        if status != 302 or "sessionid" not in self.cookies:
+            raise BenchError(f"signing in answered {status} without a session")
+        self.read_version()
+
+    def read_version(self) -> None:
+        status, body, _ = self.question_page()
+        version = VERSION_INPUT.search(body)
+        if status != 200 or not version:
+            raise BenchError(f"GET {self.url} answered {status} without the answer's version")
+        self.version = int(version.group(1))
+
+    def floor(self) -> tuple[bool, float]:
+        status, _, elapsed = self.send("POST", "/bench/floor/", {"answer": self.slot.answer_pk})
+        return 200 <= status < 300, elapsed
+
+    def question_page(self) -> tuple[int, bytes, float]:
+        return self.send("GET", self.url)
+
+    def page(self) -> tuple[bool, float]:
+        status, _, elapsed = self.question_page()
+        return 200 <= status < 300, elapsed
+
+    def autosave(self) -> tuple[bool, float]:
+        """Save the other practice than last time, on the version the previous save's response carried."""
+        form = [
+            ("version", self.version),
+            ("selected", self.slot.choices[self.turn % 2]),
+            ("reason", ""),
+            ("notes", ""),
+        ]
+        status, body, elapsed = self.send("POST", self.url, form, htmx=True)
+        version = VERSION_INPUT.search(body)
+        if status == 200 and version:
+            self.version, self.turn, self.saves = int(version.group(1)), self.turn + 1, self.saves + 1
+            return True, elapsed
+        if status == 409:
+            self.read_version()  # not expected (one user per question); resynchronise and count the error
+        return False, elapsed
+
+    def send(self, method: str, path: str, form=None, htmx: bool = False) -> tuple[int, bytes, float]:
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        body = None
+        if method == "POST":
+            body = urlencode(form or {})
+            headers |= {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.cookies["csrftoken"]}
+        if htmx:
+            headers["HX-Request"] = "true"
+        for attempt in (1, 2):
+            try:
+                started = time.perf_counter()
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                elapsed = (time.perf_counter() - started) * 1000
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server dropped an idle keep-alive connection: reconnect once, timing the retry only.
+                self.connection.close()
+                if attempt == 2:
+                    raise
+        self.keep_cookies(response)
+        if response.will_close:
+            self.connection.close()
+        return response.status, content, elapsed
+
+    def keep_cookies(self, response: http.client.HTTPResponse) -> None:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            pair, _, attributes = header.partition(";")
+            name, _, value = pair.strip().partition("=")
+            if value in ("", '""') or "max-age=0" in attributes.lower():
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+
+@dataclass
+class Sample:
+    timings: list[float] = field(default_factory=list)
+    errors: int = 0
+    failures: list[str] = field(default_factory=list)
+    out_of_time: bool = False
+
+    def percentile(self, percent: int) -> float:
+        if len(self.timings) < 2:
+            return self.timings[0] if self.timings else math.nan
+        return statistics.quantiles(self.timings, n=100, method="inclusive")[percent - 1]
+
+
+def run_load(users: list[VirtualUser], action: str, concurrency: int, requests: int, deadline: Deadline) -> Sample:
+    """`requests` calls of `action` (at least), shared by the first `concurrency` users, all at once."""
+    active = users[:concurrency]
+    per_user = math.ceil(requests / concurrency)
+    samples = [Sample() for _ in active]
+    start = threading.Barrier(concurrency)
+
+    def work(user: VirtualUser, sample: Sample) -> None:
+        start.wait()
+        try:
+            for _ in range(per_user):
+                deadline.check()
+                ok, elapsed = getattr(user, action)()
+                sample.timings.append(elapsed)
+                sample.errors += not ok
+        except OutOfTime:
+            sample.out_of_time = True
+        except (BenchError, OSError, http.client.HTTPException) as error:
+            sample.errors += 1
+            sample.failures.append(f"{action}: {error}")
+
+    threads = [threading.Thread(target=work, args=pair, daemon=True) for pair in zip(active, samples, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if any(sample.out_of_time for sample in samples):
+        raise OutOfTime(f"out of time during {action} at c={concurrency}; nothing is reported")
+    total = Sample()
+    for sample in samples:
+        total.timings += sample.timings
+        total.errors += sample.errors
+        total.failures += sample.failures
+    return total
+
+
+def sign_in_all(users: list[VirtualUser], password: str) -> None:
+    failures: list[Exception] = []
+
+    def sign_in(user: VirtualUser) -> None:
+        try:
+            user.sign_in(password)
+        except (BenchError, OSError, http.client.HTTPException) as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=sign_in, args=(user,), daemon=True) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise BenchError(f"signing in failed: {failures[0]}")
+
+
+# The run.
+
+
+def measure_all(server: Server, users: list[VirtualUser], deadline: Deadline) -> list[dict]:
+    measures = []
+    for concurrency in CONCURRENCIES:
+        for name, action in (("floor", "floor"), ("question_page", "page"), ("autosave", "autosave")):
+            run_load(users, action, concurrency, WARMUP, deadline)  # discarded: reconnections, cold caches
+            offset, cpu = server.log_size(), server.cpu_seconds()
+            sample = run_load(users, action, concurrency, REQUESTS, deadline)
+            cpu, locked = server.cpu_seconds() - cpu, server.locked_since(offset)
+            measures.append(
+                {
+                    "name": name,
+                    "c": concurrency,
+                    "requests": len(sample.timings),
+                    "p50_ms": round(sample.percentile(50), 2),
+                    "p95_ms": round(sample.percentile(95), 2),
+                    "server_cpu_ms": round(1000 * cpu / max(len(sample.timings), 1), 2),
+                    "locked": locked,
+                    "errors": sample.errors,
+                    "failures": sample.failures[:5],
+                }
+            )
+    for measure in measures:
+        floor = next(m for m in measures if m["name"] == "floor" and m["c"] == measure["c"])
+        measure["floor_p50_ms"] = floor["p50_ms"]
+        measure["ratio"] = round(measure["p50_ms"] / floor["p50_ms"], 2)
+        measure["cpu_ratio"] = (
+            round(measure["server_cpu_ms"] / floor["server_cpu_ms"], 2) if floor["server_cpu_ms"] else None
+        )
+    return measures
+
+
+def history_rows_since(review_pk: int, since) -> int:
+    from wareview.reviews.models import AnswerChange
+
+    return AnswerChange.objects.filter(answer__review_id=review_pk, changed_at__gte=since).count()
+
+
+def line(measure: dict, db: str) -> str:
+    name = measure["name"] if db == "postgresql" else f"{measure['name']}_{db}"
+    return (
+        f"bench {name} c={measure['c']} p50_ms={measure['p50_ms']:.2f} p95_ms={measure['p95_ms']:.2f} "
+        f"floor_p50_ms={measure['floor_p50_ms']:.2f} ratio={measure['ratio']:.2f} db={db} "
+        f"locked={measure['locked']} errors={measure['errors']}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--db", choices=["postgresql", "sqlite"], help="Database (default: PostgreSQL when DATABASE_URL is set)."
+    )
+    parser.add_argument(
+        "--settings",
+        default="bench.settings",
+        help="Settings module to serve (default bench.settings); to try a settings change, import * from it.",
+    )
+    parser.add_argument("--time-limit", type=float, default=150, help="Give up after this many seconds (150).")
+    args = parser.parse_args()
+    deadline = Deadline(args.time_limit)
+    db = args.db or ("postgresql" if configured_database_url() else "sqlite")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run.py's timeout: still stop gunicorn
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    env = server_environment(db, args.settings)
+    os.environ.update(env)  # this process prepares the same database the server uses
+    password = secrets.token_urlsafe(16)
+    clock = time.monotonic()
+    print(f"web ({db}): preparing the bench database", file=sys.stderr)
+    review_pk, slots = prepare(password)
+    print(f"web ({db}): prepared in {time.monotonic() - clock:.1f} s", file=sys.stderr)
+
+    from django.utils import timezone
+
+    started = timezone.now()
+    server = Server(env, VAR_DIR / f"gunicorn-{db}.log")
+    users: list[VirtualUser] = []
+    try:
+        port = server.wait_ready()
+        print(f"web ({db}): gunicorn on {HOST}:{port}, {WORKERS} workers; measuring", file=sys.stderr)
+        users = [VirtualUser(port, review_pk, slot) for slot in slots]
+        sign_in_all(users, password)
+        print(f"web ({db}): signed in {len(users)} users at {time.monotonic() - clock:.1f} s", file=sys.stderr)
+        measures = measure_all(server, users, deadline)
+        locked_total = server.locked_since(0)
+        print(f"web ({db}): measured at {time.monotonic() - clock:.1f} s", file=sys.stderr)
+    finally:
+        for user in users:
+            user.connection.close()  # else gunicorn lingers on them while it stops
+        server.stop()
+    saves = sum(user.saves for user in users)
+    history = history_rows_since(review_pk, started)
+    report(db, measures, saves=saves, history=history, locked=locked_total)
+
+
+def report(db: str, measures: list[dict], *, saves: int, history: int, locked: int) -> None:
+    for measure in measures:
+        print(line(measure, db))
+    failures = [failure for measure in measures for failure in measure["failures"]]
+    errors = sum(measure["errors"] for measure in measures) + locked + (history != saves)
+    autosaves = [m for m in measures if m["name"] == "autosave"]
+    result = {
+        "bench": "web",
+        "db": db,
+        "server": {
+            "workers": WORKERS,
+            "threads": 1,
+            "worker_class": "gthread",
+            "worker_connections": CONNECTIONS_PER_WORKER,
+        },
+        "warmup": WARMUP,
+        "measures": measures,
+        "autosaves": saves,
+        "history_rows": history,
+        "locked": locked,
+        "target": {"autosave_ratio": TARGET_RATIO},
+        "within_target": all(m["ratio"] <= TARGET_RATIO for m in autosaves),
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"web_{db}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if history != saves:
+        print(f"web ({db}): {saves} autosaves wrote {history} history rows; every save must write one", file=sys.stderr)
+    for failure in failures[:5]:
+        print(f"web ({db}): {failure}", file=sys.stderr)
+    if errors:
+        sys.exit(f"web ({db}): {errors} errors (non-2xx responses, locked database, missing history)")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BenchError as error:
+        sys.exit(f"bench web: {error}")
