@@ -73,3 +73,11 @@ def cast(db) -> Cast:
 def fast_password_hashing(settings) -> None:
     # Test users sign in with known passwords; a slow hasher would only slow the suite down.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def forget_question_sheets() -> None:
+    # Each test builds its own lenses; rolled-back rows may come back with the same ids on SQLite.
+    from wareview.lenses.selectors import question_sheet
+
+    question_sheet.cache_clear()

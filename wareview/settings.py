@@ -119,6 +119,19 @@ STORAGES = {
 }
 
 REDIS_URL = env_str("REDIS_URL")
+# Sessions are read on every request: keep them in the cache (Redis, or this process's memory on the embedded
+# default) and written through to the database, so a signed-in request costs no session query.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wareview",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded default runs tasks in-process, as soon as they are sent.

@@ -26,14 +26,15 @@ def get_review_for(user, pk: int, *, write: bool = False) -> Review:
 
 
 def get_answer_for(user, review_pk: int, question_code: str, *, write: bool = False) -> Answer:
-    """The answer to question `question_code` in review `review_pk`, with its review, workload, team, lens,
-    question and focus area loaded, and `answer.role` set."""
+    """The answer to question `question_code` in review `review_pk`, with `answer.role` set.
+
+    A page needs the review's workload and lens; a save needs only the answer, its question and its review, and
+    loads no more, since it runs on every click."""
     if not user.is_authenticated:
         raise Http404("No such question.")
+    related = ["review", "question__focus_area"] if write else ["review__workload", "review__lens", "question"]
     answer = (
-        Answer.objects.select_related(
-            "review__workload__team", "review__lens", "question__focus_area__parent", "updated_by"
-        )
+        Answer.objects.select_related(*related)
         .filter(review_id=review_pk, question__code=question_code, review__workload__team__memberships__user=user)
         .annotate(role=F("review__workload__team__memberships__role"))
         .first()

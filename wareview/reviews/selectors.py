@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
 from wareview.workloads.models import Workload
@@ -32,6 +33,7 @@ class NavQuestion:
 class NavArea:
     """A focus area in the side navigation, with its questions and what has been answered."""
 
+    key: str
     name: str
     parent_name: str
     questions: list[NavQuestion] = field(default_factory=list)
@@ -108,11 +110,50 @@ def review_progress(*, review: Review) -> ReviewProgress:
     )
     areas: dict[object, NavArea] = {}
     for code, title, risk, area_id, area_name, parent_name, pillar_name in rows:
-        key = area_id or pillar_name
+        key = area_key(area_id, pillar_name)
         if key not in areas:
-            areas[key] = NavArea(name=area_name or pillar_name, parent_name=parent_name or "")
+            areas[key] = NavArea(key=key, name=area_name or pillar_name, parent_name=parent_name or "")
         areas[key].questions.append(NavQuestion(code=code, title=title, risk=risk))
     return ReviewProgress(areas=list(areas.values()))
+
+
+def area_key(focus_area_id: int | None, pillar_name: str) -> str:
+    """The navigation's id for a focus area (questions without one are grouped by pillar)."""
+    return str(focus_area_id) if focus_area_id else slugify(pillar_name)
+
+
+@dataclass(frozen=True)
+class SaveCounts:
+    """What an autosave refreshes beside the question: its area's and the review's progress."""
+
+    area_key: str
+    area_total: int
+    area_answered: int
+    total: int
+    answered: int
+
+    @property
+    def area_percent(self) -> int:
+        return percent(self.area_answered, self.area_total)
+
+    @property
+    def percent(self) -> int:
+        return percent(self.answered, self.total)
+
+
+def save_counts(*, answer: Answer) -> SaveCounts:
+    """The progress of the answer's focus area and of its whole review. One query."""
+    area_id = answer.question.focus_area_id
+    in_area = Q(question__focus_area_id=area_id) if area_id else Q(question__pillar_id=answer.question.pillar_id)
+    answered = ~Q(risk=AnswerRisk.UNANSWERED)
+    counts = Answer.objects.filter(review_id=answer.review_id).aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=answered),
+        area_total=Count("pk", filter=in_area),
+        area_answered=Count("pk", filter=in_area & answered),
+    )
+    key = area_key(area_id, "" if area_id else answer.question.pillar.name)
+    return SaveCounts(area_key=key, **counts)
 
 
 def answer_history(*, answer: Answer, limit: int = 20) -> list[AnswerChange]:

@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wareview.lenses.models import Choice, Lens, Question, RiskRule
+from wareview.lenses.models import Lens, Question
 from wareview.lenses.risk import evaluate
+from wareview.lenses.selectors import question_sheet
 from wareview.reviews.models import (
     NOTES_MAX_LENGTH,
     Answer,
@@ -64,21 +65,18 @@ def risk_for(*, rules: list[tuple[str, str]], selected: list[str], not_applicabl
 
 
 def answer_risk(*, question_id: int, selected: list[str], not_applicable: bool) -> str:
-    if not_applicable or not selected:
-        return risk_for(rules=[], selected=selected, not_applicable=not_applicable)
-    rules = RiskRule.objects.filter(question_id=question_id).order_by("order").values_list("condition", "risk")
-    return risk_for(rules=list(rules), selected=selected, not_applicable=not_applicable)
+    rules = list(question_sheet(question_id).rules)
+    return risk_for(rules=rules, selected=selected, not_applicable=not_applicable)
 
 
 def answer_clean(*, question_id: int, data: AnswerInput) -> AnswerInput:
     """Check a submission against the question; raise ReviewError with a message a person understands."""
-    choices = list(Choice.objects.filter(question_id=question_id).order_by("order").values_list("code", "is_none"))
-    known = {code for code, _ in choices}
-    unknown = [code for code in data.selected if code not in known]
+    sheet = question_sheet(question_id)
+    order = sheet.codes
+    unknown = [code for code in data.selected if code not in order]
     if unknown:
         raise ReviewError(f"“{unknown[0]}” is not a best practice of this question.")
-    none_codes = {code for code, is_none in choices if is_none}
-    if none_codes & set(data.selected) and len(set(data.selected)) > 1:
+    if sheet.none_codes & set(data.selected) and len(set(data.selected)) > 1:
         raise ReviewError("“None of these” cannot be chosen together with a best practice.")
     if len(data.notes) > NOTES_MAX_LENGTH:
         raise ReviewError(f"Notes can be at most {NOTES_MAX_LENGTH} characters; these have {len(data.notes)}.")
@@ -86,7 +84,6 @@ def answer_clean(*, question_id: int, data: AnswerInput) -> AnswerInput:
         raise ReviewError(f"“{data.reason}” is not one of the reasons a question may not apply.")
     if data.not_applicable and not data.reason:
         raise ReviewError("Say why the question does not apply.")
-    order = [code for code, _ in choices]
     selected = sorted(set(data.selected), key=order.index)
     reason = data.reason if data.not_applicable else ""
     return AnswerInput(selected=selected, not_applicable=data.not_applicable, reason=reason, notes=data.notes)

@@ -13,7 +13,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from wareview.lenses.models import Choice, Lens
+from wareview.lenses.models import Lens
+from wareview.lenses.selectors import question_sheet
 from wareview.reports.charts import risk_chart_svg
 from wareview.reviews import selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
@@ -101,8 +102,8 @@ def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if not request.htmx:
         messages.success(request, "Saved.")
         return redirect("reviews:question", pk=pk, code=code)
-    context = {"review": answer.review, "answer": answer, "progress": selectors.review_progress(review=answer.review)}
-    return render(request, "reviews/question_saved.html", {**context, "question": answer.question})
+    context = {"answer": answer, "question": answer.question, "counts": selectors.save_counts(answer=answer)}
+    return render(request, "reviews/question_saved.html", context)
 
 
 def _answer_input(request: HttpRequest) -> tuple[services.AnswerInput, int]:
@@ -132,12 +133,13 @@ def _conflict(request: HttpRequest, current: Answer, mine: services.AnswerInput)
     """Show the answer as it is now, who saved it, and offer to keep mine (resubmit on the new version)."""
     context = _question_context(request, current)
     context["conflict"] = {"mine": mine, "mine_titles": _titles(current, mine.selected)}
-    template = "reviews/question_saved.html" if request.htmx else "reviews/question.html"
-    return render(request, template, context, status=409)
+    if request.htmx:
+        return render(request, "reviews/question.html#status", {**context, "oob": True}, status=409)
+    return render(request, "reviews/question.html", context, status=409)
 
 
 def _titles(answer: Answer, codes: list[str]) -> list[str]:
-    titles = dict(Choice.objects.filter(question_id=answer.question_id).values_list("code", "title"))
+    titles = {choice.code: choice.title for choice in question_sheet(answer.question_id).choices}
     return [titles.get(code, code) for code in codes]
 
 
@@ -145,7 +147,7 @@ def _question_context(request: HttpRequest, answer: Answer) -> dict:
     review = answer.review
     progress = selectors.review_progress(review=review)
     previous, following = progress.neighbours(answer.question.code)
-    choices = list(Choice.objects.filter(question_id=answer.question_id).order_by("order"))
+    choices = question_sheet(answer.question_id).choices
     return {
         "review": review,
         "answer": answer,
