@@ -37,6 +37,7 @@ def get_answer_for(user, review_pk: int, question_code: str, *, write: bool = Fa
         Answer.objects.select_related(*related)
         .filter(review_id=review_pk, question__code=question_code, review__workload__team__memberships__user=user)
         .annotate(role=F("review__workload__team__memberships__role"))
+        .order_by()
         .first()
     )
     if answer is None:

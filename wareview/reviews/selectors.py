@@ -142,18 +142,20 @@ class SaveCounts:
 
 
 def save_counts(*, answer: Answer) -> SaveCounts:
-    """The progress of the answer's focus area and of its whole review. One query."""
+    """The progress of the answer's focus area and of its whole review. One small query, counted here: a row
+    per question is cheaper to fetch than an aggregate with filters is to build."""
     area_id = answer.question.focus_area_id
-    in_area = Q(question__focus_area_id=area_id) if area_id else Q(question__pillar_id=answer.question.pillar_id)
-    answered = ~Q(risk=AnswerRisk.UNANSWERED)
-    counts = Answer.objects.filter(review_id=answer.review_id).aggregate(
-        total=Count("pk"),
-        answered=Count("pk", filter=answered),
-        area_total=Count("pk", filter=in_area),
-        area_answered=Count("pk", filter=in_area & answered),
-    )
+    rows = list(Answer.objects.filter(review_id=answer.review_id).values_list("question__focus_area_id", "risk"))
+    area_rows = [risk for row_area, risk in rows if row_area == area_id]
+    risks = [risk for _, risk in rows]
     key = area_key(area_id, "" if area_id else answer.question.pillar.name)
-    return SaveCounts(area_key=key, **counts)
+    return SaveCounts(
+        area_key=key,
+        area_total=len(area_rows),
+        area_answered=sum(risk != AnswerRisk.UNANSWERED for risk in area_rows),
+        total=len(risks),
+        answered=sum(risk != AnswerRisk.UNANSWERED for risk in risks),
+    )
 
 
 def answer_history(*, answer: Answer, limit: int = 20) -> list[AnswerChange]:
