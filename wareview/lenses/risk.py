@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
@@ -51,19 +52,20 @@ class RuleError(ValueError):
 # Nodes
 
 
-class Node:
+class Node(ABC):
     """A parsed condition. Nodes are immutable and hashable, so cached parse results can be shared."""
 
     __slots__ = ()
     # Binding strength, used to decide where rendering needs parentheses.
     precedence: ClassVar[int]
 
+    @abstractmethod
     def is_true(self, selected: Collection[str]) -> bool:
-        raise NotImplementedError
+        """Whether the condition holds when exactly the `selected` choice codes are chosen."""
 
+    @abstractmethod
     def choices(self) -> Iterator[Choice]:
         """The choice codes the condition names, left to right as written."""
-        raise NotImplementedError
 
     def _wrapped(self, outer: int) -> str:
         return f"({self})" if self.precedence <= outer else str(self)
