@@ -214,3 +214,16 @@ def test_no_text_repeats_eight_consecutive_words_of_the_seed_document(lens, shar
     copied = [(text[:60], sorted(runs(text, COPIED_RUN) & seed_runs)) for text in texts]
 
     assert [entry for entry in copied if entry[1]] == []
+
+
+def test_check_lenses_finds_no_problem_in_the_shipped_question_set(lens, capsys):
+    call_command("check_lenses")
+    assert "1 lens(es) checked, no problems." in capsys.readouterr().out
+
+
+def test_the_shipped_question_set_exports_as_a_valid_lens_file(lens):
+    from wareview.lenses.interchange import lens_export, lens_validate
+
+    exported = lens_export(lens=lens)
+    assert lens_validate(document=exported.document).errors == []
+    assert [q["id"] for q in exported.document["pillars"][0]["questions"]][:2] == ["PERF_01", "PERF_02"]
