@@ -123,8 +123,9 @@ STORAGES = {
 }
 
 REDIS_URL = env_str("REDIS_URL")
-# Sessions are read on every request: keep them in the cache (Redis, or this process's memory on the embedded
-# default) and written through to the database, so a signed-in request costs no session query.
+# Sessions are read on every request: with Redis, keep them in the shared cache and write them through to the
+# database, so a signed-in request costs no session query. Without it they stay in the database, since a cache
+# in one process's memory would keep a signed-out session alive in the others.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -133,9 +134,10 @@ if REDIS_URL:
             "KEY_PREFIX": "wareview",
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded default runs tasks in-process, as soon as they are sent.
