@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from wareview.reports import exports
 from wareview.reports.access import get_report_for
@@ -40,9 +41,11 @@ def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
+@vary_on_headers("HX-Request")
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_expire_stale(report=get_report_for(request.user, pk))
-    template = PROGRESS_PARTIAL if request.htmx else "reports/job.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = PROGRESS_PARTIAL if partial else "reports/job.html"
     return render(request, template, {"report": report, "review": report.review})
 
 
