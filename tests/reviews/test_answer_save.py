@@ -194,3 +194,22 @@ def test_the_question_page_takes_the_same_few_queries_on_a_small_and_a_large_len
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts == [QUESTION_PAGE_QUERIES, QUESTION_PAGE_QUERIES]
+
+
+def test_a_save_that_keeps_the_question_answered_leaves_progress_alone_and_skips_counting(client, cast):
+    client.force_login(cast.contributor)
+    save(client, cast.review, htmx=True, selected=["q_01_a"])
+    data = {"version": 1, "selected": ["q_01_a", "q_01_b"], "reason": "", "notes": "More."}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(question_url(cast.review), data, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert '<span class="risk risk-NO_RISK">No risk</span>' in body
+    assert "review-progress" not in body
+    assert len(queries) == AUTOSAVE_QUERIES - 1
+
+
+def test_unticking_everything_moves_the_progress_back(client, cast):
+    client.force_login(cast.contributor)
+    save(client, cast.review, htmx=True, selected=["q_01_a"])
+    response = save(client, cast.review, htmx=True)
+    assert '<progress id="review-progress" max="4" value="0"' in response.content.decode()

@@ -91,6 +91,7 @@ def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     answer = get_answer_for(request.user, pk, code, write=True)
+    was_answered = answer.risk != AnswerRisk.UNANSWERED
     try:
         data, version = _answer_input(request)
         services.answer_save(answer=answer, user=request.user, data=data, expected_version=version)
@@ -102,7 +103,11 @@ def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if not request.htmx:
         messages.success(request, "Saved.")
         return redirect("reviews:question", pk=pk, code=code)
-    context = {"answer": answer, "question": answer.question, "counts": selectors.save_counts(answer=answer)}
+    # Progress moves only when a question becomes answered or unanswered; most saves (notes, another practice)
+    # leave it as it is, and then the response does not count it again.
+    progress_moved = was_answered != (answer.risk != AnswerRisk.UNANSWERED)
+    counts = selectors.save_counts(answer=answer) if progress_moved else None
+    context = {"answer": answer, "question": answer.question, "counts": counts}
     return render(request, "reviews/question_saved.html", context)
 
 
