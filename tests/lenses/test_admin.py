@@ -208,3 +208,8 @@ def test_a_staff_member_without_lens_permissions_cannot_import_or_export(client)
     lens = build_lens()
     assert client.get(reverse("admin:lenses_lens_import")).status_code == 403
     assert client.get(reverse("admin:lenses_lens_export", args=[lens.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["teams_team", "workloads_workload", "reports_report"])
+def test_the_admin_lists_teams_workloads_and_report_jobs(admin_client, cast, model):
+    assert admin_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
