@@ -91,3 +91,11 @@ def test_a_viewer_refused_a_change_is_told_why(client, cast):
     response = client.post(reverse("teams:member_add", args=[cast.team.pk]), {"identifier": "x", "role": "viewer"})
     assert response.status_code == 403
     assert "Only the team&#x27;s owners can do this." in response.content.decode()
+
+
+def test_a_team_needs_a_name(client):
+    client.force_login(UserFactory(username="ana"))
+    response = client.post(reverse("teams:list"), {"name": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Team.objects.exists()

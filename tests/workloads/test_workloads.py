@@ -89,3 +89,22 @@ def test_starting_a_review_creates_an_unanswered_answer_per_question_and_opens_t
     assert response["Location"] == reverse("reviews:question", args=[review.pk, "Q_01"])
     assert list(review.answers.order_by().values_list("risk", flat=True).distinct()) == ["UNANSWERED"]
     assert review.answers.count() == 6
+
+
+def test_the_workload_page_shows_each_review_with_its_completion(client, cast):
+    from wareview.reviews.models import Answer, AnswerRisk
+
+    Answer.objects.filter(review=cast.review, question__code="Q_01").update(risk=AnswerRisk.HIGH)
+    client.force_login(cast.viewer)
+    body = client.get(reverse("workloads:detail", args=[cast.workload.pk])).content.decode()
+    assert reverse("reviews:overview", args=[cast.review.pk]) in body
+    assert '<progress max="4" value="1"' in body and "25%" in body
+
+
+def test_contributors_see_the_start_review_form_and_viewers_do_not(client, cast):
+    url = reverse("workloads:detail", args=[cast.workload.pk])
+    client.force_login(cast.contributor)
+    assert "Start review" in client.get(url).content.decode()
+    client.force_login(cast.viewer)
+    body = client.get(url).content.decode()
+    assert "Start review" not in body and "Edit workload" not in body

@@ -32,9 +32,6 @@ NOTES_MAX_LENGTH = 2000
 
 
 class ReviewQuerySet(models.QuerySet["Review"]):
-    def for_user(self, user) -> "ReviewQuerySet":
-        return self.filter(workload__team__memberships__user=user)
-
     def open(self) -> "ReviewQuerySet":
         return self.filter(status=Review.Status.OPEN)
 

@@ -46,11 +46,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.role})"
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in WRITE_ROLES
-
-    @property
-    def is_owner(self) -> bool:
-        return self.role == Role.OWNER

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from wareview.teams import services
 from wareview.teams.access import get_team_for
 from wareview.teams.forms import MemberAddForm, RoleForm, TeamForm
-from wareview.teams.models import Membership, Team
+from wareview.teams.models import WRITE_ROLES, Membership, Role, Team
 
 
 @login_required
@@ -35,8 +35,8 @@ def _render_detail(request: HttpRequest, team: Team, add_form: MemberAddForm, st
         "workloads": team.workloads.all(),
         "add_form": add_form,
         "role_form": RoleForm(),
-        "is_owner": team.role == "owner",
-        "can_write": team.role in ("owner", "contributor"),
+        "is_owner": team.role == Role.OWNER,
+        "can_write": team.role in WRITE_ROLES,
     }
     return render(request, "teams/team_detail.html", context, status=status)
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from wareview.lenses.models import Lens
 from wareview.reviews.selectors import workload_reviews
 from wareview.teams.access import get_team_for
-from wareview.teams.models import WRITE_ROLES
+from wareview.teams.models import WRITE_ROLES, Role
 from wareview.workloads.access import get_workload_for
 from wareview.workloads.forms import WorkloadForm
 
@@ -36,7 +36,7 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": workload_reviews(workload=workload),
         "lenses": Lens.objects.published(),
         "can_write": workload.role in WRITE_ROLES,
-        "is_owner": workload.role == "owner",
+        "is_owner": workload.role == Role.OWNER,
     }
     return render(request, "workloads/workload_detail.html", context)
 
