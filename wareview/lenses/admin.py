@@ -172,6 +172,10 @@ class PillarAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     list_filter = ["lens"]
     search_fields = ["name", "code"]
     inlines = [DesignPrincipleInline, FocusAreaInline, QuestionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pillar]:
+        # The page and its inlines ask whether the lens is published: load it in the same query.
+        return super().get_queryset(request).select_related("lens")
     fields = ["lens", "order", "code", "name", "description"]
 
 
@@ -228,6 +232,10 @@ class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
         ("helpful_resource_text", "helpful_resource_url"),
     ]
     inlines = [ChoiceInline, RiskRuleInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        # The page and its inlines ask whether the lens is published: load it in the same query.
+        return super().get_queryset(request).select_related("pillar__lens")
 
     def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix: str) -> dict:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
