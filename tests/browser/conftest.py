@@ -50,10 +50,7 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    # The cast is created for every test; the default hasher would spend most of the test hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Fast password hashing comes from tests/conftest.py (fast_password_hashing, autouse).
 
 
 @dataclass
