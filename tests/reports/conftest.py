@@ -1,12 +1,11 @@
-"""The cast of the report tests: a team with an owner, a contributor and a viewer, an outsider in another team,
-and an answered review of the small test lens (the helpers that make them are in helpers.py)."""
+"""The report tests use the suite's cast and an answered review of the small test lens (made by helpers.py)."""
 
 import pytest
 
-from tests.reports.helpers import answer, member, start_review
+from tests.reports.helpers import answer, start_review
 from wareview.celery import app as celery_app
 from wareview.reviews.models import Review
-from wareview.teams.models import Role, Team
+from wareview.teams.models import Team
 
 
 @pytest.fixture(autouse=True)
@@ -25,30 +24,31 @@ def eager_tasks():
     celery_app.conf.task_always_eager = before
 
 
+# The suite's cast (tests/conftest.py): a team with an owner, a contributor and a viewer, and an outsider.
 @pytest.fixture
-def team(db) -> Team:
-    return Team.objects.create(name="Payments")
-
-
-@pytest.fixture
-def owner(team):
-    return member(team, Role.OWNER, "olivia-owner")
+def team(cast) -> Team:
+    return cast.team
 
 
 @pytest.fixture
-def contributor(team):
-    return member(team, Role.CONTRIBUTOR, "carl-contributor")
+def owner(cast):
+    return cast.owner
 
 
 @pytest.fixture
-def viewer(team):
-    return member(team, Role.VIEWER, "vera-viewer")
+def contributor(cast):
+    return cast.contributor
 
 
 @pytest.fixture
-def outsider(db):
+def viewer(cast):
+    return cast.viewer
+
+
+@pytest.fixture
+def outsider(cast):
     """A member (owner, even) of another team."""
-    return member(Team.objects.create(name="Other team"), Role.OWNER, "otto-outsider")
+    return cast.outsider
 
 
 @pytest.fixture

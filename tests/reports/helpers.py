@@ -1,17 +1,11 @@
 """Helpers of the report tests: members, reviews and answers, made through the apps' own services."""
 
-from tests.factories import UserFactory, build_lens
+from tests.factories import build_lens
 from wareview.lenses.models import Lens
 from wareview.reviews.models import Answer, Review
 from wareview.reviews.services import AnswerInput, answer_save, review_start
-from wareview.teams.models import Membership, Team
+from wareview.teams.models import Team
 from wareview.workloads.models import Workload
-
-
-def member(team: Team, role: str, username: str):
-    user = UserFactory(username=username)
-    Membership.objects.create(team=team, user=user, role=role)
-    return user
 
 
 def start_review(*, team: Team, user, lens: Lens | None = None, name: str = "Checkout service") -> Review:
