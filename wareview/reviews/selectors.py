@@ -29,14 +29,10 @@ class NavQuestion:
     risk: str
 
 
-@dataclass
-class NavArea:
-    """A focus area in the side navigation, with its questions and what has been answered."""
+class QuestionTally:
+    """Completion and risk counts of a group of questions (its `questions`)."""
 
-    key: str
-    name: str
-    parent_name: str
-    questions: list[NavQuestion] = field(default_factory=list)
+    questions: list[NavQuestion]
 
     @property
     def total(self) -> int:
@@ -56,28 +52,24 @@ class NavArea:
 
 
 @dataclass
-class ReviewProgress:
+class NavArea(QuestionTally):
+    """A focus area in the side navigation, with its questions and what has been answered."""
+
+    key: str
+    name: str
+    parent_name: str
+    questions: list[NavQuestion] = field(default_factory=list)
+
+
+@dataclass
+class ReviewProgress(QuestionTally):
+    """The whole review: its focus areas in lens order."""
+
     areas: list[NavArea]
 
     @property
     def questions(self) -> list[NavQuestion]:
         return [question for area in self.areas for question in area.questions]
-
-    @property
-    def total(self) -> int:
-        return len(self.questions)
-
-    @property
-    def answered(self) -> int:
-        return sum(area.answered for area in self.areas)
-
-    @property
-    def percent(self) -> int:
-        return percent(self.answered, self.total)
-
-    @property
-    def risk_counts(self) -> Counter:
-        return Counter(question.risk for question in self.questions)
 
     def risk_summary(self) -> list[tuple[str, int]]:
         """(risk, number of questions) for every risk level, worst first, zeros included."""
