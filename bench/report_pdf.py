@@ -39,7 +39,7 @@ from wareview.reports.rendering import pdf_from_html, report_html  # noqa: E402
 from wareview.reports.selectors import report_data  # noqa: E402
 from wareview.reports.services import report_render  # noqa: E402
 from wareview.reviews.models import Answer  # noqa: E402
-from wareview.reviews.services import AnswerInput, answer_save, review_start  # noqa: E402
+from wareview.reviews.services import AnswerState, answer_save, review_start  # noqa: E402
 from wareview.teams.models import Membership, Role, Team  # noqa: E402
 from wareview.workloads.models import Workload  # noqa: E402
 
@@ -95,7 +95,7 @@ def answered_review(lens: Lens):
         codes = list(answer.question.choices.filter(is_none=False).values_list("code", flat=True))
         selected = codes[: len(codes) - index % 4]  # a mix of high, medium and no risk
         note = NOTE.format(month=MONTHS[index % len(MONTHS)])
-        answer_save(answer=answer, user=user, data=AnswerInput(selected=selected, notes=note), expected_version=0)
+        answer_save(answer=answer, user=user, data=AnswerState(selected=selected, notes=note), expected_version=0)
     return review, user
 
 

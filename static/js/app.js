@@ -22,17 +22,124 @@
     if (counter) counter.textContent = event.target.value.length + " of " + counter.dataset.limit + " characters";
   });
 
-  // Notes save after a short pause; if the user leaves the page within that pause, send them on the way out.
-  var notesPending = false;
+  // Saving answers. htmx sends the answer form on every change and on "saveNow" (hx-trigger), one save at a time
+  // (hx-sync). Notes are sent after a pause in typing. Nothing else loads into the page (another question, the
+  // history, a back-button restore) until the question's changes are sent and answered: no answer is left behind
+  // and no late answer lands on another question. A save that is refused keeps the user on the question, with
+  // the reason in its status.
+  var NOTES_PAUSE_MS = 800;
+  var unsent = false; // changes made since the last save was sent
+  var inFlight = 0; // saves sent and not answered yet
+  var notesTimer = null;
+  var held = null; // what to do once the saves are done: {go: function, evenIfRefused: boolean}
+
+  function answerForm() {
+    var form = document.getElementById("answer-form");
+    return form && form.hasAttribute("hx-post") ? form : null;
+  }
+
+  function isSave(elt) {
+    return Boolean(elt && elt.closest && elt.closest("#answer-form, [data-answer-save]"));
+  }
+
+  function saveNow() {
+    clearTimeout(notesTimer);
+    notesTimer = null;
+    var form = answerForm();
+    if (form && unsent) htmx.trigger(form, "saveNow");
+  }
+
+  function settled() {
+    return !answerForm() || (!unsent && inFlight === 0);
+  }
+
+  function hold(go, evenIfRefused) {
+    held = { go: go, evenIfRefused: evenIfRefused };
+    saveNow();
+  }
+
+  function release(refused) {
+    if (!held) return;
+    if (refused && !held.evenIfRefused) {
+      held = null;
+      return;
+    }
+    if (refused || settled()) {
+      var go = held.go;
+      held = null;
+      go();
+    } else if (inFlight === 0) {
+      saveNow(); // changed again while the last save was on its way
+    }
+  }
+
   document.addEventListener("input", function (event) {
-    if (event.target.id === "id_notes") notesPending = true;
+    var form = answerForm();
+    if (!form || event.target.form !== form) return;
+    unsent = true;
+    if (event.target.id === "id_notes") {
+      clearTimeout(notesTimer);
+      notesTimer = setTimeout(saveNow, NOTES_PAUSE_MS);
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var form = answerForm();
+    if (form && event.target.form === form) unsent = true;
+  }, true);
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!isSave(event.detail.elt)) return;
+    unsent = false; // the request carries every value the form has now
+    inFlight += 1;
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.elt && event.detail.elt.id === "answer-form") notesPending = false;
+    if (!isSave(event.detail.elt)) return;
+    inFlight = Math.max(0, inFlight - 1);
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var refused = !(status >= 200 && status < 300);
+    if (refused) unsent = true; // still to be saved: the status says why it was not
+    release(refused);
   });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (!isSave(event.detail.elt)) return;
+    var form = answerForm();
+    var status = form && document.getElementById("save-status-" + form.dataset.question);
+    if (status) status.textContent = "Not saved: the server could not be reached. Your change is kept on this page; it is sent again with your next change.";
+  });
+
+  // Another question, the history, any other content: wait for the saves. "Take theirs" drops my changes.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (isSave(elt) || !answerForm()) return;
+    if (elt.hasAttribute("data-discard-unsaved")) {
+      unsent = false;
+      return;
+    }
+    if (settled()) return;
+    event.preventDefault();
+    hold(function () { event.detail.issueRequest(true); }, false);
+  });
+
+  // The back and forward buttons restore a page from the server: send the changes first, then restore.
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    if (settled()) return;
+    event.preventDefault();
+    hold(function () { event.detail.xhr.send(); }, true);
+  });
+
+  // A new question has its own form: nothing of the previous one is pending (its saves were awaited).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "question-panel") {
+      clearTimeout(notesTimer);
+      unsent = false;
+    }
+  });
+
+  // Leaving the page (a link, closing the tab) with changes not sent yet: send them on the way out. The server
+  // merges them with a save still on its way.
   window.addEventListener("pagehide", function () {
-    var form = document.getElementById("answer-form");
-    if (notesPending && form && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
+    var form = answerForm();
+    if (form && unsent && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
   });
 
   // After an htmx navigation to another question, move focus to its heading so keyboard and screen-reader

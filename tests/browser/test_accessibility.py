@@ -28,10 +28,10 @@ def answered_review(cast: Cast) -> Review:
     review = services.review_start(workload=workload, lens=lens, user=cast.owner)
     practices = _practices(review, "PERF_02")
     for code, data in (
-        ("PERF_01", services.AnswerInput(selected=["perf01_requirements", "perf01_data_driven"])),
-        ("PERF_02", services.AnswerInput(selected=practices, notes="Sized from load-test profiles.")),
-        ("PERF_03", services.AnswerInput(selected=[_none_choice(review, "PERF_03")])),
-        ("PERF_04", services.AnswerInput(selected=[], not_applicable=True, reason="out_of_scope")),
+        ("PERF_01", services.AnswerState(selected=["perf01_requirements", "perf01_data_driven"])),
+        ("PERF_02", services.AnswerState(selected=practices, notes="Sized from load-test profiles.")),
+        ("PERF_03", services.AnswerState(selected=[_none_choice(review, "PERF_03")])),
+        ("PERF_04", services.AnswerState(selected=[], not_applicable=True, reason="out_of_scope")),
     ):
         services.answer_save(answer=answer_of(review, code), user=cast.owner, data=data, expected_version=0)
     return review

@@ -3,7 +3,7 @@
 from tests.factories import build_lens
 from wareview.lenses.models import Lens
 from wareview.reviews.models import Answer, Review
-from wareview.reviews.services import AnswerInput, answer_save, review_start
+from wareview.reviews.services import AnswerState, answer_save, review_start
 from wareview.teams.models import Team
 from wareview.workloads.models import Workload
 
@@ -16,7 +16,7 @@ def start_review(*, team: Team, user, lens: Lens | None = None, name: str = "Che
 def answer(review: Review, code: str, *letters: str, notes: str = "", reason: str = "", user=None) -> Answer:
     """Answer question `code` with its practices `letters` ("a", "b", "no"…), or as not applicable with `reason`."""
     current = Answer.objects.get(review=review, question__code=code)
-    data = AnswerInput(
+    data = AnswerState(
         selected=[f"{code.lower()}_{letter}" for letter in letters],
         not_applicable=bool(reason),
         reason=reason,

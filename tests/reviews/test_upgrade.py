@@ -5,7 +5,7 @@ from tests.factories import ChoiceFactory, build_question
 from wareview.lenses.models import Choice, Question
 from wareview.lenses.services import lens_new_draft, lens_publish
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk
-from wareview.reviews.services import AnswerInput, answer_save
+from wareview.reviews.services import AnswerState, answer_save
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def version_two(cast):
     """v2 of the cast's lens: Q_01 loses practice b, Q_02 is reworded, Q_04 is removed, Q_05 is new."""
     for code, selected in (("Q_01", ["q_01_a", "q_01_b"]), ("Q_02", ["q_02_a", "q_02_b"]), ("Q_04", ["q_04_a"])):
         answer = Answer.objects.get(review=cast.review, question__code=code)
-        answer_save(answer=answer, user=cast.owner, data=AnswerInput(selected=selected), expected_version=0)
+        answer_save(answer=answer, user=cast.owner, data=AnswerState(selected=selected), expected_version=0)
     draft = lens_new_draft(lens=cast.lens)
     Choice.objects.filter(question__pillar__lens=draft, code="q_01_b").delete()
     ChoiceFactory(question=Question.objects.get(pillar__lens=draft, code="Q_01"), code="q_01_b2", order=1)

@@ -75,7 +75,8 @@ def test_a_review_cannot_start_on_a_draft_lens(client, cast):
     draft = build_lens(status=Lens.Status.DRAFT)
     client.force_login(cast.owner)
     response = client.post(reverse("reviews:start", args=[cast.workload.pk]), {"lens": draft.pk})
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert "That question set does not exist or is not published" in response.content.decode()
     assert Review.objects.filter(workload=cast.workload).count() == 1
 
 

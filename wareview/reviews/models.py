@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from wareview.lenses.models import Lens, Question
+from wareview.reviews.merging import AnswerState
 from wareview.workloads.models import Workload
 
 
@@ -100,6 +101,12 @@ class Answer(models.Model):
             "risk": self.risk,
         }
 
+    def answer_state(self) -> AnswerState:
+        """What a user sees of the answer and can change, for merging concurrent saves."""
+        return AnswerState(
+            selected=self.selected, not_applicable=self.not_applicable, reason=self.reason, notes=self.notes
+        )
+
 
 class AnswerChange(models.Model):
     """One change of an answer: who, when, and the answer before and after."""
@@ -110,6 +117,9 @@ class AnswerChange(models.Model):
     before = models.JSONField()
     after = models.JSONField()
     note = models.CharField(max_length=200, blank=True, help_text="Why the change happened, when not a user edit")
+    # The answer's version after this change: a save started from version N merges against the newest change at
+    # or below N (see services.answer_save). Empty on changes recorded before versions were kept here.
+    version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -1,6 +1,4 @@
-"""Writes to reviews: starting one, saving an answer (with conflict detection and history)."""
-
-from dataclasses import dataclass
+"""Writes to reviews: starting one, saving an answer (merging concurrent saves, keeping history)."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -9,14 +7,9 @@ from django.utils import timezone
 from wareview.lenses.models import Lens, Question
 from wareview.lenses.risk import evaluate
 from wareview.lenses.selectors import question_sheet
-from wareview.reviews.models import (
-    NOTES_MAX_LENGTH,
-    Answer,
-    AnswerChange,
-    AnswerRisk,
-    NotApplicableReason,
-    Review,
-)
+from wareview.reviews import merging
+from wareview.reviews.merging import AnswerState
+from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
 from wareview.workloads.models import Workload
 
 
@@ -25,17 +18,16 @@ class ReviewError(Exception):
 
 
 class AnswerConflict(Exception):
-    """The answer changed since the user loaded it."""
+    """Another person changed the same fields of the answer since the user loaded it; nothing was saved.
 
+    `mine_changed` names the fields the user changed (see merging.py): what "Keep mine" writes over the answer;
+    `overlap` those the other person changed differently.
+    """
 
-@dataclass(frozen=True)
-class AnswerInput:
-    """What a user submits for one question."""
-
-    selected: list[str]
-    not_applicable: bool = False
-    reason: str = ""
-    notes: str = ""
+    def __init__(self, *, mine_changed: frozenset[str], overlap: frozenset[str]) -> None:
+        super().__init__("Someone else changed the same part of this answer after you opened it.")
+        self.mine_changed = mine_changed
+        self.overlap = overlap
 
 
 @transaction.atomic
@@ -69,54 +61,102 @@ def answer_risk(*, question_id: int, selected: list[str], not_applicable: bool) 
     return risk_for(rules=rules, selected=selected, not_applicable=not_applicable)
 
 
-def answer_clean(*, question_id: int, data: AnswerInput) -> AnswerInput:
-    """Check a submission against the question; raise ReviewError with a message a person understands."""
-    sheet = question_sheet(question_id)
-    order = sheet.codes
-    unknown = [code for code in data.selected if code not in order]
-    if unknown:
-        raise ReviewError(f"“{unknown[0]}” is not a best practice of this question.")
-    if sheet.none_codes & set(data.selected) and len(set(data.selected)) > 1:
-        raise ReviewError("“None of these” cannot be chosen together with a best practice.")
-    if len(data.notes) > NOTES_MAX_LENGTH:
-        raise ReviewError(f"Notes can be at most {NOTES_MAX_LENGTH} characters; these have {len(data.notes)}.")
-    if data.reason and data.reason not in NotApplicableReason.values:
-        raise ReviewError(f"“{data.reason}” is not one of the reasons a question may not apply.")
-    if data.not_applicable and not data.reason:
-        raise ReviewError("Say why the question does not apply.")
-    selected = sorted(set(data.selected), key=order.index)
-    reason = data.reason if data.not_applicable else ""
-    return AnswerInput(selected=selected, not_applicable=data.not_applicable, reason=reason, notes=data.notes)
-
-
 @transaction.atomic
-def answer_save(*, answer: Answer, user, data: AnswerInput, expected_version: int, note: str = "") -> Answer:
-    """Save `data` as the answer if nobody saved it since `expected_version`; keep the change in history.
+def answer_save(
+    *,
+    answer: Answer,
+    user,
+    data: AnswerState,
+    expected_version: int,
+    changed: frozenset[str] | None = None,
+    note: str = "",
+) -> Answer:
+    """Save `data` as the answer, started from `expected_version`; keep the change in history.
 
-    The update is a compare-and-swap on the version column, so two saves from the same version cannot both win.
-    Raises ReviewError for invalid input and AnswerConflict for a stale version.
+    `data` is trusted (views validate it with `AnswerForm`). With `changed`, only those fields of `data` are
+    written over the answer as loaded. When someone saved the answer since `expected_version`, the fields the
+    user changed are merged over theirs (see merging.py); raises AnswerConflict when both changed the same field.
+    The common case is one compare-and-swap UPDATE on the version column, so two saves cannot both win.
     """
-    data = answer_clean(question_id=answer.question_id, data=data)
+    if changed is not None:
+        order = question_sheet(answer.question_id).codes
+        data = merging.apply_fields(onto=answer.answer_state(), source=data, fields=changed, order=order)
     before = answer.state()
-    risk = answer_risk(question_id=answer.question_id, selected=data.selected, not_applicable=data.not_applicable)
-    now = timezone.now()
+    if _write(answer, user=user, state=data, expected_version=expected_version):
+        _record(answer, user=user, before=before, note=note)
+        return answer
+    return _merge_save(answer, user=user, data=data, expected_version=expected_version, changed=changed, note=note)
+
+
+def _merge_save(
+    answer: Answer, *, user, data: AnswerState, expected_version: int, changed: frozenset[str] | None, note: str
+) -> Answer:
+    """The slow path of a save that lost its compare-and-swap: lock the row and merge with the base version."""
+    current = Answer.objects.select_for_update().get(pk=answer.pk)
+    sheet = question_sheet(answer.question_id)
+    theirs = current.answer_state()
+    base = answer_state_at(answer=current, version=expected_version)
+    if base is None:  # history without versions: nothing to merge against, unless both sides agree
+        if data != theirs:
+            differing = merging.changed_fields(theirs, data)
+            raise AnswerConflict(mine_changed=differing, overlap=differing)
+        base = theirs
+    mine_changed = changed if changed is not None else merging.changed_fields(base, data)
+    result = merging.merge(
+        base=base, theirs=theirs, mine=data, mine_changed=mine_changed, order=sheet.codes, none_codes=sheet.none_codes
+    )
+    if result.state is None:
+        raise AnswerConflict(mine_changed=frozenset(mine_changed), overlap=result.overlap)
+    before = current.state()
+    _write(current, user=user, state=result.state, expected_version=current.version)
+    _record(current, user=user, before=before, note=note)
+    for name in ("selected", "not_applicable", "reason", "notes", "risk", "updated_by", "updated_at", "version"):
+        setattr(answer, name, getattr(current, name))
+    return answer
+
+
+def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -> bool:
+    """Compare-and-swap: write `state` if the answer is still at `expected_version`; update `answer` in memory."""
+    order = question_sheet(answer.question_id).codes
+    selected = [code for code in order if code in state.selected]
+    risk = answer_risk(question_id=answer.question_id, selected=selected, not_applicable=state.not_applicable)
     fields = {
-        "selected": data.selected,
-        "not_applicable": data.not_applicable,
-        "reason": data.reason,
-        "notes": data.notes,
+        "selected": selected,
+        "not_applicable": state.not_applicable,
+        "reason": state.reason if state.not_applicable else "",
+        "notes": state.notes,
         "risk": risk,
         "updated_by": user,
-        "updated_at": now,
+        "updated_at": timezone.now(),
     }
     updated = Answer.objects.filter(pk=answer.pk, version=expected_version).update(version=F("version") + 1, **fields)
-    if not updated:
-        raise AnswerConflict("Someone else saved this question after you opened it.")
-    for name, value in fields.items():
-        setattr(answer, name, value)
-    answer.version = expected_version + 1
+    if updated:
+        for name, value in fields.items():
+            setattr(answer, name, value)
+        answer.version = expected_version + 1
+    return bool(updated)
+
+
+def _record(answer: Answer, *, user, before: dict, note: str) -> None:
+    """Keep the change in history when it changed what a user sees."""
     if answer.state() != before:
         AnswerChange.objects.create(
-            answer=answer, changed_by=user, changed_at=now, before=before, after=answer.state(), note=note
+            answer=answer,
+            changed_by=user,
+            changed_at=answer.updated_at,
+            before=before,
+            after=answer.state(),
+            note=note,
+            version=answer.version,
         )
-    return answer
+
+
+def answer_state_at(*, answer: Answer, version: int) -> AnswerState | None:
+    """The answer as it was at `version`, from its history; None when the history cannot tell."""
+    changes = AnswerChange.objects.filter(answer=answer)
+    change = changes.filter(version__lte=version).order_by("-version").first()
+    if change is not None:
+        return AnswerState.from_history(change.after)
+    if changes.filter(version__isnull=True).exists():
+        return None
+    return AnswerState()  # never changed since it was created unanswered

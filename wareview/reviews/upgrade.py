@@ -128,4 +128,5 @@ def _move_answer(answer: Answer, new: LensShape, user, old_version: int, new_ver
         before=before,
         after=answer.state(),
         note=f"moved from lens v{old_version} to v{new_version}",
+        version=answer.version,
     )

@@ -5,6 +5,7 @@ response refreshes the risk badge, the navigation's progress and the save status
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +17,10 @@ from django.views.decorators.vary import vary_on_headers
 from wareview.lenses.models import Lens
 from wareview.lenses.selectors import question_sheet
 from wareview.reports.charts import risk_chart_svg
-from wareview.reviews import selectors, services, upgrade
+from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
+from wareview.reviews.forms import AnswerForm, ReviewStartForm
+from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import Answer, AnswerRisk, NotApplicableReason
 from wareview.teams.models import WRITE_ROLES
 from wareview.workloads.access import get_workload_for
@@ -33,9 +36,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, workload_pk, write=True)
-    lens = get_object_or_404(Lens.objects.published(), pk=request.POST.get("lens") or 0)
+    form = ReviewStartForm(request.POST)
+    if not form.is_valid():
+        context = {"workload": workload, "error": next(iter(form.errors.values()))[0]}
+        return render(request, "reviews/review_start_refused.html", context, status=400)
     try:
-        review = services.review_start(workload=workload, lens=lens, user=request.user)
+        review = services.review_start(workload=workload, lens=form.cleaned_data["lens"], user=request.user)
     except services.ReviewError as error:
         messages.error(request, str(error))
         return redirect("workloads:detail", pk=workload.pk)
@@ -91,81 +97,128 @@ def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     answer = get_answer_for(request.user, pk, code, write=True)
+    form = AnswerForm(request.POST, sheet=question_sheet(answer.question_id))
+    if not form.is_valid():
+        return _refused(request, answer, form.first_error())
     was_answered = answer.risk != AnswerRisk.UNANSWERED
+    # A save started from an older version is merged over whoever saved since; say whose changes were kept.
+    theirs_by = answer.updated_by_id if answer.version != form.cleaned_data["version"] else None
+    mine = form.state()
     try:
-        data, version = _answer_input(request)
-        services.answer_save(answer=answer, user=request.user, data=data, expected_version=version)
-    except services.ReviewError as error:
-        return _refused(request, answer, str(error))
-    except services.AnswerConflict:
-        answer.refresh_from_db()
-        return _conflict(request, answer, data)
+        services.answer_save(
+            answer=answer,
+            user=request.user,
+            data=mine,
+            expected_version=form.cleaned_data["version"],
+            changed=form.changed_fields(),
+        )
+    except services.AnswerConflict as conflict:
+        return _conflict(request, answer, conflict, mine)
+    merged_with = _merged_with(answer, mine, theirs_by)
     if not request.htmx:
-        messages.success(request, "Saved.")
+        message = f"Saved, together with {merged_with}’s changes." if merged_with else "Saved."
+        messages.success(request, message)
         return redirect("reviews:question", pk=pk, code=code)
     # Progress moves only when a question becomes answered or unanswered; most saves (notes, another practice)
     # leave it as it is, and then the response does not count it again.
     progress_moved = was_answered != (answer.risk != AnswerRisk.UNANSWERED)
     counts = selectors.save_counts(answer=answer) if progress_moved else None
-    context = {"answer": answer, "question": answer.question, "counts": counts}
+    context = {"answer": answer, "question": answer.question, "counts": counts, "merged_with": merged_with}
+    saved = answer.answer_state()
+    if saved != mine:
+        # Merged with someone's changes, or only some fields kept ("Keep mine"): the form still shows what this
+        # user sent, so refresh the parts that differ.
+        context |= _answer_fields_context(answer, can_write=True)
+        context["refresh"] = {
+            "practices": saved.selected != mine.selected,
+            "applicability": (saved.not_applicable, saved.reason) != (mine.not_applicable, mine.reason),
+            "notes": saved.notes != mine.notes,
+        }
     return render(request, "reviews/question_saved.html", context)
 
 
-def _answer_input(request: HttpRequest) -> tuple[services.AnswerInput, int]:
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        raise services.ReviewError("The form is missing the answer's version; reload the page.") from None
-    data = services.AnswerInput(
-        selected=request.POST.getlist("selected"),
-        not_applicable=request.POST.get("not_applicable") == "on",
-        reason=request.POST.get("reason", ""),
-        notes=request.POST.get("notes", "").replace("\r\n", "\n"),
-    )
-    return data, version
+def _merged_with(answer: Answer, mine: AnswerState, theirs_by: int | None) -> str:
+    """The name of the person whose changes a merged save kept, or "" when the save took mine as it was."""
+    if theirs_by is None or answer.answer_state() == mine:
+        return ""
+    person = get_user_model().objects.filter(pk=theirs_by).first()
+    return person.get_username() if person else "someone"
 
 
 def _refused(request: HttpRequest, answer: Answer, message: str) -> HttpResponse:
     if request.htmx:
         # The form keeps what the user typed; only the status says what went wrong.
-        return render(request, "reviews/question.html#status", {"error": message, "oob": True}, status=400)
+        context = {"error": message, "oob": True, "question": answer.question}
+        return render(request, "reviews/question.html#status", context, status=400)
     context = _question_context(request, answer)
     context["error"] = message
     return render(request, "reviews/question.html", context, status=400)
 
 
-def _conflict(request: HttpRequest, current: Answer, mine: services.AnswerInput) -> HttpResponse:
-    """Show the answer as it is now, who saved it, and offer to keep mine (resubmit on the new version)."""
-    context = _question_context(request, current)
-    context["conflict"] = {"mine": mine, "mine_titles": _titles(current, mine.selected)}
+def _conflict(
+    request: HttpRequest, answer: Answer, conflict: services.AnswerConflict, mine: AnswerState
+) -> HttpResponse:
+    """Show the answer as it is now, who saved it and what we both changed; offer to keep mine (write the fields I
+    changed over the current answer) or take theirs."""
+    answer.refresh_from_db()
+    current = answer
+    titles = {choice.code: choice.title for choice in question_sheet(current.question_id).choices}
+    overlap = sorted(conflict.overlap, key=_field_order)
+    context = _question_context(request, current) if not request.htmx else {"answer": current}
+    context.update(
+        question=current.question,
+        question_url=reverse("reviews:question", args=[current.review_id, current.question.code]),
+        conflict={
+            "mine": mine,
+            "mine_titles": [titles.get(code, code) for code in mine.selected],
+            "theirs_titles": [titles.get(code, code) for code in current.selected],
+            "changed": sorted(conflict.mine_changed),
+            "overlap": [_field_label(name, titles) for name in overlap],
+        },
+    )
     if request.htmx:
         return render(request, "reviews/question.html#status", {**context, "oob": True}, status=409)
     return render(request, "reviews/question.html", context, status=409)
 
 
-def _titles(answer: Answer, codes: list[str]) -> list[str]:
-    titles = {choice.code: choice.title for choice in question_sheet(answer.question_id).choices}
-    return [titles.get(code, code) for code in codes]
+def _field_order(name: str) -> tuple[bool, str]:
+    return (not name.startswith(merging.PRACTICE_PREFIX), name)
+
+
+def _field_label(name: str, titles: dict[str, str]) -> str:
+    """A field of an answer (see merging.py) in words."""
+    if name == merging.NOTES:
+        return "the notes"
+    if name == merging.APPLICABILITY:
+        return "whether the question applies"
+    code = name.removeprefix(merging.PRACTICE_PREFIX)
+    return f"“{titles.get(code, code)}”"
+
+
+def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
+    """What the answer's fields (practices, applicability, notes) need to render."""
+    return {
+        "choices": question_sheet(answer.question_id).choices,
+        "selected": set(answer.selected),
+        "can_write": can_write,
+        "reasons": NotApplicableReason.choices,
+        "notes_limit": Answer._meta.get_field("notes").max_length,
+    }
 
 
 def _question_context(request: HttpRequest, answer: Answer) -> dict:
     review = answer.review
     progress = selectors.review_progress(review=review)
     previous, following = progress.neighbours(answer.question.code)
-    choices = question_sheet(answer.question_id).choices
     return {
         "review": review,
         "answer": answer,
         "question": answer.question,
-        "choices": choices,
-        "selected": set(answer.selected),
         "progress": progress,
         "previous": previous,
         "following": following,
-        "can_write": answer.role in WRITE_ROLES,
-        "reasons": NotApplicableReason.choices,
-        "notes_limit": Answer._meta.get_field("notes").max_length,
         "question_url": reverse("reviews:question", args=[review.pk, answer.question.code]),
+        **_answer_fields_context(answer, can_write=answer.role in WRITE_ROLES),
     }
 
 

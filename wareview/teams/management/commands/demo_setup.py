@@ -6,7 +6,7 @@ from django.db import transaction
 
 from wareview.lenses.models import Choice, Lens, Question
 from wareview.reviews.models import Answer, Review
-from wareview.reviews.services import AnswerInput, answer_save, review_start
+from wareview.reviews.services import AnswerState, answer_save, review_start
 from wareview.teams.models import Membership, Role, Team
 from wareview.workloads.models import Environment, Workload
 
@@ -69,5 +69,5 @@ class Command(BaseCommand):
             practices = [c.code for c in Choice.objects.filter(question=question, is_none=False).order_by("order")]
             selected = (practices, practices[:-1], practices[-1:])[number % 3]
             answer = Answer.objects.get(review=review, question=question)
-            data = AnswerInput(selected=selected, notes="Answered in the demo set-up.")
+            data = AnswerState(selected=selected, notes="Answered in the demo set-up.")
             answer_save(answer=answer, user=user, data=data, expected_version=answer.version)
