@@ -135,11 +135,22 @@
     }
   });
 
-  // Leaving the page (a link, closing the tab) with changes not sent yet: send them on the way out. The server
-  // merges them with a save still on its way.
+  // A plain link out of the question (the overview, the breadcrumbs): the same wait, then follow it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || link.hasAttribute("hx-get") || link.target || event.defaultPrevented) return;
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (settled()) return;
+    event.preventDefault();
+    hold(function () { window.location.assign(link.href); }, false);
+  });
+
+  // Leaving the page any other way (closing the tab, typing an address) before the saves are answered: send the
+  // form on the way out, since the browser may cancel a save still on its way. The server merges it with that
+  // save if it arrived after all.
   window.addEventListener("pagehide", function () {
     var form = answerForm();
-    if (form && unsent && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
+    if (form && !settled() && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
   });
 
   // After an htmx navigation to another question, move focus to its heading so keyboard and screen-reader

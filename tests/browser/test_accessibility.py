@@ -52,7 +52,7 @@ def open_question(page: Page, review: Review) -> None:
     with page.expect_response(lambda response: response.request.method == "POST"):
         page.get_by_label("Notes").fill("Targets agreed with the business.")
         page.get_by_label("Notes").blur()
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    expect(page.locator(".save-status")).to_contain_text("Saved")
     page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
     expect(page.locator(".history-body")).not_to_contain_text("Show the history")
 
@@ -99,9 +99,9 @@ def test_the_save_status_is_announced_from_a_live_region_that_stays_in_place(
     # already holding its text, is often read out by none of them.
     sign_in_as(page.context, cast.contributor, live_server.url)
     page.goto(question_path(answered_review, "PERF_05"))
-    page.evaluate("window.__status = document.getElementById('save-status')")
+    page.evaluate("window.__status = document.querySelector('.save-status')")
     with page.expect_response(lambda response: response.request.method == "POST"):
         page.get_by_role("checkbox").first.check()
 
     expect(page.get_by_role("status")).to_contain_text("Saved")
-    assert page.evaluate("document.getElementById('save-status') === window.__status"), "the live region was replaced"
+    assert page.evaluate("document.querySelector('.save-status') === window.__status"), "the live region was replaced"

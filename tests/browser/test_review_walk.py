@@ -66,9 +66,9 @@ def test_a_contributor_walks_a_review_and_finds_everything_saved_after_reload(pa
     assert page.evaluate("typeof htmx") == "object", "htmx did not load"
 
     risk, progress, status = (
-        page.locator("#question-risk"),
+        page.locator(".question-risk"),
         page.locator("#review-progress"),
-        page.locator("#save-status"),
+        page.locator(".save-status"),
     )
     expect(risk).to_have_text("Unanswered")
     expect(progress).to_have_attribute("value", "0")
@@ -144,20 +144,20 @@ def test_none_of_these_clears_the_practices_and_the_reverse(
         practice(page, "Q_01 practice a").check()
     with saving(page):
         practice(page, "Q_01 practice b").check()
-    expect(page.locator("#question-risk")).to_have_text("No risk")
+    expect(page.locator(".question-risk")).to_have_text("No risk")
 
     with saving(page):
         practice(page, "None of these").check()
     expect(practice(page, "Q_01 practice a")).not_to_be_checked()
     expect(practice(page, "Q_01 practice b")).not_to_be_checked()
-    expect(page.locator("#question-risk")).to_have_text("High risk")
+    expect(page.locator(".question-risk")).to_have_text("High risk")
     answer = answer_of(review, "Q_01")
     assert (answer.selected, answer.risk) == (["q_01_no"], AnswerRisk.HIGH)
 
     with saving(page):
         practice(page, "Q_01 practice a").check()
     expect(practice(page, "None of these")).not_to_be_checked()
-    expect(page.locator("#question-risk")).to_have_text("Medium risk")
+    expect(page.locator(".question-risk")).to_have_text("Medium risk")
     answer = answer_of(review, "Q_01")
     assert (answer.selected, answer.risk) == (["q_01_a"], AnswerRisk.MEDIUM)
 
@@ -170,7 +170,7 @@ def test_keyboard_only_user_can_answer_and_focus_stays_on_the_control(
     first.focus()
     with saving(page):
         page.keyboard.press("Space")
-    expect(page.locator("#save-status")).to_contain_text("Saved")
+    expect(page.locator(".save-status")).to_contain_text("Saved")
     expect(first).to_be_checked()
     expect(first).to_be_focused()
 
@@ -182,7 +182,7 @@ def test_keyboard_only_user_can_answer_and_focus_stays_on_the_control(
     expect(second).to_be_focused()
     with saving(page):
         page.keyboard.press("Space")
-    expect(page.locator("#question-risk")).to_have_text("No risk")
+    expect(page.locator(".question-risk")).to_have_text("No risk")
     expect(second).to_be_focused()
     assert page.evaluate("document.activeElement.id") == "choice-q_01_b"
 
@@ -213,7 +213,7 @@ def test_a_viewer_cannot_change_an_answer(page: Page, live_server, cast: Cast, r
     answer = answer_of(review, "Q_01")
     assert (answer.selected, answer.notes, answer.version, answer.risk) == ([], "", 0, AnswerRisk.UNANSWERED)
     page.reload()
-    expect(page.locator("#question-risk")).to_have_text("Unanswered")
+    expect(page.locator(".question-risk")).to_have_text("Unanswered")
     expect(practice(page, "Q_01 practice a")).not_to_be_checked()
 
 
@@ -229,7 +229,7 @@ def test_the_page_works_without_javascript(no_js_page: Page, live_server, cast: 
     expect_question(page, review, "Q_01")
     expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
     expect(practice(page, "Q_01 practice a")).to_be_checked()
-    expect(page.locator("#question-risk")).to_have_text("Medium risk")
+    expect(page.locator(".question-risk")).to_have_text("Medium risk")
     expect(page.locator("#review-progress")).to_have_attribute("value", "1")
     assert answer_of(review, "Q_01").selected == ["q_01_a"]
 
