@@ -104,3 +104,9 @@ def test_a_nul_inside_an_uploaded_file_is_left_to_whoever_reads_the_file(client,
     response = client.post(reverse("teams:list"), {"name": "Platform", "file": upload})
     assert response.status_code == 302
     assert Team.objects.filter(name="Platform").exists()
+
+
+def test_a_nul_in_the_session_cookie_is_refused(client, cast):
+    client.force_login(cast.owner)
+    client.cookies["sessionid"] = "abc\x00defghijk"
+    assert_refused(client.get(reverse("teams:list")))

@@ -14,7 +14,8 @@ MESSAGE = "The request contains a NUL character, which wareview cannot store. Re
 
 
 class RejectNulMiddleware:
-    """Answer 400 with words to a request with a NUL in its path, query string or a form field's name or value.
+    """Answer 400 with words to a request with a NUL in its path, query string, cookies or a form field's name or
+    value. It sits before the session middleware: a NUL in the session cookie would fail the session's query.
 
     Files of a multipart upload are not looked at: whoever reads the file (the lens importer) checks its content.
     """
@@ -29,14 +30,14 @@ class RejectNulMiddleware:
 
 
 def has_nul(request: HttpRequest) -> bool:
-    # The path and the parsed query and form fields are already percent-decoded, so %00 shows up as a NUL too.
-    # The raw query string is looked at as well, for a NUL in a part the parser drops (such as "&%00").
+    # The path is already percent-decoded, so %00 shows up there as a NUL; the query string is looked at raw, so
+    # a NUL in a part the parser would drop (such as "&%00") counts too. Form fields come parsed and decoded.
     query_string = request.META.get("QUERY_STRING", "")
     if NUL in request.path or NUL in query_string or "%00" in query_string:
         return True
-    return _fields_have_nul(request.GET.lists()) or (
-        request.method == "POST" and _fields_have_nul(request.POST.lists())
-    )
+    if _fields_have_nul((name, [value]) for name, value in request.COOKIES.items()):
+        return True
+    return request.method == "POST" and _fields_have_nul(request.POST.lists())
 
 
 def _fields_have_nul(fields: Iterable[tuple[str, list[str]]]) -> bool:
@@ -44,6 +45,7 @@ def _fields_have_nul(fields: Iterable[tuple[str, list[str]]]) -> bool:
 
 
 def refuse(request: HttpRequest) -> HttpResponse:
+    # Rendered before the session and user are loaded, so the page shows no signed-in header.
     if request.headers.get("HX-Request") == "true":
         # An htmx request swaps the answer into part of a page: words alone, not a second page inside the first.
         return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
