@@ -18,7 +18,7 @@ def workload_create(request: HttpRequest, team_pk: int) -> HttpResponse:
     team = get_team_for(request.user, team_pk)
     if team.role not in WRITE_ROLES:
         raise PermissionDenied("Viewers cannot create workloads.")
-    form = WorkloadForm(request.POST or None, team=team)
+    form = WorkloadForm(request.POST if request.method == "POST" else None, team=team)
     if request.method == "POST" and form.is_valid():
         try:
             workload = services.workload_create(team=team, user=request.user, fields=form.cleaned_data)
@@ -47,7 +47,8 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, pk, write=True)
-    form = WorkloadForm(request.POST or None, instance=workload, team=workload.team)
+    data = request.POST if request.method == "POST" else None
+    form = WorkloadForm(data, instance=workload, team=workload.team)
     if request.method == "POST" and form.is_valid():
         try:
             services.workload_update(workload=workload, fields=form.cleaned_data)
