@@ -99,3 +99,33 @@ def test_a_team_needs_a_name(client):
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not Team.objects.exists()
+
+
+def test_an_empty_team_form_is_refused_with_a_message(client):
+    client.force_login(UserFactory(username="ana"))
+    response = client.post(reverse("teams:list"), {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Team.objects.exists()
+
+
+def test_adding_a_member_with_an_unknown_role_says_so_and_adds_nobody(client, cast):
+    UserFactory(username="newbie")
+    client.force_login(cast.owner)
+    response = client.post(reverse("teams:member_add", args=[cast.team.pk]), {"identifier": "newbie", "role": "king"})
+    assert response.status_code == 400
+    assert "Select a valid choice. king is not one of the available choices." in response.content.decode()
+    assert not Membership.objects.filter(user__username="newbie").exists()
+
+
+@pytest.mark.parametrize("name", ["teams:member_add", "teams:member_update", "teams:member_remove"])
+def test_opening_a_form_only_address_says_to_use_the_buttons_and_changes_nothing(client, cast, name):
+    membership = Membership.objects.get(team=cast.team, user=cast.viewer)
+    args = [cast.team.pk] if name == "teams:member_add" else [cast.team.pk, membership.pk]
+    client.force_login(cast.owner)
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "This address only takes a submitted form." in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == Role.VIEWER

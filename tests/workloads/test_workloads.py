@@ -109,3 +109,57 @@ def test_contributors_see_the_start_review_form_and_viewers_do_not(client, cast)
     client.force_login(cast.viewer)
     body = client.get(url).content.decode()
     assert "Start review" not in body and "Edit workload" not in body
+
+
+def test_the_service_refuses_a_taken_name_that_slipped_past_the_form(cast):
+    from wareview.workloads.services import WorkloadError, workload_create
+
+    with pytest.raises(WorkloadError, match="The team already has a workload called “CHECKOUT”."):
+        workload_create(team=cast.team, user=cast.owner, fields={"name": "CHECKOUT"})
+    # The refused insert ran in a savepoint: the surrounding transaction still answers queries.
+    assert list(Workload.objects.filter(team=cast.team).values_list("name", flat=True)) == ["Checkout"]
+
+
+def test_an_empty_workload_form_is_refused_with_a_message(client, cast):
+    client.force_login(cast.contributor)
+    response = client.post(reverse("workloads:create", args=[cast.team.pk]), {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert Workload.objects.filter(team=cast.team).count() == 1
+
+
+def test_an_edit_sent_empty_is_refused_and_the_workload_is_unchanged(client, cast):
+    client.force_login(cast.contributor)
+    response = client.post(reverse("workloads:edit", args=[cast.workload.pk]), {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    cast.workload.refresh_from_db()
+    assert (cast.workload.name, cast.workload.environment) == ("Checkout", "production")
+
+
+def test_renaming_a_workload_to_a_name_the_team_uses_is_refused(client, cast):
+    Workload.objects.create(team=cast.team, name="Billing", created_by=cast.owner)
+    client.force_login(cast.contributor)
+    response = client.post(reverse("workloads:edit", args=[cast.workload.pk]), {**FIELDS, "name": "billing"})
+    assert response.status_code == 400
+    assert "The team already has a workload called “billing”." in response.content.decode()
+    cast.workload.refresh_from_db()
+    assert cast.workload.name == "Checkout"
+
+
+def test_an_unknown_environment_is_refused_with_a_message(client, cast):
+    client.force_login(cast.contributor)
+    response = client.post(reverse("workloads:create", args=[cast.team.pk]), {**FIELDS, "environment": "mars"})
+    assert response.status_code == 400
+    assert "Select a valid choice. mars is not one of the available choices." in response.content.decode()
+    assert Workload.objects.filter(team=cast.team).count() == 1
+
+
+def test_a_viewer_cannot_create_or_edit_a_workload_and_is_told_why(client, cast):
+    client.force_login(cast.viewer)
+    create = client.post(reverse("workloads:create", args=[cast.team.pk]), FIELDS)
+    edit = client.post(reverse("workloads:edit", args=[cast.workload.pk]), FIELDS)
+    assert (create.status_code, edit.status_code) == (403, 403)
+    assert "Viewers cannot create workloads." in create.content.decode()
+    assert "Viewers can read this workload but not change it." in edit.content.decode()
+    assert list(Workload.objects.filter(team=cast.team).values_list("name", flat=True)) == ["Checkout"]

@@ -2,8 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
+from wareview.lib.http import require_post
 from wareview.teams import services
 from wareview.teams.access import get_team_for
 from wareview.teams.forms import MemberAddForm, RoleForm, TeamForm
@@ -12,7 +12,7 @@ from wareview.teams.models import WRITE_ROLES, Membership, Role, Team
 
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
-    form = TeamForm(request.POST or None)
+    form = TeamForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         team = services.team_create(name=form.cleaned_data["name"], user=request.user)
         messages.success(request, f"Created {team.name}. You are its owner.")
@@ -42,7 +42,7 @@ def _render_detail(request: HttpRequest, team: Team, add_form: MemberAddForm, st
 
 
 @login_required
-@require_POST
+@require_post
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_team_for(request.user, pk, owner=True)
     form = MemberAddForm(request.POST)
@@ -58,7 +58,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_post
 def member_update(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     team = get_team_for(request.user, pk, owner=True)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, team=team)
@@ -74,7 +74,7 @@ def member_update(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@require_post
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     team = get_team_for(request.user, pk, owner=True)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, team=team)

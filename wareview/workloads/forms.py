@@ -1,6 +1,7 @@
 from django import forms
 
 from wareview.workloads.models import Workload
+from wareview.workloads.services import name_taken_message
 
 
 class WorkloadForm(forms.ModelForm):
@@ -17,5 +18,5 @@ class WorkloadForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         clashes = Workload.objects.filter(team=self.team, name__iexact=name).exclude(pk=self.instance.pk)
         if clashes.exists():
-            raise forms.ValidationError(f"The team already has a workload called “{name}”.")
+            raise forms.ValidationError(name_taken_message(name))
         return name

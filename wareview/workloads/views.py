@@ -8,6 +8,7 @@ from wareview.lenses.models import Lens
 from wareview.reviews.selectors import workload_reviews
 from wareview.teams.access import get_team_for
 from wareview.teams.models import WRITE_ROLES, Role
+from wareview.workloads import services
 from wareview.workloads.access import get_workload_for
 from wareview.workloads.forms import WorkloadForm
 
@@ -17,13 +18,15 @@ def workload_create(request: HttpRequest, team_pk: int) -> HttpResponse:
     team = get_team_for(request.user, team_pk)
     if team.role not in WRITE_ROLES:
         raise PermissionDenied("Viewers cannot create workloads.")
-    form = WorkloadForm(request.POST or None, team=team)
+    form = WorkloadForm(request.POST if request.method == "POST" else None, team=team)
     if request.method == "POST" and form.is_valid():
-        form.instance.team = team
-        form.instance.created_by = request.user
-        workload = form.save()
-        messages.success(request, f"Created {workload.name}.")
-        return redirect("workloads:detail", pk=workload.pk)
+        try:
+            workload = services.workload_create(team=team, user=request.user, fields=form.cleaned_data)
+        except services.WorkloadError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Created {workload.name}.")
+            return redirect("workloads:detail", pk=workload.pk)
     status = 400 if form.errors else 200
     return render(request, "workloads/workload_form.html", {"form": form, "team": team}, status=status)
 
@@ -44,11 +47,16 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, pk, write=True)
-    form = WorkloadForm(request.POST or None, instance=workload, team=workload.team)
+    data = request.POST if request.method == "POST" else None
+    form = WorkloadForm(data, instance=workload, team=workload.team)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Saved {workload.name}.")
-        return redirect("workloads:detail", pk=workload.pk)
+        try:
+            services.workload_update(workload=workload, fields=form.cleaned_data)
+        except services.WorkloadError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Saved {workload.name}.")
+            return redirect("workloads:detail", pk=workload.pk)
     status = 400 if form.errors else 200
     context = {"form": form, "team": workload.team, "workload": workload}
     return render(request, "workloads/workload_form.html", context, status=status)

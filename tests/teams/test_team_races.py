@@ -1,0 +1,75 @@
+"""Two owners acting on the same team at the same moment, on PostgreSQL: a message for one, never a 500."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.teams.races import at_once, meet_before, need_postgresql
+from wareview.teams import services
+from wareview.teams.models import Membership, Role
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def two_owners(cast):
+    need_postgresql()
+    Membership.objects.filter(team=cast.team, user=cast.contributor).update(role=Role.OWNER)
+    return cast
+
+
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(two_owners, monkeypatch):
+    cast = two_owners
+    olivia, carlos = (Membership.objects.get(team=cast.team, user=user) for user in (cast.owner, cast.contributor))
+    meet_before(monkeypatch, services, "member_change_role")
+
+    def demote(by, membership):
+        url = reverse("teams:member_update", args=[cast.team.pk, membership.pk])
+        return lambda: signed_in(by).post(url, {"role": "viewer"})
+
+    responses = at_once(demote(cast.owner, carlos), demote(cast.contributor, olivia))
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    refused = next(response for response in responses if response.status_code == 400)
+    assert "A team needs at least one owner" in refused.content.decode()
+    owners = Membership.objects.filter(team=cast.team, role=Role.OWNER)
+    assert owners.count() == 1
+    assert set(Membership.objects.filter(team=cast.team).values_list("role", flat=True)) == {Role.OWNER, Role.VIEWER}
+
+
+def test_two_owners_removing_each_other_at_once_leave_one_owner(two_owners, monkeypatch):
+    cast = two_owners
+    olivia, carlos = (Membership.objects.get(team=cast.team, user=user) for user in (cast.owner, cast.contributor))
+    meet_before(monkeypatch, services, "member_remove")
+
+    def remove(by, membership):
+        url = reverse("teams:member_remove", args=[cast.team.pk, membership.pk])
+        return lambda: signed_in(by).post(url)
+
+    responses = at_once(remove(cast.owner, carlos), remove(cast.contributor, olivia))
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    refused = next(response for response in responses if response.status_code == 400)
+    assert "A team needs at least one owner" in refused.content.decode()
+    assert Membership.objects.filter(team=cast.team, role=Role.OWNER).count() == 1
+
+
+def test_two_owners_adding_the_same_person_at_once_make_one_membership(two_owners, monkeypatch):
+    cast = two_owners
+    UserFactory(username="newbie")
+    meet_before(monkeypatch, services, "member_add")
+    url = reverse("teams:member_add", args=[cast.team.pk])
+
+    def add(by):
+        return lambda: signed_in(by).post(url, {"identifier": "newbie", "role": "viewer"})
+
+    responses = at_once(add(cast.owner), add(cast.contributor))
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    refused = next(response for response in responses if response.status_code == 400)
+    assert "newbie is already a member of Payments." in refused.content.decode()
+    assert Membership.objects.filter(team=cast.team, user__username="newbie").count() == 1

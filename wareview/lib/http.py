@@ -1,0 +1,23 @@
+"""Small view helpers shared by the apps."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+POST_ONLY = "This address only takes a submitted form. Use the buttons on the page instead."
+
+
+def require_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like Django's `require_POST`, but the 405 says in words what went wrong instead of an empty page."""
+
+    @wraps(view)
+    def only_post(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            response = render(request, "400.html", {"exception": POST_ONLY}, status=405)
+            response["Allow"] = "POST"
+            return response
+        return view(request, *args, **kwargs)
+
+    return only_post

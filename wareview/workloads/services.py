@@ -1,0 +1,43 @@
+"""Writes to workloads. A workload's name is unique in its team whatever the case, and the database decides."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from wareview.teams.models import Team
+from wareview.workloads.models import Workload
+
+
+class WorkloadError(Exception):
+    """A workload change that cannot be made, with words for the person who asked."""
+
+
+def name_taken_message(name: str) -> str:
+    return f"The team already has a workload called “{name}”."
+
+
+def workload_create(*, team: Team, user, fields: dict[str, Any]) -> Workload:
+    """A new workload of `team` from a validated form's `fields`; WorkloadError if its name is taken."""
+    workload = Workload(team=team, created_by=user, **fields)
+    _save(workload)
+    return workload
+
+
+def workload_update(*, workload: Workload, fields: dict[str, Any]) -> Workload:
+    for name, value in fields.items():
+        setattr(workload, name, value)
+    _save(workload)
+    return workload
+
+
+def _save(workload: Workload) -> None:
+    # The form checks the name first, but two requests may both pass that check before either saves: the unique
+    # constraint refuses the second, and the savepoint keeps a caller's transaction usable after the refusal.
+    try:
+        with transaction.atomic():
+            workload.save()
+    except IntegrityError:
+        clashes = Workload.objects.filter(team_id=workload.team_id, name__iexact=workload.name)
+        if clashes.exclude(pk=workload.pk).exists():
+            raise WorkloadError(name_taken_message(workload.name)) from None
+        raise
