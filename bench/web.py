@@ -53,7 +53,7 @@ WARMUP = 30
 REQUESTS = 300
 REQUEST_TIMEOUT = 30
 TARGET_RATIO = 2.0
-VERSION_INPUT = re.compile(rb'id="answer-version" name="version" value="(\d+)"')
+VERSION_INPUT = re.compile(rb'id="answer-version-[^"]+" name="version" value="(\d+)"')
 LISTENING = re.compile(rb"Listening at: http://127\.0\.0\.1:(\d+)")
 WORKER_PID = re.compile(rb"Booting worker with pid: (\d+)")
 LOCKED = b"OperationalError: database is locked"
