@@ -212,3 +212,14 @@ def test_two_people_saving_different_practices_at_the_same_moment_both_keep_thei
     assert statuses == [200, 200]
     answer = answer_of(cast.review)
     assert (answer.selected, answer.version, answer.risk) == (["q_01_a", "q_01_b"], 2, AnswerRisk.NONE)
+
+
+def test_my_own_save_sent_on_the_way_out_merges_with_my_earlier_one_without_naming_me(client, cast):
+    # A save still on its way when the page closed, and the form sent again as a beacon from the same version.
+    client.force_login(cast.contributor)
+    post(client, cast.review, version=0, htmx=True, selected=["q_01_a"])
+    response = post(client, cast.review, version=0, selected=["q_01_a"], notes="Typed just before leaving.")
+    assert response.status_code == 302
+    assert "together with" not in client.get(response["Location"]).content.decode()
+    answer = answer_of(cast.review)
+    assert (answer.selected, answer.notes, answer.version) == (["q_01_a"], "Typed just before leaving.", 2)

@@ -114,11 +114,18 @@ def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
     except services.AnswerConflict as conflict:
         return _conflict(request, answer, conflict, mine)
-    merged_with = _merged_with(answer, mine, theirs_by)
+    merged_with = _merged_with(answer, mine, theirs_by if theirs_by != request.user.pk else None)
     if not request.htmx:
         message = f"Saved, together with {merged_with}’s changes." if merged_with else "Saved."
         messages.success(request, message)
         return redirect("reviews:question", pk=pk, code=code)
+    return _saved(request, answer, mine, was_answered=was_answered, merged_with=merged_with)
+
+
+def _saved(
+    request: HttpRequest, answer: Answer, mine: AnswerState, *, was_answered: bool, merged_with: str
+) -> HttpResponse:
+    """The htmx answer to a save: out-of-band status, badges, version and progress, and the fields to refresh."""
     # Progress moves only when a question becomes answered or unanswered; most saves (notes, another practice)
     # leave it as it is, and then the response does not count it again.
     progress_moved = was_answered != (answer.risk != AnswerRisk.UNANSWERED)
@@ -138,7 +145,7 @@ def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _merged_with(answer: Answer, mine: AnswerState, theirs_by: int | None) -> str:
-    """The name of the person whose changes a merged save kept, or "" when the save took mine as it was."""
+    """The name of the other person whose changes a merged save kept, or "" when the save took mine as it was."""
     if theirs_by is None or answer.answer_state() == mine:
         return ""
     person = get_user_model().objects.filter(pk=theirs_by).first()
