@@ -223,7 +223,10 @@ class QuestionManager(models.Manager["Question"]):
 
 class Question(LensRow, models.Model):
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="questions")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True, related_name="questions")
+    # RESTRICT, not PROTECT: an area with questions is not deleted alone, but a whole draft lens or pillar is.
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.RESTRICT, null=True, blank=True, related_name="questions"
+    )
     code = models.CharField(max_length=128, help_text="Stable identifier, unique in the lens, e.g. PERF-01.")
     title = models.CharField(max_length=512)
     description = models.TextField("guidance", blank=True)
