@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 
 run: $(VENV)/.installed .env
 	$(MANAGE) migrate --noinput
-	$(MANAGE) loaddata fixtures/*.json
+	$(MANAGE) load_question_sets fixtures/*.json
 	$(MANAGE) demo_setup
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 		echo "PostgreSQL and Redis configured: starting a Celery worker beside the web server."; \

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, Risk, RiskRule
+from wareview.lenses.services import lens_publish
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -22,7 +23,7 @@ class LensFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"lens-{n}")
     name = factory.Sequence(lambda n: f"Lens {n}")
-    status = Lens.Status.PUBLISHED
+    status = Lens.Status.DRAFT
 
 
 class PillarFactory(factory.django.DjangoModelFactory):
@@ -113,8 +114,11 @@ def build_question(*, pillar: Pillar, focus_area: FocusArea, code: str, practice
 
 
 def build_lens(*, questions_per_area: int = 2, areas: int = 2, status: str = Lens.Status.PUBLISHED) -> Lens:
-    """A small published lens: one pillar, two principles, `areas` focus areas of `questions_per_area`."""
-    lens = LensFactory(status=status)
+    """A small published lens: one pillar, two principles, `areas` focus areas of `questions_per_area`.
+
+    It is built as a draft and then published, as a published lens's rows can no longer be written.
+    """
+    lens = LensFactory(status=Lens.Status.DRAFT)
     pillar = PillarFactory(lens=lens)
     principles = [DesignPrincipleFactory(pillar=pillar, order=index) for index in range(2)]
     number = 0
@@ -124,4 +128,4 @@ def build_lens(*, questions_per_area: int = 2, areas: int = 2, status: str = Len
             number += 1
             question = build_question(pillar=pillar, focus_area=area, code=f"Q_{number:02d}", order=number)
             question.choices.first().principles.add(*principles)
-    return lens
+    return lens_publish(lens=lens) if status == Lens.Status.PUBLISHED else lens

@@ -213,3 +213,20 @@ def test_a_staff_member_without_lens_permissions_cannot_import_or_export(client)
 @pytest.mark.parametrize("model", ["teams_team", "workloads_workload", "reports_report"])
 def test_the_admin_lists_teams_workloads_and_report_jobs(admin_client, cast, model):
     assert admin_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+
+
+def test_an_uploaded_lens_file_with_a_nul_character_is_refused_with_its_path_and_nothing_is_written(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = (
+        b'{"schemaVersion": "2021-11-01", "name": "Nul\\u0000", "description": "", "pillars": [{"id": "rel",'
+        b' "name": "Reliability", "questions": [{"id": "q1", "title": "Q?", "description": "", "riskRules": [],'
+        b' "choices": [{"id": "c_no", "title": "None"}]}]}]}'
+    )
+    upload = SimpleUploadedFile("nul.json", document, content_type="application/json")
+
+    response = admin_client.post(reverse("admin:lenses_lens_import"), {"file": upload})
+
+    assert response.status_code == 400
+    assert "name: contains a NUL character (\\u0000), which the database cannot store" in response.content.decode()
+    assert not Lens.objects.exists()

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import build_lens
-from wareview.lenses.models import RiskRule
+from wareview.lenses.models import Lens, RiskRule
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def test_a_sound_lens_passes(capsys):
 
 
 def test_a_rule_naming_a_missing_choice_is_reported_and_fails(capsys):
-    lens = build_lens()
+    lens = build_lens(status=Lens.Status.DRAFT)
     RiskRule.objects.filter(question__code="Q_01", order=2).update(condition="!q_01_b && q_01_zz")
     with pytest.raises(CommandError, match="1 problem"):
         call_command("check_lenses")
@@ -23,7 +23,7 @@ def test_a_rule_naming_a_missing_choice_is_reported_and_fails(capsys):
 
 
 def test_a_malformed_rule_and_missing_guidance_are_each_reported(capsys):
-    lens = build_lens()
+    lens = build_lens(status=Lens.Status.DRAFT)
     RiskRule.objects.filter(question__code="Q_02", order=1).update(condition="q_02_a &&")
     question = lens.pillars.get().questions.get(code="Q_03")
     question.description = ""
@@ -36,7 +36,7 @@ def test_a_malformed_rule_and_missing_guidance_are_each_reported(capsys):
 
 
 def test_a_missing_default_rule_is_only_a_warning(capsys):
-    build_lens()
+    build_lens(status=Lens.Status.DRAFT)
     RiskRule.objects.filter(question__code="Q_01", condition="default").delete()
     call_command("check_lenses")
     assert "Q_01: no 'default' rule; when no rule matches, the risk is high" in capsys.readouterr().out

@@ -59,7 +59,7 @@ def runs(text: str, length: int) -> set[tuple[str, ...]]:
 def test_loading_the_fixture_twice_creates_nothing_new(lens):
     counts = {model: model.objects.count() for model in MODELS}
 
-    call_command("loaddata", str(FIXTURE), verbosity=0)
+    call_command("load_question_sets", str(FIXTURE), verbosity=0)
 
     assert {model: model.objects.count() for model in MODELS} == counts
 

@@ -459,3 +459,85 @@ def test_validation_warns_when_a_practice_has_no_improvement_plan() -> None:
         "pillars[0].questions[0].choices[0]: no improvementPlan; AWS requires one except on the choice whose id "
         "ends in _no"
     ]
+
+
+# Empty URLs and NUL characters
+
+
+def with_empty_urls(document: dict) -> dict:
+    """The first question's helpfulResource and its first choice's helpfulResource and improvementPlan, url ""."""
+    question = document["pillars"][0]["questions"][0]
+    question.setdefault("helpfulResource", {"displayText": "Help."})["url"] = ""
+    choice = question["choices"][0]
+    choice.setdefault("helpfulResource", {"displayText": "More."})["url"] = ""
+    choice.setdefault("improvementPlan", {"displayText": "Improve."})["url"] = ""
+    return document
+
+
+def test_a_real_lens_file_with_empty_urls_imports_with_a_warning_naming_each_one(shared_dir: Path) -> None:
+    document = with_empty_urls(json.loads(sample_text(shared_dir, ORR_SAMPLE)))
+
+    result = lens_import(text=as_text(document))
+
+    question = Question.objects.get(pillar__lens=result.lens, code=document["pillars"][0]["questions"][0]["id"])
+    choice = question.choices.order_by("order").first()
+    assert (question.helpful_resource_url, choice.helpful_resource_url, choice.improvement_url) == ("", "", "")
+    where = "pillars[0].questions[0]"
+    assert {
+        f"{where}.helpfulResource.url: empty URL, treated as absent",
+        f"{where}.choices[0].helpfulResource.url: empty URL, treated as absent",
+        f"{where}.choices[0].improvementPlan.url: empty URL, treated as absent",
+    } <= set(result.warnings)
+
+
+def test_an_empty_url_is_left_out_of_the_export() -> None:
+    choice = a_choice("practice_a", improvementPlan={"displayText": "Start small.", "url": ""})
+    question = a_question(choices=[choice, a_choice("practice_b")])
+    lens = lens_import(text=as_text(a_lens(pillars=[a_pillar(questions=[question])]))).lens
+
+    exported = lens_export(lens=lens).document["pillars"][0]["questions"][0]["choices"][0]
+
+    assert exported["improvementPlan"] == {"displayText": "Start small."}
+
+
+def test_a_javascript_url_is_still_refused() -> None:
+    choices = [a_choice("practice_a", improvementPlan={"displayText": "Read.", "url": "javascript:alert(1)"})]
+    choices.append(a_choice("practice_b"))
+
+    errors = refused(as_text(a_lens(pillars=[a_pillar(questions=[a_question(choices=choices)])])))
+
+    assert errors == [
+        "pillars[0].questions[0].choices[0].improvementPlan.url: 'javascript:alert(1)' is not an http(s) URL"
+    ]
+
+
+def test_a_blank_url_that_is_not_empty_is_still_refused() -> None:
+    question = a_question(helpfulResource={"displayText": "Help.", "url": " "})
+
+    errors = refused(as_text(a_lens(pillars=[a_pillar(questions=[question])])))
+
+    assert errors == ["pillars[0].questions[0].helpfulResource.url: ' ' is not an http(s) URL"]
+
+
+def test_a_nul_character_anywhere_is_refused_with_its_json_path_and_nothing_is_written() -> None:
+    choice = a_choice("practice_a", description="Bad\u0000byte", extraKey={"nested": ["ok", "\u0000"]})
+    question = a_question(choices=[choice, a_choice("practice_b")], title="How\u0000?")
+    document = a_lens(pillars=[a_pillar(questions=[question])], name="Tiny\u0000lens")
+
+    errors = refused(as_text(document))
+
+    nul = "contains a NUL character (\\u0000), which the database cannot store"
+    assert [error for error in errors if "NUL" in error] == [
+        f"name: {nul}",
+        f"pillars[0].questions[0].title: {nul}",
+        f"pillars[0].questions[0].choices[0].description: {nul}",
+        f"pillars[0].questions[0].choices[0].extraKey.nested[1]: {nul}",
+    ]
+
+
+def test_a_nul_character_in_a_key_is_refused_with_its_json_path() -> None:
+    document = a_lens(**{"_note\u0000": "kept keys go to jsonb, which has no NUL either"})
+
+    errors = refused(as_text(document))
+
+    assert errors == ["_note\\u0000: this key contains a NUL character (\\u0000), which the database cannot store"]

@@ -197,3 +197,15 @@ def test_export_lens_of_an_unknown_version_names_the_versions_there_are() -> Non
 
     with pytest.raises(CommandError, match="^The lens 'tiny-lens' has no version 3; its versions are 1, 2.$"):
         run("export_lens", "tiny-lens", "--version", "3", "--output", "-")
+
+
+def test_import_lens_refuses_a_file_with_a_nul_character_naming_its_path(tmp_path: Path) -> None:
+    document = tiny_lens()
+    document["pillars"][0]["questions"][0]["choices"][0]["title"] = "Keep\u0000backups"
+
+    with pytest.raises(CommandError) as refusal:
+        run("import_lens", str(lens_file(tmp_path, document)))
+
+    assert "was not imported (1 error; the database is unchanged)" in str(refusal.value)
+    assert "pillars[0].questions[0].choices[0].title: contains a NUL character (\\u0000)" in str(refusal.value)
+    assert db_counts() == (0, 0, 0)

@@ -48,10 +48,11 @@ def test_editing_the_draft_leaves_the_published_version_untouched():
 
 
 def test_copying_a_lens_with_nested_focus_areas_keeps_the_nesting():
-    lens = build_lens()
+    lens = build_lens(status=Lens.Status.DRAFT)
     parent, child = lens.pillars.get().focus_areas.all()[:2]
     child.parent = parent
     child.save()
+    lens = services.lens_publish(lens=lens)
     draft = services.lens_new_draft(lens=lens)
     copied_child = draft.pillars.get().focus_areas.get(code=child.code)
     assert copied_child.parent.code == parent.code

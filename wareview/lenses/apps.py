@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save, pre_save
 
 
 class LensesConfig(AppConfig):
@@ -7,11 +7,22 @@ class LensesConfig(AppConfig):
     verbose_name = "Question sets"
 
     def ready(self) -> None:
-        from wareview.lenses.models import Choice, Lens, Question, RiskRule
-        from wareview.lenses.selectors import question_sheets_forget
+        from wareview.lenses import models
 
-        for model in (Lens, Question, Choice, RiskRule):
-            post_save.connect(question_sheets_forget, sender=model, dispatch_uid=f"forget-sheets-{model.__name__}")
-            post_delete.connect(
-                question_sheets_forget, sender=model, dispatch_uid=f"forget-sheets-del-{model.__name__}"
-            )
+        # A published lens never changes: see "Published lenses never change" in models.py.
+        for model in (
+            models.Lens,
+            models.Pillar,
+            models.DesignPrinciple,
+            models.FocusArea,
+            models.Question,
+            models.Choice,
+            models.RiskRule,
+        ):
+            pre_save.connect(models.lens_row_pre_save, sender=model, dispatch_uid=f"published-lens-{model.__name__}")
+        post_save.connect(models.lens_post_save, sender=models.Lens, dispatch_uid="published-lens-loads")
+        m2m_changed.connect(
+            models.principle_links_pre_change,
+            sender=models.Choice.principles.through,
+            dispatch_uid="published-lens-principle-links",
+        )

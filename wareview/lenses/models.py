@@ -3,10 +3,31 @@
 Every row has a natural key built from its lens's (slug, version) and a stable code, so fixtures and lens
 files load repeatably. Codes are unique within their parent: question codes within a lens, choice codes within
 a question (published lenses reuse choice codes across questions).
+
+A published lens never changes: every write to its rows is refused here, whatever the path (see "Published
+lenses never change" below).
 """
 
-from django.db import models
+import operator
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import reduce
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import Q
 from django.utils import timezone
+
+
+class LensStateError(Exception):
+    """An action that the lens's status does not allow (publishing twice, editing a published lens)."""
+
+
+class PublishedLensError(LensStateError):
+    """A write to a row of a published lens, which never changes: a change needs a new draft version."""
 
 
 class Risk(models.TextChoices):
@@ -15,17 +36,66 @@ class Risk(models.TextChoices):
     NONE = "NO_RISK", "No risk"
 
 
+# Published lenses never change.
+#
+# Reviews point at the rows of a published lens, so those rows are never written again. The guard sits on the
+# model layer and covers every ORM path: saves (also fixture loads, which call save_base with raw=True and skip
+# save()) through a pre_save receiver; Model.delete and QuerySet.delete (cascades start at one of these, and
+# stay within one lens); QuerySet.update (which bulk_update uses) and bulk_create; the choice ↔ principle links
+# through m2m_changed. Every model's base manager is its guarded manager, so `_base_manager` is no way round.
+# Two writes are allowed: those to a draft's rows (a new draft version is a draft from its first row), and
+# publishing a draft (its lens row is a draft in the database when saved). Raw SQL, and the auto-created
+# choice ↔ principle link table used directly, are not guarded.
+
+
+class LensRow:
+    """A row of a lens; `lens_path` leads from the row to its lens ("" on the lens itself)."""
+
+    lens_path: ClassVar[str]
+
+    def clean(self) -> None:
+        super().clean()
+        refusal = write_refusal(self, raw=False, using=self._state.db or DEFAULT_DB_ALIAS)
+        if refusal:
+            raise ValidationError(refusal, code="published_lens")
+
+    def delete(self, using: str | None = None, keep_parents: bool = False):
+        model = type(self)
+        refuse(published_lenses(model._base_manager.using(using).filter(pk=self.pk)), model, "delete")
+        return super().delete(using=using, keep_parents=keep_parents)
+
+
+class LensRowQuerySet(models.QuerySet):
+    """Refuses bulk writes that would change a published lens."""
+
+    def update(self, **changes) -> int:
+        refuse(published_lenses(self, *_parents_of(self.model, [changes])), self.model, "change")
+        return super().update(**changes)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        refuse(published_lenses(self), self.model, "delete")
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs) -> list:
+        objs = list(objs)
+        if self.model is Lens and any(lens.status == Lens.Status.PUBLISHED for lens in objs):
+            raise PublishedLensError(PUBLISH_A_DRAFT)
+        if not {_cached_lens_id(obj) for obj in objs} <= _new_drafts.get():
+            refuse(published_lenses(*_parents_of(self.model, [vars(obj) for obj in objs])), self.model, "add")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class LensManager(models.Manager["Lens"]):
     def get_by_natural_key(self, slug: str, version: int) -> "Lens":
         return self.get(slug=slug, version=version)
 
 
-class LensQuerySet(models.QuerySet["Lens"]):
+class LensQuerySet(LensRowQuerySet):
     def published(self) -> "LensQuerySet":
         return self.filter(status=Lens.Status.PUBLISHED)
 
 
-class Lens(models.Model):
+class Lens(LensRow, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -41,8 +111,10 @@ class Lens(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = LensManager.from_queryset(LensQuerySet)()
+    lens_path = ""
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["slug", "-version"]
         verbose_name_plural = "lenses"
         constraints = [models.UniqueConstraint(fields=["slug", "version"], name="lens_unique_slug_version")]
@@ -63,7 +135,7 @@ class PillarManager(models.Manager["Pillar"]):
         return self.get(lens__slug=slug, lens__version=version, code=code)
 
 
-class Pillar(models.Model):
+class Pillar(LensRow, models.Model):
     lens = models.ForeignKey(Lens, on_delete=models.CASCADE, related_name="pillars")
     code = models.CharField(max_length=128)
     name = models.CharField(max_length=200)
@@ -71,9 +143,11 @@ class Pillar(models.Model):
     order = models.PositiveIntegerField(default=0)
     extra = models.JSONField(default=dict, blank=True)
 
-    objects = PillarManager()
+    objects = PillarManager.from_queryset(LensRowQuerySet)()
+    lens_path = "lens"
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["lens_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["lens", "code"], name="pillar_unique_code_in_lens")]
 
@@ -91,16 +165,18 @@ class PillarPartManager(models.Manager):
         return self.get(pillar__lens__slug=slug, pillar__lens__version=version, pillar__code=pillar_code, code=code)
 
 
-class DesignPrinciple(models.Model):
+class DesignPrinciple(LensRow, models.Model):
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="principles")
     code = models.CharField(max_length=128)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
-    objects = PillarPartManager()
+    objects = PillarPartManager.from_queryset(LensRowQuerySet)()
+    lens_path = "pillar__lens"
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["pillar_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="principle_unique_code_in_pillar")]
 
@@ -113,7 +189,7 @@ class DesignPrinciple(models.Model):
     natural_key.dependencies = ["lenses.pillar"]
 
 
-class FocusArea(models.Model):
+class FocusArea(LensRow, models.Model):
     """A group of questions in a pillar; an area may sit inside another (Selection → compute, storage…)."""
 
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="focus_areas")
@@ -123,9 +199,11 @@ class FocusArea(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
-    objects = PillarPartManager()
+    objects = PillarPartManager.from_queryset(LensRowQuerySet)()
+    lens_path = "pillar__lens"
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["pillar_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="focus_area_unique_code_in_pillar")]
 
@@ -143,9 +221,12 @@ class QuestionManager(models.Manager["Question"]):
         return self.get(pillar__lens__slug=slug, pillar__lens__version=version, code=code)
 
 
-class Question(models.Model):
+class Question(LensRow, models.Model):
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="questions")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True, related_name="questions")
+    # RESTRICT, not PROTECT: an area with questions is not deleted alone, but a whole draft lens or pillar is.
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.RESTRICT, null=True, blank=True, related_name="questions"
+    )
     code = models.CharField(max_length=128, help_text="Stable identifier, unique in the lens, e.g. PERF-01.")
     title = models.CharField(max_length=512)
     description = models.TextField("guidance", blank=True)
@@ -154,9 +235,11 @@ class Question(models.Model):
     order = models.PositiveIntegerField(default=0)
     extra = models.JSONField(default=dict, blank=True)
 
-    objects = QuestionManager()
+    objects = QuestionManager.from_queryset(LensRowQuerySet)()
+    lens_path = "pillar__lens"
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["pillar_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["pillar", "code"], name="question_unique_code_in_pillar")]
 
@@ -180,7 +263,7 @@ class QuestionPartManager(models.Manager):
         )
 
 
-class Choice(models.Model):
+class Choice(LensRow, models.Model):
     """A best practice a team can say it follows; `is_none` marks the exclusive "None of these" choice."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -197,9 +280,11 @@ class Choice(models.Model):
     additional_resources = models.JSONField(default=list, blank=True)
     extra = models.JSONField(default=dict, blank=True)
 
-    objects = QuestionPartManager()
+    objects = QuestionPartManager.from_queryset(LensRowQuerySet)()
+    lens_path = "question__pillar__lens"
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["question_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["question", "code"], name="choice_unique_code_in_question")]
 
@@ -212,7 +297,7 @@ class Choice(models.Model):
     natural_key.dependencies = ["lenses.question", "lenses.designprinciple"]
 
 
-class RiskRule(models.Model):
+class RiskRule(LensRow, models.Model):
     """One rule of a question: when `condition` holds, the question has `risk`. Rules are tried by `order`."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="risk_rules")
@@ -220,9 +305,11 @@ class RiskRule(models.Model):
     condition = models.CharField(max_length=2048)
     risk = models.CharField(max_length=12, choices=Risk.choices)
 
-    objects = QuestionPartManager()
+    objects = QuestionPartManager.from_queryset(LensRowQuerySet)()
+    lens_path = "question__pillar__lens"
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["question_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["question", "order"], name="risk_rule_unique_order")]
 
@@ -233,3 +320,144 @@ class RiskRule(models.Model):
         return (*self.question.natural_key(), self.order)
 
     natural_key.dependencies = ["lenses.question", "lenses.choice"]
+
+
+# The guard's helpers: which published lenses a write touches, and the refusal.
+
+PUBLISH_A_DRAFT = "A lens is published by publishing a draft, never created published (fixtures excepted)."
+
+
+def published_lenses(*rows: models.QuerySet) -> list[Lens]:
+    """The published lenses that the given rows (querysets of any lens models) belong to, in one query."""
+    owners = [Q(pk__in=queryset.values(_lens_id_path(queryset.model))) for queryset in rows]
+    if not owners:
+        return []
+    using = rows[0].db
+    return list(Lens._base_manager.using(using).filter(reduce(operator.or_, owners), status=Lens.Status.PUBLISHED))
+
+
+def refuse(lenses: list[Lens], model: type[models.Model], verb: str) -> None:
+    if lenses:
+        raise PublishedLensError(_refusal(lenses[0], model, verb))
+
+
+def write_refusal(row: LensRow, *, raw: bool, using: str) -> str | None:
+    """Why saving `row` would change a published lens, or None when it may be saved.
+
+    A row may not be saved when it belongs to a published lens in the database, or (new or moved) would join
+    one. Fixture loads (raw saves) may write the rows of a published lens they are inserting.
+    """
+    model = type(row)
+    existing = [model._base_manager.using(using).filter(pk=row.pk)] if row.pk is not None else []
+    lenses = published_lenses(*existing, *_parents_of(model, [vars(row)], using=using))
+    if raw:
+        lenses = [lens for lens in lenses if not _being_loaded(lens.pk, using)]
+    if lenses:
+        return _refusal(lenses[0], model, "change" if existing else "add")
+    if model is Lens and not raw and row._state.adding and row.status == Lens.Status.PUBLISHED:
+        return PUBLISH_A_DRAFT
+    return None
+
+
+def _refusal(lens: Lens, model: type[models.Model], verb: str) -> str:
+    what = "it" if model is Lens else f"its {model._meta.verbose_name_plural}"
+    return (
+        f"{lens.name} v{lens.version} ({lens.slug}) is published, and a published lens never changes: cannot "
+        f"{verb} {what}. Create a new draft version to change it."
+    )
+
+
+def _lens_id_path(model: type[models.Model]) -> str:
+    return f"{model.lens_path}_id" if model.lens_path else "pk"
+
+
+def _parents_of(model: type[models.Model], values: list[dict], using: str = DEFAULT_DB_ALIAS) -> list[models.QuerySet]:
+    """The parent rows (pillar, question…) that rows with these field values would hang from, as a queryset.
+
+    `values` are keyword arguments of an update or the attributes of new rows; the lens itself has no parent.
+    """
+    if not model.lens_path:
+        return []
+    field = model._meta.get_field(model.lens_path.split("__")[0])
+    ids = set()
+    for fields in values:
+        parent = fields.get(field.attname, fields.get(field.name))
+        ids.add(parent.pk if isinstance(parent, models.Model) else parent)
+    ids.discard(None)
+    return [field.related_model._base_manager.using(using).filter(pk__in=ids)] if ids else []
+
+
+# Drafts that a service has just created in its transaction and is filling with bulk inserts (see new_draft_rows).
+_new_drafts: ContextVar[frozenset[int]] = ContextVar("new_drafts", default=frozenset())
+
+
+@contextmanager
+def new_draft_rows(lens: Lens) -> Iterator[None]:
+    """Bulk inserts of rows of `lens`, a draft created in the current transaction, skip the guard's query.
+
+    Nobody else sees a lens before its transaction commits, so nobody can have published it: importing and
+    copying a lens keep their fixed number of queries. The rows must hang from `lens` through parents in memory.
+    """
+    if lens.is_published:
+        raise PublishedLensError(_refusal(lens, Pillar, "add"))
+    token = _new_drafts.set(_new_drafts.get() | {lens.pk})
+    try:
+        yield
+    finally:
+        _new_drafts.reset(token)
+
+
+def _cached_lens_id(row: LensRow) -> int | None:
+    """The id of the row's lens, from parents already in memory (no query); None when a parent is not."""
+    *parents, lens = row.lens_path.split("__") if row.lens_path else [None]
+    for name in parents:
+        field = type(row)._meta.get_field(name)
+        if not field.is_cached(row):
+            return None
+        row = getattr(row, name)
+    return getattr(row, f"{lens}_id") if lens else None
+
+
+# A fixture load (loaddata, load_question_sets) inserts a published lens row, then its other rows. The lens it
+# inserted stays writable by raw saves until that load's transaction (the innermost atomic block at the time)
+# ends; a later load sees a published lens like any other write does.
+_loads = threading.local()
+
+
+def _being_loaded(lens_id: int, using: str) -> bool:
+    block = getattr(_loads, "lenses", {}).get((using, lens_id))
+    return block is not None and any(active is block for active in connections[using].atomic_blocks)
+
+
+def _remember_load(lens: Lens, using: str) -> None:
+    blocks = connections[using].atomic_blocks
+    if blocks:
+        active = {key: block for key, block in getattr(_loads, "lenses", {}).items() if _being_loaded(key[1], key[0])}
+        _loads.lenses = {**active, (using, lens.pk): blocks[-1]}
+
+
+# Receivers, connected in apps.py.
+
+
+def lens_row_pre_save(sender: type[models.Model], instance: LensRow, raw: bool, using: str, **kwargs) -> None:
+    refusal = write_refusal(instance, raw=raw, using=using)
+    if refusal:
+        raise PublishedLensError(refusal)
+
+
+def lens_post_save(sender: type[Lens], instance: Lens, created: bool, raw: bool, using: str, **kwargs) -> None:
+    if raw and created and instance.is_published:
+        _remember_load(instance, using)
+
+
+def principle_links_pre_change(
+    sender: type[models.Model], instance: models.Model, action: str, model, pk_set, using: str, **kwargs
+) -> None:
+    """Links between a published lens's choices and principles never change (fixture loads excepted)."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    rows = [type(instance)._base_manager.using(using).filter(pk=instance.pk)]
+    if pk_set:
+        rows.append(model._base_manager.using(using).filter(pk__in=pk_set))
+    lenses = [lens for lens in published_lenses(*rows) if not _being_loaded(lens.pk, using)]
+    refuse(lenses, Choice, "change")

@@ -1,9 +1,8 @@
 """Reads of question sets that the review pages make on every request."""
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from wareview.lenses.models import Choice, RiskRule
+from wareview.lenses.models import Choice, Lens, Question
 
 
 @dataclass(frozen=True)
@@ -22,20 +21,47 @@ class QuestionSheet:
         return {choice.code for choice in self.choices if choice.is_none}
 
 
-@lru_cache(maxsize=4096)
-def question_sheet(question_id: int) -> QuestionSheet:
-    """The choices and rules of a question, kept in memory after the first read.
+class QuestionSheets:
+    """`question_sheet(question_id)`: a question's choices and rules, kept in memory only for a published lens.
 
-    Reviews only run on published lenses, and a published lens never changes (the admin and the services refuse
-    it; a change means a new version with new rows), so a kept sheet cannot go stale. Saving or deleting any
-    lens row still empties the memory (see apps.py), so editing a draft is always seen at once.
+    A published lens's rows never change (models.py refuses every write to them), so a kept sheet cannot go
+    stale, in this process or any other. A draft's sheet is read afresh on every call, so an edit made in any
+    process is seen at once. Whether the lens is published comes with the rules, in the same query.
     """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._kept: dict[int, QuestionSheet] = {}
+
+    def __call__(self, question_id: int) -> QuestionSheet:
+        sheet = self._kept.get(question_id)
+        if sheet is None:
+            sheet, published = _sheet_read(question_id)
+            if published:
+                if len(self._kept) >= self.maxsize:
+                    self._kept.clear()  # simpler than least-recently-used, and a lens rarely has this many
+                self._kept[question_id] = sheet
+        return sheet
+
+    def cache_clear(self) -> None:
+        self._kept.clear()
+
+
+question_sheet = QuestionSheets(maxsize=4096)
+
+
+def _sheet_read(question_id: int) -> tuple[QuestionSheet, bool]:
+    """The sheet and whether its lens is published, in two queries."""
     choices = tuple(Choice.objects.filter(question_id=question_id).order_by("order", "pk"))
-    rules = tuple(
-        RiskRule.objects.filter(question_id=question_id).order_by("order", "pk").values_list("condition", "risk")
+    # From the question, joined to its rules: one row even when it has none, and its lens's status on each.
+    rows = (
+        Question.objects.filter(pk=question_id)
+        .order_by("risk_rules__order", "risk_rules__pk")
+        .values_list("risk_rules__condition", "risk_rules__risk", "pillar__lens__status")
     )
-    return QuestionSheet(choices=choices, rules=rules)
-
-
-def question_sheets_forget(**_signal_arguments) -> None:
-    question_sheet.cache_clear()
+    rules, statuses = [], set()
+    for condition, risk, status in rows:
+        statuses.add(status)
+        if condition is not None:
+            rules.append((condition, risk))
+    return QuestionSheet(choices=choices, rules=tuple(rules)), statuses == {Lens.Status.PUBLISHED}

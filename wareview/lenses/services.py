@@ -4,11 +4,19 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule
+from wareview.lenses.models import (
+    Choice,
+    DesignPrinciple,
+    FocusArea,
+    Lens,
+    LensStateError,
+    Pillar,
+    Question,
+    RiskRule,
+    new_draft_rows,
+)
 
-
-class LensStateError(Exception):
-    """An action that the lens's status does not allow (publishing twice, editing a published lens)."""
+__all__ = ["LensStateError", "lens_new_draft", "lens_next_version", "lens_publish"]
 
 
 def lens_next_version(*, slug: str) -> int:
@@ -17,7 +25,7 @@ def lens_next_version(*, slug: str) -> int:
 
 @transaction.atomic
 def lens_publish(*, lens: Lens) -> Lens:
-    """Freeze a draft: from now on reviews may start on it and nobody edits it in place."""
+    """Freeze a draft: from now on reviews may start on it and nothing writes its rows (see models.py)."""
     lens = Lens.objects.select_for_update().get(pk=lens.pk)
     if lens.is_published:
         raise LensStateError(f"{lens.name} v{lens.version} is already published.")
@@ -29,7 +37,11 @@ def lens_publish(*, lens: Lens) -> Lens:
 
 @transaction.atomic
 def lens_new_draft(*, lens: Lens) -> Lens:
-    """Copy `lens` whole into a new draft version with the next version number, with bulk writes."""
+    """Copy `lens` whole into a new draft version with the next version number, with bulk writes.
+
+    This is how a published lens gets changed: the copy is a draft from its first row, so the model guard lets
+    every row be written, and the published original is only read.
+    """
     draft = Lens.objects.create(
         slug=lens.slug,
         version=lens_next_version(slug=lens.slug),
@@ -37,13 +49,14 @@ def lens_new_draft(*, lens: Lens) -> Lens:
         description=lens.description,
         extra=lens.extra,
     )
-    pillars = _copy_rows(Pillar.objects.filter(lens=lens), lens=draft)
-    principles = _copy_rows(DesignPrinciple.objects.filter(pillar__lens=lens), pillar=pillars)
-    areas = _copy_focus_areas(lens=lens, pillars=pillars)
-    questions = _copy_rows(Question.objects.filter(pillar__lens=lens), pillar=pillars, focus_area=areas)
-    choices = _copy_rows(Choice.objects.filter(question__pillar__lens=lens), question=questions)
-    _copy_rows(RiskRule.objects.filter(question__pillar__lens=lens), question=questions)
-    _copy_choice_principles(lens=lens, choices=choices, principles=principles)
+    with new_draft_rows(draft):
+        pillars = _copy_rows(Pillar.objects.filter(lens=lens), lens=draft)
+        principles = _copy_rows(DesignPrinciple.objects.filter(pillar__lens=lens), pillar=pillars)
+        areas = _copy_focus_areas(lens=lens, pillars=pillars)
+        questions = _copy_rows(Question.objects.filter(pillar__lens=lens), pillar=pillars, focus_area=areas)
+        choices = _copy_rows(Choice.objects.filter(question__pillar__lens=lens), question=questions)
+        _copy_rows(RiskRule.objects.filter(question__pillar__lens=lens), question=questions)
+        _copy_choice_principles(lens=lens, choices=choices, principles=principles)
     return draft
 
 

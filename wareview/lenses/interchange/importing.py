@@ -17,7 +17,7 @@ from wareview.lenses.interchange.spec import (
     RESOURCE_KEYS,
 )
 from wareview.lenses.interchange.validation import lens_validate, max_length
-from wareview.lenses.models import Choice, FocusArea, Lens, Pillar, Question, RiskRule
+from wareview.lenses.models import Choice, FocusArea, Lens, Pillar, Question, RiskRule, new_draft_rows
 from wareview.lenses.services import lens_next_version
 
 
@@ -64,7 +64,19 @@ def _lens_write(document: dict, *, slug: str, warnings: list[str]) -> ImportResu
         description=document["description"],
         extra=_extra(document, LENS_KEYS),
     )
-    pillar_docs = document["pillars"]
+    with new_draft_rows(lens):
+        pillars, areas, questions, choices, rules = _rows_write(lens, document["pillars"])
+    counts = {
+        "pillars": len(pillars),
+        "focus_areas": len(areas),
+        "questions": len(questions),
+        "choices": len(choices),
+        "risk_rules": len(rules),
+    }
+    return ImportResult(lens=lens, warnings=warnings, created_counts=counts)
+
+
+def _rows_write(lens: Lens, pillar_docs: list[dict]) -> tuple[list, ...]:
     pillars = Pillar.objects.bulk_create(_pillar_row(lens, doc, i) for i, doc in enumerate(pillar_docs))
     areas = FocusArea.objects.bulk_create(_focus_area_row(pillar) for pillar in pillars)
     question_docs = [
@@ -82,14 +94,7 @@ def _lens_write(document: dict, *, slug: str, warnings: list[str]) -> ImportResu
         for question, doc in question_docs
         for r, rule in enumerate(doc["riskRules"])
     )
-    counts = {
-        "pillars": len(pillars),
-        "focus_areas": len(areas),
-        "questions": len(questions),
-        "choices": len(choices),
-        "risk_rules": len(rules),
-    }
-    return ImportResult(lens=lens, warnings=warnings, created_counts=counts)
+    return pillars, areas, questions, choices, rules
 
 
 def _pillar_row(lens: Lens, doc: dict, order: int) -> Pillar:

@@ -24,6 +24,8 @@ from wareview.lenses.interchange.spec import (
 from wareview.lenses.models import Choice, Lens, Pillar, Question, RiskRule
 from wareview.lenses.risk import DEFAULT, RuleError, check_condition, check_risk
 
+NUL = "\x00"
+
 # How messages name the type of a value that is not what the format wants.
 JSON_TYPES = {
     type(None): "null",
@@ -53,6 +55,7 @@ def lens_validate(*, document: object) -> ValidationResult:
     result = ValidationResult()
     if not _is_object(result, document, "document"):
         return result
+    _check_nul_characters(result, document)
     version = _text(result, document, "schemaVersion", "")
     if version is not None and version != SCHEMA_VERSION:
         result.error("schemaVersion", f'must be "{SCHEMA_VERSION}", got "{version}"')
@@ -63,6 +66,25 @@ def lens_validate(*, document: object) -> ValidationResult:
     for i, pillar in enumerate(_items(result, document, "pillars", "", aws_max=AWS_PILLARS)):
         _check_pillar(result, pillar, f"pillars[{i}]", pillar_paths, question_paths)
     return result
+
+
+def _check_nul_characters(result: ValidationResult, document: dict) -> None:
+    """PostgreSQL stores no NUL character (\\u0000) in text or jsonb: each string or key holding one is an error."""
+    pending: list[tuple[str, object]] = [("", document)]
+    while pending:  # a loop, not recursion: the document may be nested as deeply as the parser allows
+        path, value = pending.pop()
+        if isinstance(value, str) and NUL in value:
+            result.error(path, "contains a NUL character (\\u0000), which the database cannot store")
+        elif isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                where = (f"{path}.{key}" if path else key).replace(NUL, "\\u0000")
+                if NUL in key:
+                    result.error(where, "this key contains a NUL character (\\u0000), which the database cannot store")
+                children.append((where, item))
+            pending.extend(reversed(children))  # popped in document order
+        elif isinstance(value, list):
+            pending.extend(reversed([(f"{path}[{index}]", item) for index, item in enumerate(value)]))
 
 
 def _check_pillar(
@@ -110,6 +132,10 @@ def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) 
     if key not in owner or not _is_object(result, owner[key], where):
         return
     resource = owner[key]
+    if resource.get("url") == "":
+        # Published lens files often carry an empty url; it stores and exports as no link at all.
+        result.warn(f"{where}.url", "empty URL, treated as absent")
+        resource = {name: value for name, value in resource.items() if name != "url"}
     _check_link(result, resource, where)
     for unknown in [key for key in resource if key not in RESOURCE_FIELDS]:
         meant = next((known for known in RESOURCE_FIELDS if known.lower() == unknown.lower()), None)
