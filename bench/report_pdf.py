@@ -34,6 +34,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule  # noqa: E402
+from wareview.lenses.services import lens_publish  # noqa: E402
 from wareview.reports.models import Report  # noqa: E402
 from wareview.reports.rendering import pdf_from_html, report_html  # noqa: E402
 from wareview.reports.selectors import report_data  # noqa: E402
@@ -64,8 +65,8 @@ def bench_lens() -> Lens:
 
 
 def synthetic_lens(areas: int = 4, per_area: int = 3) -> Lens:
-    """A stand-in like the tests' build_lens, for a checkout without the fixture."""
-    lens = Lens.objects.create(slug="bench-report-lens", name="Bench lens", status=Lens.Status.PUBLISHED)
+    """A stand-in like the tests' build_lens, for a checkout without the fixture: built as a draft, then published."""
+    lens = Lens.objects.create(slug="bench-report-lens", name="Bench lens", status=Lens.Status.DRAFT)
     pillar = Pillar.objects.create(lens=lens, code="bench", name="Bench pillar")
     principles = [DesignPrinciple.objects.create(pillar=pillar, code=f"p{n}", name=f"Principle {n}") for n in range(3)]
     for area_number in range(areas):
@@ -81,7 +82,7 @@ def synthetic_lens(areas: int = 4, per_area: int = 3) -> Lens:
             Choice.objects.create(question=question, code=f"{code}_no", title="None of these", is_none=True, order=9)
             RiskRule.objects.create(question=question, order=1, condition=f"!{code}_a", risk="HIGH_RISK")
             RiskRule.objects.create(question=question, order=2, condition="default", risk="NO_RISK")
-    return lens
+    return lens_publish(lens=lens)
 
 
 def answered_review(lens: Lens):

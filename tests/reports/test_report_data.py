@@ -6,6 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import build_lens
 from tests.reports.helpers import answer, start_review
+from wareview.lenses.models import Lens
+from wareview.lenses.services import lens_publish
 from wareview.reports.charts import risk_chart_svg
 from wareview.reports.data import RISK_LABELS
 from wareview.reports.rendering import report_html
@@ -42,10 +44,12 @@ def test_the_report_data_groups_questions_by_focus_area_in_lens_order(review):
     ]
 
 
-def test_a_nested_focus_area_is_named_after_its_parent(review):
-    parent, child = review.lens.pillars.get().focus_areas.order_by("order")
+def test_a_nested_focus_area_is_named_after_its_parent(team, owner):
+    draft = build_lens(status=Lens.Status.DRAFT)  # a published lens never changes: nest the areas first
+    parent, child = draft.pillars.get().focus_areas.order_by("order")
     child.parent = parent
     child.save()
+    review = start_review(team=team, user=owner, lens=lens_publish(lens=draft))
     names = [area.name for area in report_data(review=review).areas]
     assert names == [parent.name, f"{parent.name} › {child.name}"]
 

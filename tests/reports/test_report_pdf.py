@@ -7,11 +7,14 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from tests.reports.helpers import answer
-from wareview.lenses.models import Choice
+from tests.factories import build_lens
+from tests.reports.helpers import answer, start_review
+from wareview.lenses.models import Choice, Lens
+from wareview.lenses.services import lens_publish
 from wareview.reports.models import Report
 from wareview.reports.rendering import pdf_from_html, static_path_for
 from wareview.reports.tasks import report_render_task
+from wareview.reviews.models import Review
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +25,21 @@ EXPECTED_ORDER = ["Q_01 practice a", "Q_01 practice c", "Q_01 practice b", "Q_02
 
 
 @pytest.fixture
+def review(team, owner) -> Review:
+    """The suite's review (see conftest.py), on a lens whose q_01_c supports both principles: a published lens
+    never changes, so the link is made in the draft."""
+    draft = build_lens(status=Lens.Status.DRAFT)
+    principles = draft.pillars.get().principles.all()
+    Choice.objects.get(question__pillar__lens=draft, code="q_01_c").principles.add(*principles)
+    review = start_review(team=team, user=owner, lens=lens_publish(lens=draft))
+    answer(review, "Q_01", "no", notes="We have not looked at this yet.")
+    answer(review, "Q_02", "a", notes="Only the first practice so far.")
+    answer(review, "Q_04", reason="out_of_scope", notes="Batch jobs only.")
+    return review
+
+
+@pytest.fixture
 def pdf_text(review, owner) -> tuple[str, int]:
-    principles = review.lens.pillars.get().principles.all()
-    Choice.objects.get(question__pillar__lens=review.lens, code="q_01_c").principles.add(*principles)
     answer(review, "Q_03", "a", "b", "c", notes="<script>alert(1)</script> kept as text")
     report = Report.objects.create(review=review, requested_by=owner)
     report_render_task.apply(args=[report.pk])
