@@ -55,7 +55,13 @@
 
   function hold(go, evenIfRefused) {
     held = { go: go, evenIfRefused: evenIfRefused };
+    var status = statusOf(answerForm());
+    if (status) status.textContent = "Saving your changes before moving on…";
     saveNow();
+  }
+
+  function statusOf(form) {
+    return form && document.getElementById("save-status-" + form.dataset.question);
   }
 
   function release(refused) {
@@ -102,8 +108,7 @@
   });
   document.addEventListener("htmx:sendError", function (event) {
     if (!isSave(event.detail.elt)) return;
-    var form = answerForm();
-    var status = form && document.getElementById("save-status-" + form.dataset.question);
+    var status = statusOf(answerForm());
     if (status) status.textContent = "Not saved: the server could not be reached. Your change is kept on this page; it is sent again with your next change.";
   });
 

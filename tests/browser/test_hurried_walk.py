@@ -55,6 +55,11 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         time.sleep(0.1)
 
 
+def open_first_question(page: Page, live_server, cast: Cast, review: Review) -> None:
+    sign_in_as(page.context, cast.contributor, live_server.url)
+    page.goto(question_path(review, "PERF_01"))
+
+
 def hurried_walk(page: Page, review: Review, plan: dict[str, tuple[list[str], str]]) -> None:
     codes = list(plan)
     for index, code in enumerate(codes):
@@ -89,8 +94,7 @@ def test_a_hurried_walk_through_every_question_keeps_every_answer(
 ) -> None:
     plan = planned_answers(shipped_review)
     assert len(plan) == 12
-    sign_in_as(page.context, cast.contributor, live_server.url)
-    page.goto(question_path(shipped_review, "PERF_01"))
+    open_first_question(page, live_server, cast, shipped_review)
     hurried_walk(page, shipped_review, plan)
 
     wait_for(lambda: saved_answers(shipped_review) == plan)
@@ -104,8 +108,7 @@ def test_a_hurried_walk_on_a_slow_network_keeps_every_answer(
 ) -> None:
     plan = planned_answers(shipped_review)
     delayed = delay_saves(page)
-    sign_in_as(page.context, cast.contributor, live_server.url)
-    page.goto(question_path(shipped_review, "PERF_01"))
+    open_first_question(page, live_server, cast, shipped_review)
     hurried_walk(page, shipped_review, plan)
 
     wait_for(lambda: saved_answers(shipped_review) == plan)
@@ -118,8 +121,7 @@ def test_the_back_button_after_a_hurried_walk_shows_what_was_saved(
 ) -> None:
     plan = planned_answers(shipped_review)
     delay_saves(page)
-    sign_in_as(page.context, cast.contributor, live_server.url)
-    page.goto(question_path(shipped_review, "PERF_01"))
+    open_first_question(page, live_server, cast, shipped_review)
     hurried_walk(page, shipped_review, plan)
     wait_for(lambda: saved_answers(shipped_review) == plan)
 
@@ -138,8 +140,7 @@ def test_going_back_right_after_a_change_sends_it_before_the_page_comes_back(
 ) -> None:
     plan = planned_answers(shipped_review)
     delay_saves(page)
-    sign_in_as(page.context, cast.contributor, live_server.url)
-    page.goto(question_path(shipped_review, "PERF_01"))
+    open_first_question(page, live_server, cast, shipped_review)
     page.get_by_role("link", name="Next question →").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^PERF_02 · "))
     titles, note = plan["PERF_02"]
@@ -153,3 +154,16 @@ def test_going_back_right_after_a_change_sends_it_before_the_page_comes_back(
     page.go_forward()
     expect(page.get_by_role("checkbox", name=titles[0], exact=True)).to_be_checked()
     expect(page.get_by_label("Notes")).to_have_value(note)
+
+
+def test_moving_on_during_a_slow_save_says_it_is_saving_first(
+    page: Page, live_server, cast: Cast, shipped_review: Review
+) -> None:
+    delay_saves(page)
+    open_first_question(page, live_server, cast, shipped_review)
+    titles, _ = planned_answers(shipped_review)["PERF_01"]
+    page.get_by_role("checkbox", name=titles[0], exact=True).check()
+    page.get_by_role("link", name="Next question →").click()
+    expect(page.locator(".save-status")).to_have_text("Saving your changes before moving on…")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^PERF_02 · "))
+    assert saved_answers(shipped_review)["PERF_01"] == ([titles[0]], "")
