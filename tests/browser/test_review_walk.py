@@ -97,6 +97,7 @@ def test_a_contributor_walks_a_review_and_finds_everything_saved_after_reload(pa
     nav_link(page, "Q_03").click()
     expect_question(page, review, "Q_03")
     expect(nav_link(page, "Q_03")).to_have_attribute("aria-current", "page")
+    expect(page.locator("#review-nav [aria-current]")).to_have_count(1)
     with saving(page):
         practice(page, "Q_03 practice a").check()
     with saving(page):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -198,3 +200,34 @@ def test_unticking_everything_moves_the_progress_back(client, cast):
     save(client, cast.review, htmx=True, selected=["q_01_a"])
     response = save(client, cast.review, htmx=True)
     assert '<progress id="review-progress" max="4" value="0"' in response.content.decode()
+
+
+def switch(client, review, *, came_from: str, to: str):
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{question_url(review, came_from)}"}
+    return client.get(question_url(review, to), headers=headers)
+
+
+def test_switching_questions_sends_the_panel_and_only_the_two_navigation_entries_that_change(client, cast):
+    client.force_login(cast.contributor)
+    save(client, cast.review, htmx=True, selected=["q_01_a"])
+    response = switch(client, cast.review, came_from="Q_01", to="Q_02")
+    body = response.content.decode()
+    assert 'id="question-panel"' in body and 'id="review-nav"' not in body
+    assert re.findall(r'<li id="nav-item-(Q_\d+)" hx-swap-oob="true">', body) == ["Q_01", "Q_02"]
+    # The question left shows its fresh badge and is no longer the current one; the one opened is.
+    left = body[body.index('id="nav-item-Q_01"') : body.index('id="nav-item-Q_02"')]
+    assert "aria-current" not in left and "Medium" in left
+    assert 'aria-current="page"' in body[body.index('id="nav-item-Q_02"') :]
+    assert "HX-Current-URL" in response["Vary"]
+
+
+def test_a_question_switch_does_not_grow_with_the_number_of_questions(client, cast, large_review):
+    client.force_login(cast.contributor)
+    sizes = [len(switch(client, review, came_from="Q_01", to="Q_02").content) for review in (cast.review, large_review)]
+    assert abs(sizes[0] - sizes[1]) < 200  # the same panel and two entries; only ids and names differ
+
+
+def test_opening_a_question_with_htmx_from_elsewhere_sends_the_whole_navigation(client, cast):
+    client.force_login(cast.contributor)
+    body = client.get(question_url(cast.review, "Q_02"), headers={"HX-Request": "true"}).content.decode()
+    assert '<nav id="review-nav" class="review-nav" aria-label="Questions of the review" hx-swap-oob="true">' in body

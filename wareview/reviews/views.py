@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -76,9 +77,31 @@ def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, pk, code)
     answer = get_answer_for(request.user, pk, code)
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "reviews/question_fragment.html" if partial else "reviews/question.html"
-    return render(request, template, _question_context(request, answer))
+    context = _question_context(request, answer)
+    if not request.htmx or request.htmx.history_restore_request:
+        return render(request, "reviews/question.html", context)
+    # A switch from another question of the review refreshes only the navigation entries of the two questions;
+    # from anywhere else, the whole navigation.
+    left = _question_left(request, pk)
+    codes = {left, code}
+    context["nav_items"] = [item for item in context["progress"].questions if item.code in codes] if left else None
+    response = render(request, "reviews/question_fragment.html", context)
+    patch_vary_headers(response, ["HX-Current-URL"])
+    return response
+
+
+def _question_left(request: HttpRequest, pk: int) -> str | None:
+    """The code of the question of review `pk` the browser showed when it asked for another one, if any."""
+    path = request.htmx.current_url_abs_path
+    if not path:
+        return None
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return None
+    if match.view_name != "reviews:question" or match.kwargs.get("pk") != pk:
+        return None
+    return match.kwargs["code"]
 
 
 @login_required
