@@ -126,14 +126,23 @@ REDIS_URL = env_str("REDIS_URL")
 # Sessions are read on every request: with Redis, keep them in the shared cache and write them through to the
 # database, so a signed-in request costs no session query. Without it they stay in the database, since a cache
 # in one process's memory would keep a signed-out session alive in the others.
+# Redis is never a single point of failure for the web: a cache error counts as a miss (logged), so sessions
+# fall back to their database copy and pages and saves keep working; the short timeouts keep a dead or
+# unreachable Redis to a few milliseconds per request.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wareview",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
