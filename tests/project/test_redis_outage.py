@@ -5,17 +5,14 @@ Each test starts a Redis of its own on a free port, points the cache at it, sign
 its process id; the shared Redis is never touched.
 """
 
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.urls import reverse
 
 from tests.conftest import need_service
+from tests.project.redis_server import free_port, start_redis, stop_redis
 from wareview.reviews.models import Answer
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
@@ -23,45 +20,16 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db]
 PASSWORD = "correct horse battery staple"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_redis(port: int) -> subprocess.Popen:
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    process = subprocess.Popen([*command, "--daemonize", "no"], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port, socket_connect_timeout=0.2)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            client.ping()
-            return process
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    pytest.fail(f"redis-server did not start on port {port}")
-
-
 @pytest.fixture
 def own_redis(settings):
     """A Redis of this test's own behind the cache and sessions, configured exactly as the settings do."""
     need_service(bool(settings.REDIS_URL), "REDIS_URL is not set, so the settings configure no Redis cache")
-    need_service(shutil.which("redis-server") is not None, "redis-server is not installed")
     port = free_port()
     process = start_redis(port)
     default = settings.CACHES["default"]
     settings.CACHES = {"default": {**default, "LOCATION": f"redis://127.0.0.1:{port}/0"}}
     yield process
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=10)
-
-
-def stop_redis(process: subprocess.Popen) -> None:
-    process.kill()
-    process.wait(timeout=10)
+    stop_redis(process)
 
 
 def sign_in(client, user) -> None:
