@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -109,23 +110,31 @@ def test_two_requests_at_the_same_moment_make_one_job(owner, review):
     assert Report.objects.count() == 1
 
 
+# With Redis, sessions are read from the cache; without it, from the database (one more query).
+SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+# A PDF request: user, review with its access check, the review's row lock, the answers' fingerprint, the live
+# report of that fingerprint; a new one adds its insert. Plus the request's two transaction statements.
+REUSED_REQUEST_QUERIES = 7 + SESSION_QUERIES
+NEW_REQUEST_QUERIES = 8 + SESSION_QUERIES
+
+
 def count_queries(client, review) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert ask(client, review).status_code == 302
     return len(queries)
 
 
-def test_a_reused_request_takes_one_query_less_than_a_new_one_whatever_the_number_of_reports(client, owner, review):
+def test_a_pdf_request_takes_the_same_few_queries_whatever_the_number_of_reports(client, owner, review):
     client.force_login(owner)
     client.get(reverse("reports:page", args=[review.pk]))  # the session is in the cache from here on
-    new = count_queries(client, review)
-    reused = count_queries(client, review)
+    assert count_queries(client, review) == NEW_REQUEST_QUERIES
+    assert count_queries(client, review) == REUSED_REQUEST_QUERIES
     for code in ("Q_01", "Q_02", "Q_03"):
         answer(review, code, "a")
         ask(client, review)
-    assert count_queries(client, review) == reused
+    assert count_queries(client, review) == REUSED_REQUEST_QUERIES
     answer(review, "Q_01", "b")
-    assert count_queries(client, review) == new == reused + 1
+    assert count_queries(client, review) == NEW_REQUEST_QUERIES
 
 
 # Rate limit
