@@ -1,5 +1,5 @@
 """Redis is not a single point of failure for the web: with the cache gone, sessions fall back to their copy in
-the database, and signed-in pages and saves keep working.
+the database, and signed-in pages and saves keep working; a PDF asked for meanwhile fails with words and Retry.
 
 Each test starts a Redis of its own on a free port, points the cache at it, signs in, and stops that Redis by
 its process id; the shared Redis is never touched.
@@ -13,6 +13,9 @@ from django.urls import reverse
 
 from tests.conftest import need_service
 from tests.project.redis_server import free_port, start_redis, stop_redis
+from tests.reports.helpers import reset_connections
+from wareview.celery import app as celery_app
+from wareview.reports.models import NOT_QUEUED_MESSAGE, Report
 from wareview.reviews.models import Answer
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
@@ -86,3 +89,29 @@ def test_a_session_made_while_redis_was_down_stays_valid_once_it_is_back(client,
         assert client.get(reverse("reviews:overview", args=[cast.review.pk])).status_code == 200
     finally:
         stop_redis(back)
+
+
+@pytest.fixture
+def broker_on_own_redis(own_redis, settings):
+    """The Celery broker on the same Redis of the test's own, as production shares one Redis for both."""
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url=settings.CACHES["default"]["LOCATION"], task_always_eager=False)
+    reset_connections()
+    yield own_redis
+    celery_app.conf.update(saved)
+    reset_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_asking_for_a_pdf_says_it_could_not_be_queued_instead_of_failing(
+    client, cast, broker_on_own_redis, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(client, cast.viewer)
+    stop_redis(broker_on_own_redis)
+    response = client.post(reverse("reports:pdf_request", args=[cast.review.pk]))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert NOT_QUEUED_MESSAGE in page.content.decode() and ">Retry</button>" in page.content.decode()
+    assert Report.objects.get().status == Report.Status.FAILED
