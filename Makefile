@@ -15,7 +15,7 @@ run: $(VENV)/.installed .env
 	$(MANAGE) demo_setup
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 		echo "PostgreSQL and Redis configured: starting a Celery worker beside the web server."; \
-		$(BIN)/celery -A wareview worker --loglevel=info --concurrency=2 & worker=$$!; \
+		mkdir -p var; $(BIN)/celery -A wareview worker --beat --schedule=var/celerybeat-schedule --loglevel=info --concurrency=2 & worker=$$!; \
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(MANAGE) runserver $(HOST):$(PORT); \
 	else \

@@ -128,14 +128,23 @@ REDIS_URL = env_str("REDIS_URL")
 # Sessions are read on every request: with Redis, keep them in the shared cache and write them through to the
 # database, so a signed-in request costs no session query. Without it they stay in the database, since a cache
 # in one process's memory would keep a signed-out session alive in the others.
+# Redis is never a single point of failure for the web: a cache error counts as a miss (logged), so sessions
+# fall back to their database copy and pages and saves keep working; the short timeouts keep a dead or
+# unreachable Redis to a few milliseconds per request.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wareview",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -152,7 +161,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "300")),
     "unacked_restore_throttle": 1,
+    # A dead broker must not hold a web request for long: sending a task gives up after about a second.
+    "socket_connect_timeout": 1,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+# PDF reports (wareview/reports/README.md): a report still queued after REPORT_QUEUED_TIMEOUT seconds fails with
+# a Retry; each person may queue REPORT_REQUESTS_PER_MINUTE PDFs a minute (0: no limit); report files and their
+# rows are deleted REPORT_RETENTION_DAYS days after they were asked for, by `manage.py prune_reports`, which
+# Celery beat runs every hour (on the embedded default the app runs it in-process, at most once an hour).
+REPORT_QUEUED_TIMEOUT = int(env_str("REPORT_QUEUED_TIMEOUT", "600"))
+REPORT_REQUESTS_PER_MINUTE = int(env_str("REPORT_REQUESTS_PER_MINUTE", "10"))
+REPORT_RETENTION_DAYS = int(env_str("REPORT_RETENTION_DAYS", "30"))
+CELERY_BEAT_SCHEDULE = {"reports-prune": {"task": "reports.prune", "schedule": 60 * 60}}
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG

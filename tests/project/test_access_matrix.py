@@ -2,7 +2,10 @@
 
 Outsiders get 404 for anything of another team; viewers read but are refused changes (403); anonymous users
 are sent to sign in. A URL pattern missing from MATRIX fails the completeness test, so new views get checked.
+An outsider's 404 is the very page a URL for an object that does not exist gets, so it leaks no existence.
 """
+
+import re
 
 import pytest
 from django.urls import get_resolver, reverse
@@ -105,6 +108,49 @@ def test_each_url_answers_each_role_as_expected(client, walk_cast, entry, role):
     assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
+
+
+MISSING_ID = 2_000_000_000
+# The masked CSRF token changes with every page; everything else of two 404 pages must be the same.
+CSRF_TOKEN = re.compile(r'("x-csrftoken": "|name="csrfmiddlewaretoken" value=")[^"]+')
+
+
+def without_csrf_token(body: bytes) -> str:
+    return CSRF_TOKEN.sub(r"\1…", body.decode())
+
+
+def missing_args(args: list) -> list:
+    """The same URL with every object id replaced by one that does not exist (question codes stay)."""
+    return [MISSING_ID if isinstance(arg, int) else arg for arg in args]
+
+
+OUTSIDER_404 = sorted(entry for entry, (*_, expected) in MATRIX.items() if expected["outsider"] == 404)
+
+
+@pytest.mark.parametrize("entry", OUTSIDER_404)
+def test_an_outsider_gets_the_same_404_page_as_for_an_object_that_does_not_exist(client, walk_cast, settings, entry):
+    assert not settings.DEBUG  # the real 404 page, as production shows it
+    method, args, data, _ = MATRIX[entry]
+    client.force_login(walk_cast.outsider)
+    name = entry.split()[0]
+
+    def fetch(url):
+        return client.post(url, data(walk_cast)) if method == "post" else client.get(url)
+
+    theirs = fetch(reverse(name, args=args(walk_cast)))
+    missing = fetch(reverse(name, args=missing_args(args(walk_cast))))
+    assert (theirs.status_code, missing.status_code) == (404, 404)
+    assert without_csrf_token(theirs.content) == without_csrf_token(missing.content), entry
+    assert "There is nothing here, or it belongs to a team you are not in." in theirs.content.decode()
+
+
+def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_page_as_an_outsider(client, walk_cast):
+    client.force_login(walk_cast.owner)
+    member = client.get(reverse("reports:job", args=[MISSING_ID])).content
+    client.force_login(walk_cast.outsider)
+    outsider = client.get(reverse("reports:job", args=[walk_cast.report.pk])).content
+    # Only the signed-in name in the header differs.
+    assert without_csrf_token(member).replace("olivia", "oscar") == without_csrf_token(outsider)
 
 
 def test_the_matrix_covers_every_url_of_the_apps():

@@ -12,7 +12,7 @@ def test_the_compose_file_is_valid_and_starts_web_and_worker_after_healthy_servi
     )
     assert result.returncode == 0, result.stderr
     config = result.stdout
-    for service in ("postgres:", "redis:", "web:", "worker:"):
+    for service in ("postgres:", "redis:", "web:", "worker:", "beat:"):
         assert service in config
     assert "condition: service_healthy" in config
     assert "gunicorn" in config

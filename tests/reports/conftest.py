@@ -1,8 +1,24 @@
-"""The report tests use the suite's cast and an answered review of the small test lens (made by helpers.py)."""
+"""The report tests use the suite's cast and an answered review of the small test lens (made by helpers.py), and
+send tasks to a real Redis broker and workers (`broker`, `worker`) or to one that refuses them (`dead_broker`)."""
+
+import uuid
 
 import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 
-from tests.reports.helpers import answer, start_review
+from tests.conftest import need_service
+from tests.project.redis_server import free_port
+from tests.reports.helpers import (
+    QUEUE,
+    REDIS_URL,
+    answer,
+    close_thread_connections,
+    redis_available,
+    reset_connections,
+    start_review,
+)
 from wareview.celery import app as celery_app
 from wareview.reviews.models import Review
 from wareview.teams.models import Team
@@ -13,6 +29,12 @@ def media_root(settings, tmp_path):
     """Report files go to a fresh directory per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def own_cache_keys(settings):
+    """Cache keys of this test's own: the PDF rate limit counts per user id, and ids repeat across databases."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture
@@ -61,3 +83,43 @@ def review(team, owner) -> Review:
     answer(review, "Q_03", "a", "b", "c")
     answer(review, "Q_04", reason="out_of_scope", notes="Batch jobs only.")
     return review
+
+
+@pytest.fixture
+def broker():
+    """Send the render task to this xdist worker's own queue on the real Redis, for this test only."""
+    need_service(redis_available(), "Redis is not reachable at REDIS_URL")
+    keys = ("broker_url", "task_always_eager", "task_routes")
+    saved = {key: celery_app.conf[key] for key in keys}
+    celery_app.conf.update(
+        broker_url=REDIS_URL, task_always_eager=False, task_routes={"reports.render": {"queue": QUEUE}}
+    )
+    reset_connections()
+    redis.Redis.from_url(REDIS_URL).delete(QUEUE)
+    yield QUEUE
+    celery_app.conf.update(saved)
+    reset_connections()
+
+
+@pytest.fixture
+def worker(broker):
+    """A Celery worker in a thread of this process, consuming this test's queue."""
+    task_postrun.connect(close_thread_connections, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[broker], shutdown_timeout=30):
+            yield
+    finally:
+        task_postrun.disconnect(close_thread_connections)
+
+
+@pytest.fixture
+def dead_broker():
+    """A broker URL with nothing listening behind it, as when Redis is down: every send is refused."""
+    keys = ("broker_url", "task_always_eager")
+    saved = {key: celery_app.conf[key] for key in keys}
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    celery_app.conf.update(broker_url=url, task_always_eager=False)
+    reset_connections()
+    yield url
+    celery_app.conf.update(saved)
+    reset_connections()

@@ -1,7 +1,18 @@
-"""Helpers of the report tests: members, reviews and answers, made through the apps' own services."""
+"""Helpers of the report tests: members, reviews and answers, made through the apps' own services; the broker
+and worker plumbing of the tests that run real Celery workers."""
+
+import os
+import time
+
+import pytest
+import redis
+from django.db import OperationalError, connections
+from kombu import pools
 
 from tests.factories import build_lens
+from wareview.celery import app as celery_app
 from wareview.lenses.models import Lens
+from wareview.reports.models import Report
 from wareview.reviews.models import Answer, Review
 from wareview.reviews.services import AnswerState, answer_save, review_start
 from wareview.teams.models import Team
@@ -23,3 +34,45 @@ def answer(review: Review, code: str, *letters: str, notes: str = "", reason: st
         notes=notes,
     )
     return answer_save(answer=current, user=user or review.created_by, data=data, expected_version=current.version)
+
+
+# Each pytest-xdist worker routes the render task to a queue of its own, so parallel runs never take each
+# other's messages.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+QUEUE = f"wareview-test-reports-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}"
+FINISHED = {Report.Status.READY, Report.Status.FAILED}
+
+
+def redis_available() -> bool:
+    if not REDIS_URL:
+        return False
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def reset_connections() -> None:
+    """Close the cached broker connections, so the next send uses the broker now configured."""
+    pools.reset()
+    celery_app._pool = None
+    if "amqp" in celery_app.__dict__:
+        celery_app.amqp._producer_pool = None
+
+
+def close_thread_connections(**kwargs) -> None:
+    connections.close_all()  # in the worker's thread, so the test database can be flushed and dropped
+
+
+def wait_for(report: Report, statuses: set, timeout: float = 25.0, interval: float = 0.1) -> Report:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            report.refresh_from_db()
+        except OperationalError:  # SQLite's shared test database may be locked by the worker for a moment
+            pass
+        else:
+            if report.status in statuses:
+                return report
+        time.sleep(interval)
+    pytest.fail(f"Report {report.pk} still {report.status} after {timeout} s (progress {report.progress})")

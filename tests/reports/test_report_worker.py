@@ -15,92 +15,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.conf import settings
-from django.db import OperationalError, connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from kombu import pools
 from pypdf import PdfReader
 
 from tests.conftest import need_service
 from tests.factories import build_lens
-from tests.reports.helpers import answer, start_review
-from wareview.celery import app as celery_app
+from tests.reports.helpers import FINISHED, QUEUE, REDIS_URL, answer, start_review, wait_for
 from wareview.reports import services
 from wareview.reports.models import Report
 from wareview.reports.services import report_request, report_retry
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-QUEUE = f"wareview-test-reports-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}"
-FINISHED = {Report.Status.READY, Report.Status.FAILED}
 VISIBILITY_TIMEOUT = 5
-
-
-def redis_available() -> bool:
-    if not REDIS_URL:
-        return False
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-def reset_connections() -> None:
-    """Close the cached broker connections, so the next send uses the broker now configured."""
-    pools.reset()
-    celery_app._pool = None
-    if "amqp" in celery_app.__dict__:
-        celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker():
-    """Send the render task to this xdist worker's own queue on the real Redis, for this test only."""
-    need_service(redis_available(), "Redis is not reachable at REDIS_URL")
-    keys = ("broker_url", "task_always_eager", "task_routes")
-    saved = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(
-        broker_url=REDIS_URL, task_always_eager=False, task_routes={"reports.render": {"queue": QUEUE}}
-    )
-    reset_connections()
-    redis.Redis.from_url(REDIS_URL).delete(QUEUE)
-    yield QUEUE
-    celery_app.conf.update(saved)
-    reset_connections()
-
-
-def close_thread_connections(**kwargs) -> None:
-    connections.close_all()  # in the worker's thread, so the test database can be flushed and dropped
-
-
-@pytest.fixture
-def worker(broker):
-    """A Celery worker in a thread of this process, consuming this test's queue."""
-    task_postrun.connect(close_thread_connections, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[broker], shutdown_timeout=30):
-            yield
-    finally:
-        task_postrun.disconnect(close_thread_connections)
-
-
-def wait_for(report: Report, statuses: set, timeout: float = 25.0, interval: float = 0.1) -> Report:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            report.refresh_from_db()
-        except OperationalError:  # SQLite's shared test database may be locked by the worker for a moment
-            pass
-        else:
-            if report.status in statuses:
-                return report
-        time.sleep(interval)
-    pytest.fail(f"Report {report.pk} still {report.status} after {timeout} s (progress {report.progress})")
 
 
 def pdf_text(report: Report) -> str:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from wareview.reviews.models import Review
@@ -18,6 +19,7 @@ RENDER_SOFT_TIME_LIMIT = 60
 RENDER_TIME_LIMIT = 90
 STALE_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 30)
 STALE_MESSAGE = "The worker stopped while rendering this report. Retry."
+NOT_QUEUED_MESSAGE = "The report could not be queued: the job queue is not answering. Retry in a moment."
 
 # What the worker is doing at each progress value, for the words beside the bar.
 STAGES = {
@@ -27,6 +29,29 @@ STAGES = {
     90: "Saving the PDF…",
     100: "Ready.",
 }
+
+
+def queued_timeout() -> timedelta:
+    """How long a report may wait for a worker (REPORT_QUEUED_TIMEOUT) before it is given up on."""
+    return timedelta(seconds=settings.REPORT_QUEUED_TIMEOUT)
+
+
+def queued_too_long_message() -> str:
+    seconds = settings.REPORT_QUEUED_TIMEOUT
+    wait = f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+    return f"No worker started this report within {wait}: the job queue may have lost it. Retry."
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def live(self, now=None) -> "ReportQuerySet":
+        """Reports that are ready or may still become ready: not failed, and not waiting or rendering for longer
+        than the status page tolerates (see `Report.stale_reason`)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Report.Status.READY)
+            | Q(status=Report.Status.QUEUED, queued_at__gte=now - queued_timeout())
+            | Q(status=Report.Status.RENDERING, started_at__gte=now - STALE_AFTER)
+        )
 
 
 class Report(models.Model):
@@ -48,8 +73,15 @@ class Report(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the report was last sent to the queue (asked for, or retried): a report waits from here.
+    queued_at = models.DateTimeField(default=timezone.now)
+    # The review's answers this report shows (selectors.review_answers_fingerprint): a request for a PDF of the
+    # same answers reuses a live report instead of making another.
+    answers_fingerprint = models.CharField(max_length=100, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -70,10 +102,18 @@ class Report(models.Model):
         return STAGES[max(value for value in STAGES if value <= self.progress)]
 
     def is_stale(self, now=None) -> bool:
-        """Still "rendering" long after the task's hard time limit: the worker died with it."""
+        return bool(self.stale_reason(now))
+
+    def stale_reason(self, now=None) -> str:
+        """Why this unfinished report will not finish by itself, or "" while it still may: still "rendering" long
+        after the task's hard time limit (the worker died with it), or still "queued" after REPORT_QUEUED_TIMEOUT
+        (no worker took it: none is running, or the broker lost the message)."""
         now = now or timezone.now()
-        started = self.started_at or self.created_at
-        return self.status == self.Status.RENDERING and now - started > STALE_AFTER
+        if self.status == self.Status.RENDERING and now - (self.started_at or self.created_at) > STALE_AFTER:
+            return STALE_MESSAGE
+        if self.status == self.Status.QUEUED and now - self.queued_at > queued_timeout():
+            return queued_too_long_message()
+        return ""
 
     def download_name(self) -> str:
         return f"wareview-review-{self.review_id}-report-{self.pk}.pdf"

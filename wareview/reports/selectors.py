@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Pillar
@@ -50,6 +50,17 @@ def report_data(*, review: Review) -> ReportData:
         principles=principle_support(principles=list(principles), questions=questions),
         recommendations=recommendations_prioritize(questions=questions),
     )
+
+
+def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
+    """The state of a review's answers in a few characters, in one query. Every save bumps an answer's version,
+    so the sum of versions grows with each change; the lens (a move to a new version), the number of answers and
+    the last save time are added so the fingerprint cannot repeat."""
+    facts = Answer.objects.filter(review_id=review_id).aggregate(
+        count=Count("pk"), versions=Sum("version"), latest=Max("updated_at")
+    )
+    latest = facts["latest"].isoformat() if facts["latest"] else "-"
+    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}"
 
 
 def review_recent_reports(*, review: Review, limit: int = 5) -> QuerySet[Report]:

@@ -1,49 +1,101 @@
-"""Writes for reports: ask for a PDF, render it (in the worker), record a failure, retry, expire a lost job.
+"""Writes for reports: ask for a PDF, render it (in the worker), record a failure, retry, expire a lost job, prune.
 
 A report moves queued → rendering → ready, or → failed with words for the user; a failed report can be
 retried, which queues it again. Rendering a ready report does nothing, so a redelivered task is harmless.
 """
 
 import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
+from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wareview.reports.models import STALE_MESSAGE, Report
+from wareview.reports.models import NOT_QUEUED_MESSAGE, Report
 from wareview.reports.rendering import pdf_from_html, report_html
-from wareview.reports.selectors import report_data
+from wareview.reports.selectors import report_data, review_answers_fingerprint
 from wareview.reviews.models import Review
 
 logger = logging.getLogger(__name__)
 
 ERROR_MAX_LENGTH = 2000
+REPORTS_DIR = "reports"
+# A file younger than this may belong to a report a worker is saving right now: pruning leaves it alone.
+ORPHAN_GRACE = timedelta(hours=1)
+# Without a beat scheduler (the embedded default) the app prunes in-process, at most this often per process.
+PRUNE_EVERY = 60 * 60
+PRUNE_DUE_KEY = "reports:prune-due"
 
 
 class ReportError(Exception):
     """A request the report cannot take, with words for the person who made it."""
 
 
+class ReportRateLimited(ReportError):
+    """The person already queued as many PDFs this minute as REPORT_REQUESTS_PER_MINUTE allows."""
+
+    def __init__(self, *, limit: int, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            f"You have asked for {limit} PDFs in the last minute, the most one person may. "
+            f"Please wait {retry_after} seconds and try again."
+        )
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    reports: int
+    orphan_files: int
+
+
 @transaction.atomic
 def report_request(*, review: Review, user) -> Report:
-    """Queue a PDF of `review`; the worker starts once this transaction commits."""
-    report = Report.objects.create(review=review, requested_by=user)
+    """A PDF of `review`: the live report (queued, rendering or ready) of the same answers if there is one, so a
+    double click makes one job; otherwise a new report, sent to the worker once this transaction commits.
+
+    Requests for the same review take turns on the review's row, so two at once cannot both make a job.
+    Raises ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
+    lens_id = Review.objects.select_for_update().values_list("lens_id", flat=True).get(pk=review.pk)
+    fingerprint = review_answers_fingerprint(review_id=review.pk, lens_id=lens_id)
+    report = Report.objects.live().filter(review_id=review.pk, answers_fingerprint=fingerprint).first()
+    if report is not None:
+        return report
+    _check_rate(user=user)
+    report = Report.objects.create(review=review, requested_by=user, answers_fingerprint=fingerprint)
     _enqueue(report_id=report.pk)
+    if current_app.conf.task_always_eager:
+        transaction.on_commit(_report_prune_if_due)
     return report
 
 
-@transaction.atomic
 def report_retry(*, report: Report, user) -> Report:
-    """Queue a failed report again (a report lost by its worker counts as failed). ReportError otherwise."""
+    """Queue a failed report again (a report lost by its worker, or left queued too long, counts as failed).
+    ReportError otherwise; ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
     report = report_expire_stale(report=report)
-    queued = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-        status=Report.Status.QUEUED, error="", progress=0, started_at=None, finished_at=None, requested_by=user
-    )
-    if not queued:
+    if report.status != Report.Status.FAILED:
         raise ReportError("Only a report that failed can be retried.")
-    _enqueue(report_id=report.pk)
+    _check_rate(user=user)
+    with transaction.atomic():
+        queued = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
+            status=Report.Status.QUEUED,
+            error="",
+            progress=0,
+            queued_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
+            requested_by=user,
+        )
+        if not queued:
+            raise ReportError("Only a report that failed can be retried.")
+        _enqueue(report_id=report.pk)
     report.refresh_from_db()
     return report
 
@@ -56,6 +108,8 @@ def report_render(*, report_id: int) -> Report:
     report = _report_claim(report_id=report_id)
     if report.status == Report.Status.READY:
         return report
+    # The answers as they are now, read before the data: a later request for the same answers reuses this report.
+    report.answers_fingerprint = review_answers_fingerprint(review_id=report.review_id, lens_id=report.review.lens_id)
     data = report_data(review=report.review)
     _report_progress(report=report, progress=40)
     pdf = pdf_from_html(report_html(data=data))
@@ -71,19 +125,89 @@ def report_fail(*, report_id: int, error: str) -> None:
 
 
 def report_expire_stale(*, report: Report) -> Report:
-    """Fail a report still "rendering" long after the task's hard time limit: its worker is gone."""
-    if report.is_stale():
-        Report.objects.filter(pk=report.pk, status=Report.Status.RENDERING, started_at=report.started_at).update(
-            status=Report.Status.FAILED, error=STALE_MESSAGE, finished_at=timezone.now()
-        )
+    """Fail a report that will not finish by itself (see `Report.stale_reason`), so it can be retried."""
+    reason = report.stale_reason()
+    if reason:
+        Report.objects.filter(
+            pk=report.pk, status=report.status, queued_at=report.queued_at, started_at=report.started_at
+        ).update(status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
         report.refresh_from_db()
     return report
 
 
+def report_prune(*, days: int | None = None, now=None) -> PruneResult:
+    """Delete the reports asked for more than `days` (default REPORT_RETENTION_DAYS) days ago with their files,
+    and every file under MEDIA_ROOT/reports/ that no report names (left by a crash, or by rows deleted without
+    their signal) once it is an hour old. Deleting a report deletes its file (signals.py), so deleted reviews and
+    workloads leave none behind."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REPORT_RETENTION_DAYS if days is None else days)
+    with transaction.atomic():
+        _, deleted_by_model = Report.objects.filter(created_at__lt=cutoff).delete()
+    deleted = deleted_by_model.get(Report._meta.label, 0)
+    named = set(Report.objects.exclude(file="").values_list("file", flat=True))
+    orphans = 0
+    for name in _stored_files(REPORTS_DIR):
+        if name not in named and now - default_storage.get_modified_time(name) > ORPHAN_GRACE:
+            default_storage.delete(name)
+            orphans += 1
+    logger.info("Pruned %d reports and %d orphan report files", deleted, orphans)
+    return PruneResult(reports=deleted, orphan_files=orphans)
+
+
+def _stored_files(directory: str) -> list[str]:
+    if not default_storage.exists(directory):
+        return []
+    subdirectories, files = default_storage.listdir(directory)
+    names = [f"{directory}/{name}" for name in files]
+    for subdirectory in subdirectories:
+        names += _stored_files(f"{directory}/{subdirectory}")
+    return names
+
+
+def _report_prune_if_due() -> None:
+    """Prune in-process when no beat scheduler runs (the embedded default), at most once per PRUNE_EVERY."""
+    try:
+        due = cache.add(PRUNE_DUE_KEY, True, timeout=PRUNE_EVERY)
+        if due:
+            report_prune()
+    except Exception:  # housekeeping must never fail the request that happened to trigger it
+        logger.exception("Pruning old reports failed")
+
+
+def _check_rate(*, user) -> None:
+    """Count the PDFs `user` queues in this minute of the clock, in the cache; raise once over the limit.
+
+    The limit protects the workers, not the data: a cache that cannot count lets every request through."""
+    limit = settings.REPORT_REQUESTS_PER_MINUTE
+    if not limit:
+        return
+    now = time.time()
+    key = f"reports:queued:{user.pk}:{int(now // 60)}"
+    try:
+        cache.add(key, 0, timeout=120)
+        count = cache.incr(key)
+    except Exception:  # Redis down (without django-redis' IGNORE_EXCEPTIONS), or the key already gone
+        logger.warning("The PDF rate limit could not be counted for user %s", user.pk, exc_info=True)
+        return
+    if count is not None and count > limit:
+        raise ReportRateLimited(limit=limit, retry_after=60 - int(now % 60))
+
+
 def _enqueue(*, report_id: int) -> None:
+    transaction.on_commit(partial(_send, report_id=report_id))
+
+
+def _send(*, report_id: int) -> None:
+    """Hand the report to the broker; if it refuses (Redis down), fail the report with words and a Retry, rather
+    than leave it queued forever."""
     from wareview.reports.tasks import report_render_task  # the task module imports this one
 
-    transaction.on_commit(partial(report_render_task.delay, report_id))
+    try:
+        report_render_task.delay(report_id)
+    except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
+        logger.exception("Report %s could not be queued", report_id)
+        report_fail(report_id=report_id, error=NOT_QUEUED_MESSAGE)
 
 
 @transaction.atomic
@@ -114,6 +238,6 @@ def _report_store(*, report: Report, pdf: bytes) -> Report:
     report.file.save(report.download_name(), ContentFile(pdf), save=False)
     report.status, report.progress, report.error = Report.Status.READY, 100, ""
     report.finished_at = timezone.now()
-    report.save(update_fields=["file", "status", "progress", "error", "finished_at"])
+    report.save(update_fields=["file", "status", "progress", "error", "finished_at", "answers_fingerprint"])
     logger.info("Report %s ready: %d bytes", report.pk, len(pdf))
     return report

@@ -13,7 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from wareview.reports.models import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, Report
-from wareview.reports.services import report_fail, report_render
+from wareview.reports.services import report_fail, report_prune, report_render
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +53,9 @@ def _record_failure(report_id: int, message: str) -> None:
         report_fail(report_id=report_id, error=message)
     except DatabaseError:  # the status page expires the report once it is stale
         logger.exception("Could not record the failure of report %s", report_id)
+
+
+@shared_task(name="reports.prune")
+def report_prune_task() -> None:
+    """Run by Celery beat (CELERY_BEAT_SCHEDULE): old reports and orphan files go."""
+    report_prune()

@@ -13,10 +13,17 @@ from wareview.reports.access import get_report_for
 from wareview.reports.models import Report
 from wareview.reports.rendering import report_context
 from wareview.reports.selectors import report_data, review_recent_reports
-from wareview.reports.services import ReportError, report_expire_stale, report_request, report_retry
+from wareview.reports.services import (
+    ReportError,
+    ReportRateLimited,
+    report_expire_stale,
+    report_request,
+    report_retry,
+)
 from wareview.reviews.access import get_review_for
 
 PROGRESS_PARTIAL = "reports/job.html#progress"
+REFUSED_PAGE = "reports/refused.html"
 
 
 @login_required
@@ -32,7 +39,10 @@ def report_page(request: HttpRequest, review_pk: int) -> HttpResponse:
 @require_POST
 def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = get_review_for(request.user, review_pk)
-    report = report_request(review=review, user=request.user)
+    try:
+        report = report_request(review=review, user=request.user)
+    except ReportRateLimited as error:
+        return _too_many(request, error, review=review)
     if request.htmx:
         report.refresh_from_db()  # without a broker the task already ran
         return render(request, PROGRESS_PARTIAL, {"report": report})
@@ -55,6 +65,8 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
     try:
         report = report_retry(report=report, user=request.user)
+    except ReportRateLimited as error:
+        return _too_many(request, error, review=report.review, report=report)
     except ReportError as error:
         if request.htmx:
             report.refresh_from_db()
@@ -65,6 +77,18 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
         report.refresh_from_db()
         return render(request, PROGRESS_PARTIAL, {"report": report})
     return redirect("reports:job", pk=report.pk)
+
+
+def _too_many(request: HttpRequest, error: ReportRateLimited, *, review, report: Report | None = None) -> HttpResponse:
+    """429 with the refusal in words: a page of its own, or with htmx the fragment the page swaps in (a retried
+    report's job card, which keeps its Retry button, or the message alone)."""
+    template = PROGRESS_PARTIAL if report else f"{REFUSED_PAGE}#refusal"
+    if not request.htmx:
+        template = REFUSED_PAGE
+    context = {"review": review, "report": report, "refusal": str(error)}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @login_required

@@ -6,13 +6,14 @@ from django.db.models import F
 from django.http import Http404
 
 from wareview.reviews.models import Answer, Review
+from wareview.teams.access import NOT_FOUND
 from wareview.teams.models import WRITE_ROLES
 
 
 def get_review_for(user, pk: int, *, write: bool = False) -> Review:
     """The review `pk` with `review.role` set; Http404 for outsiders, PermissionDenied for a viewer writing."""
     if not user.is_authenticated:
-        raise Http404("No such review.")
+        raise Http404(NOT_FOUND)
     review = (
         Review.objects.select_related("workload__team", "lens")
         .filter(pk=pk, workload__team__memberships__user=user)
@@ -20,7 +21,7 @@ def get_review_for(user, pk: int, *, write: bool = False) -> Review:
         .first()
     )
     if review is None:
-        raise Http404("No such review.")
+        raise Http404(NOT_FOUND)
     _check_write(review.role, write)
     return review
 
@@ -31,7 +32,7 @@ def get_answer_for(user, review_pk: int, question_code: str, *, write: bool = Fa
     A page needs the review's workload and lens; a save needs only the answer, its question and its review, and
     loads no more, since it runs on every click."""
     if not user.is_authenticated:
-        raise Http404("No such question.")
+        raise Http404(NOT_FOUND)
     related = ["review", "question__focus_area"] if write else ["review__workload", "review__lens", "question"]
     answer = (
         Answer.objects.select_related(*related)
@@ -41,7 +42,7 @@ def get_answer_for(user, review_pk: int, question_code: str, *, write: bool = Fa
         .first()
     )
     if answer is None:
-        raise Http404("No such question in this review.")
+        raise Http404(NOT_FOUND)
     _check_write(answer.role, write)
     return answer
 

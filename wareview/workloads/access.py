@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
 
+from wareview.teams.access import NOT_FOUND
 from wareview.teams.models import WRITE_ROLES, Role
 from wareview.workloads.models import Workload
 
@@ -15,7 +16,7 @@ def get_workload_for(user, pk: int, *, write: bool = False, owner: bool = False)
     `owner` is asked.
     """
     if not user.is_authenticated:
-        raise Http404("No such workload.")
+        raise Http404(NOT_FOUND)
     workload = (
         Workload.objects.select_related("team")
         .filter(pk=pk, team__memberships__user=user)
@@ -23,7 +24,7 @@ def get_workload_for(user, pk: int, *, write: bool = False, owner: bool = False)
         .first()
     )
     if workload is None:
-        raise Http404("No such workload.")
+        raise Http404(NOT_FOUND)
     if write and workload.role not in WRITE_ROLES:
         raise PermissionDenied("Viewers can read this workload but not change it.")
     if owner and workload.role != Role.OWNER:

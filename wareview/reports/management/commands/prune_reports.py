@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from wareview.reports.services import report_prune
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete PDF reports asked for more than REPORT_RETENTION_DAYS days ago, with their files, and any file "
+        "under MEDIA_ROOT/reports/ that no report names any more (older than an hour). Celery beat runs this "
+        "every hour; on the embedded default the app runs it in-process."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--days",
+            type=int,
+            help=f"Keep reports this many days instead of REPORT_RETENTION_DAYS ({settings.REPORT_RETENTION_DAYS}).",
+        )
+
+    def handle(self, *args, days: int | None = None, **options) -> None:
+        if days is not None and days < 0:
+            raise CommandError("--days must be 0 or more.")
+        result = report_prune(days=days)
+        self.stdout.write(
+            self.style.SUCCESS(f"Deleted {result.reports} report(s) and {result.orphan_files} orphan file(s).")
+        )
