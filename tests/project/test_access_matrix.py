@@ -164,3 +164,12 @@ def test_the_matrix_covers_every_url_of_the_apps():
     }
     covered = {entry.split()[0] for entry in MATRIX}
     assert named <= covered, f"URLs without access checks in the matrix: {sorted(named - covered)}"
+
+
+def test_an_address_that_matches_nothing_gets_the_same_words_as_a_missing_object(client, walk_cast):
+    client.force_login(walk_cast.outsider)
+    unknown = client.get("/reviews/1/no-such-page/")
+    missing = client.get(reverse("reviews:overview", args=[MISSING_ID]))
+    assert unknown.status_code == 404
+    assert without_csrf_token(unknown.content) == without_csrf_token(missing.content)
+    assert "Resolver404" not in unknown.content.decode()
