@@ -41,9 +41,47 @@ def test_the_dashboard_uses_the_same_queries_for_one_or_many_workloads(client, c
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("reviews:dashboard"))
     assert response.content.decode().count("<progress") == 6
-    # User and workloads with their counts, plus the session where it is not cached.
+    # User, the workloads' count and page, their open reviews' answers counted; plus the session where it is
+    # not cached.
     session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert len(many) == len(few) == 2 + session_queries
+    assert len(many) == len(few) == 4 + session_queries
+
+
+def test_the_dashboard_shows_a_page_of_workloads_at_a_time_with_the_same_queries(client, cast):
+    from wareview.reviews.selectors import DASHBOARD_PAGE_SIZE
+
+    Workload.objects.bulk_create(
+        Workload(team=cast.team, name=f"Service {number:03d}") for number in range(DASHBOARD_PAGE_SIZE * 2)
+    )
+    client.force_login(cast.viewer)
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get(reverse("reviews:dashboard")).content.decode()
+    with CaptureQueriesContext(connection) as last_page:
+        last = client.get(reverse("reviews:dashboard"), {"page": "3"}).content.decode()
+    assert len(first_page) == len(last_page)
+    assert "Page 1 of 3" in first and 'href="?page=2" rel="next"' in first
+    assert first.count('<th scope="row">') == DASHBOARD_PAGE_SIZE
+    assert "Checkout" in first and "Service 049" not in first
+    assert "Page 3 of 3" in last and "Service 049" in last and 'rel="next"' not in last
+    assert "Checkout" not in last
+
+
+def test_a_dashboard_page_number_out_of_range_or_not_a_number_shows_a_page_that_exists(client, cast):
+    client.force_login(cast.viewer)
+    for page in ("99", "abc", "-1"):
+        response = client.get(reverse("reviews:dashboard"), {"page": page})
+        assert response.status_code == 200
+        assert "Checkout" in response.content.decode()
+
+
+def test_the_dashboard_counts_only_open_reviews(client, cast):
+    from wareview.reviews.models import Review
+
+    set_risks(cast.review, {"Q_01": AnswerRisk.HIGH})
+    Review.objects.filter(pk=cast.review.pk).update(status=Review.Status.CLOSED)
+    client.force_login(cast.viewer)
+    body = client.get(reverse("reviews:dashboard")).content.decode()
+    assert "No open review" in body
 
 
 def test_the_overview_counts_risks_per_level_and_focus_area_and_lists_what_needs_attention(client, cast):

@@ -6,6 +6,7 @@ Each is a fixed number of queries whatever the size of the lens or the number of
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -175,22 +176,52 @@ def workload_reviews(*, workload: Workload) -> list[Review]:
     return list(reviews)
 
 
-def dashboard_workloads(*, user) -> list[Workload]:
-    """The workloads of the user's teams with their open reviews' completion and risk counts, in one query."""
-    open_review = Q(reviews__status=Review.Status.OPEN)
-    workloads = (
-        Workload.objects.for_user(user)
-        .select_related("team")
-        .annotate(
-            question_count=Count("reviews__answers", filter=open_review),
-            answered_count=Count(
-                "reviews__answers", filter=open_review & ~Q(reviews__answers__risk=AnswerRisk.UNANSWERED)
-            ),
-            high_count=Count("reviews__answers", filter=open_review & Q(reviews__answers__risk=AnswerRisk.HIGH)),
-            medium_count=Count("reviews__answers", filter=open_review & Q(reviews__answers__risk=AnswerRisk.MEDIUM)),
+DASHBOARD_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class WorkloadSummary:
+    """A workload on the dashboard, with its open reviews' completion and risk counts."""
+
+    workload: Workload
+    question_count: int = 0
+    answered_count: int = 0
+    high_count: int = 0
+    medium_count: int = 0
+
+    @property
+    def percent(self) -> int:
+        return percent(self.answered_count, self.question_count)
+
+
+def dashboard_page(*, user, page_number: str | int | None) -> Page:
+    """One page of the workloads of the user's teams, as `WorkloadSummary` items.
+
+    Three queries whatever the number of workloads: the count, the page, and the answers of the page's open
+    reviews counted per workload.
+    """
+    workloads = Workload.objects.for_user(user).select_related("team").order_by("team__name", Lower("name"), "pk")
+    page = Paginator(workloads, DASHBOARD_PAGE_SIZE).get_page(page_number)
+    counts = {
+        row["review__workload_id"]: row
+        for row in Answer.objects.filter(
+            review__workload__in=[workload.pk for workload in page.object_list], review__status=Review.Status.OPEN
         )
-        .order_by("team__name", Lower("name"))
-    )
-    for workload in workloads:
-        workload.percent = percent(workload.answered_count, workload.question_count)
-    return list(workloads)
+        .order_by()
+        .values("review__workload_id")
+        .annotate(
+            question_count=Count("pk"),
+            answered_count=Count("pk", filter=~Q(risk=AnswerRisk.UNANSWERED)),
+            high_count=Count("pk", filter=Q(risk=AnswerRisk.HIGH)),
+            medium_count=Count("pk", filter=Q(risk=AnswerRisk.MEDIUM)),
+        )
+    }
+    page.object_list = [_summary(workload, counts.get(workload.pk)) for workload in page.object_list]
+    return page
+
+
+def _summary(workload: Workload, counts: dict | None) -> WorkloadSummary:
+    if counts is None:
+        return WorkloadSummary(workload=workload)
+    fields = ("question_count", "answered_count", "high_count", "medium_count")
+    return WorkloadSummary(workload=workload, **{name: counts[name] for name in fields})

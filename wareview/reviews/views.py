@@ -29,8 +29,8 @@ from wareview.workloads.access import get_workload_for
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    workloads = selectors.dashboard_workloads(user=request.user)
-    return render(request, "reviews/dashboard.html", {"workloads": workloads})
+    page = selectors.dashboard_page(user=request.user, page_number=request.GET.get("page"))
+    return render(request, "reviews/dashboard.html", {"page": page})
 
 
 @login_required
