@@ -83,7 +83,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "wareview.sqlite3",
+            "NAME": str(VAR_DIR / "wareview.sqlite3"),
             # IMMEDIATE takes the write lock when a transaction starts, so concurrent autosaves queue on the
             # busy timeout instead of failing with "database is locked" when a reader upgrades to a writer.
             "OPTIONS": {

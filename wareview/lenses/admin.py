@@ -4,6 +4,7 @@ A published lens is read-only here; the "Create a new draft version" action copi
 """
 
 import json
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,7 +34,14 @@ def lens_of(obj: object) -> Lens | None:
     return None
 
 
-class PublishedLensReadOnly:
+if TYPE_CHECKING:
+    # The mixin's super() calls reach the admin class it is mixed into: a ModelAdmin or an inline.
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class PublishedLensReadOnly(_AdminBase):
     """Nothing under a published lens can be added, changed or deleted in place."""
 
     def _editable(self, obj: object) -> bool:
@@ -47,7 +55,10 @@ class PublishedLensReadOnly:
         return super().has_delete_permission(request, obj) and self._editable(obj)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        allowed = super().has_add_permission(request, obj) if self._is_inline() else super().has_add_permission(request)
+        if self._is_inline():  # an inline's has_add_permission also takes the parent object
+            allowed = cast("admin.options.InlineModelAdmin[Any, Any]", super()).has_add_permission(request, obj)
+        else:
+            allowed = super().has_add_permission(request)
         return allowed and self._editable(obj)
 
     def _is_inline(self) -> bool:

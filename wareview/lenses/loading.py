@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.core import serializers
@@ -106,7 +107,8 @@ def _versions(path: Path) -> dict[tuple[str, int], list[dict]]:
     return versions
 
 
-def _version_of(path: Path, index: int, entry: object) -> tuple[str, int]:
+def _version_of(path: Path, index: int, entry: Any) -> tuple[str, int]:
+    # `entry` is any JSON value: one of the wrong shape raises a KeyError or TypeError, reported below.
     try:
         model, fields = apps.get_model(entry["model"]), entry["fields"]
         if model not in LENS_MODELS:
@@ -171,7 +173,7 @@ def _row_key(entry: dict) -> tuple:
     return (model, *(json.dumps(entry["fields"].get(name)) for name in unique.fields))
 
 
-def _equal(field: models.Field, fixture_value: object, stored_value: object) -> bool:
+def _equal(field: models.Field, fixture_value: Any, stored_value: Any) -> bool:
     if field.many_to_many:
         return sorted(map(json.dumps, fixture_value or [])) == sorted(map(json.dumps, stored_value or []))
     if field.is_relation:

@@ -1,7 +1,10 @@
 """Writes to question sets: publishing a draft and copying a published lens into a new draft version."""
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 
 from wareview.lenses.models import (
@@ -17,6 +20,8 @@ from wareview.lenses.models import (
 )
 
 __all__ = ["LensStateError", "lens_new_draft", "lens_next_version", "lens_publish"]
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 def lens_next_version(*, slug: str) -> int:
@@ -60,7 +65,7 @@ def lens_new_draft(*, lens: Lens) -> Lens:
     return draft
 
 
-def _copy_rows(queryset, **parents) -> dict[int, object]:
+def _copy_rows(queryset: QuerySet[_Row], **parents: Model | Mapping[int, Model]) -> dict[int, _Row]:
     """Insert a copy of every row of `queryset`; each keyword maps a foreign key to {old id: new parent}.
 
     A parent given as a model instance replaces the key outright. Returns {old id: new row}.
@@ -70,13 +75,13 @@ def _copy_rows(queryset, **parents) -> dict[int, object]:
     for row in old_rows:
         row.pk = None
         for field, parent in parents.items():
-            if isinstance(parent, dict):
+            if isinstance(parent, Mapping):
                 old_parent_id = getattr(row, f"{field}_id")
                 setattr(row, field, parent.get(old_parent_id))
             else:
                 setattr(row, field, parent)
     model = queryset.model
-    new_rows = model.objects.bulk_create(old_rows)
+    new_rows = model._default_manager.bulk_create(old_rows)
     return dict(zip(old_ids, new_rows, strict=True))
 
 

@@ -1,6 +1,7 @@
 """Writing a validated lens file as a new draft lens, with one bulk insert per table."""
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.validators import slug_re
 from django.db import transaction
@@ -38,7 +39,8 @@ def lens_import(*, text: str | bytes, slug: str | None = None) -> ImportResult:
     validation = lens_validate(document=document)
     if validation.errors:
         raise LensImportError(validation.errors)
-    return _lens_write(document, slug=_slug_for(document, slug), warnings=validation.warnings)
+    lens_document = cast(dict[str, Any], document)  # valid, so an object with every key the format requires
+    return _lens_write(lens_document, slug=_slug_for(lens_document, slug), warnings=validation.warnings)
 
 
 def _slug_for(document: dict, slug: str | None) -> str:

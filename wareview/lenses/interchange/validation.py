@@ -3,8 +3,9 @@
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import Any, TypeGuard
 
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from wareview.lenses.interchange.spec import (
     AWS_CHOICES,
@@ -53,7 +54,7 @@ class ValidationResult:
 def lens_validate(*, document: object) -> ValidationResult:
     """Every error (refuse the file) and warning (import anyway) in a parsed lens file, each with its path."""
     result = ValidationResult()
-    if not _is_object(result, document, "document"):
+    if not _is_object(document, "document", result):
         return result
     _check_nul_characters(result, document)
     version = _text(result, document, "schemaVersion", "")
@@ -90,7 +91,7 @@ def _check_nul_characters(result: ValidationResult, document: dict) -> None:
 def _check_pillar(
     result: ValidationResult, pillar: object, path: str, pillar_paths: dict, question_paths: dict
 ) -> None:
-    if not _is_object(result, pillar, path):
+    if not _is_object(pillar, path, result):
         return
     code = _id(result, pillar, path, seen=pillar_paths, noun="pillar")
     if code is not None and len(code) < AWS_ID_MIN:
@@ -101,7 +102,7 @@ def _check_pillar(
 
 
 def _check_question(result: ValidationResult, question: object, path: str, question_paths: dict) -> None:
-    if not _is_object(result, question, path):
+    if not _is_object(question, path, result):
         return
     # The database keeps question codes unique per pillar; answers and reports need them unique in the lens.
     _id(result, question, path, seen=question_paths, noun="question")
@@ -115,7 +116,7 @@ def _check_question(result: ValidationResult, question: object, path: str, quest
 
 
 def _check_choice(result: ValidationResult, choice: object, path: str, choice_paths: dict) -> None:
-    if not _is_object(result, choice, path):
+    if not _is_object(choice, path, result):
         return
     code = _id(result, choice, path, seen=choice_paths, noun="choice")
     _text(result, choice, "title", path, aws=AWS_TEXT["title"], db=max_length(Choice, "title"), blank=False)
@@ -129,7 +130,7 @@ def _check_choice(result: ValidationResult, choice: object, path: str, choice_pa
 
 def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) -> None:
     where = f"{path}.{key}"
-    if key not in owner or not _is_object(result, owner[key], where):
+    if key not in owner or not _is_object(owner[key], where, result):
         return
     resource = owner[key]
     if resource.get("url") == "":
@@ -153,11 +154,11 @@ def _check_link(result: ValidationResult, link: dict, path: str) -> None:
 
 def _check_additional_resources(result: ValidationResult, choice: dict, path: str) -> None:
     where = f"{path}.additionalResources"
-    per_type: Counter[str] = Counter()
+    per_type: Counter[str | None] = Counter()  # None: a group whose type is missing or not a string
     groups = _items(result, choice, "additionalResources", path, required=False, empty=True)
     for g, group in enumerate(groups):
         group_path = f"{where}[{g}]"
-        if not _is_object(result, group, group_path):
+        if not _is_object(group, group_path, result):
             continue
         kind = _text(result, group, "type", group_path)
         if kind is not None and kind not in RESOURCE_TYPES:
@@ -165,7 +166,7 @@ def _check_additional_resources(result: ValidationResult, choice: dict, path: st
         content = _items(result, group, "content", group_path)
         per_type[kind] += len(content)
         for c, link in enumerate(content):
-            if _is_object(result, link, f"{group_path}.content[{c}]"):
+            if _is_object(link, f"{group_path}.content[{c}]", result):
                 _check_link(result, link, f"{group_path}.content[{c}]")
     for kind, count in per_type.items():
         if kind in RESOURCE_TYPES and count > AWS_RESOURCES_PER_TYPE:
@@ -176,7 +177,7 @@ def _check_rules(result: ValidationResult, question: dict, path: str, choice_cod
     conditions = []
     for r, rule in enumerate(_items(result, question, "riskRules", path, empty=True, aws_max=AWS_RULES)):
         rule_path = f"{path}.riskRules[{r}]"
-        if not _is_object(result, rule, rule_path):
+        if not _is_object(rule, rule_path, result):
             continue
         condition = _text(result, rule, "condition", rule_path, db=max_length(RiskRule, "condition"))
         if condition is not None:
@@ -199,7 +200,8 @@ def _check_rule_part(result: ValidationResult, path: str, check: Callable[..., N
 # Validation helpers: each reports what is wrong with one key and returns its value when usable, else None.
 
 
-def _is_object(result: ValidationResult, value: object, path: str) -> bool:
+def _is_object(value: object, path: str, result: ValidationResult) -> TypeGuard[dict[str, Any]]:
+    # `value` comes first: a TypeGuard narrows the first argument, which callers then use as an object.
     if not isinstance(value, dict):
         result.error(path, f"must be an object, got {_json_type(value)}")
     return isinstance(value, dict)
@@ -279,4 +281,6 @@ def _json_type(value: object) -> str:
 
 
 def max_length(model: type[Model], field_name: str) -> int:
-    return model._meta.get_field(field_name).max_length
+    model_field = model._meta.get_field(field_name)
+    assert isinstance(model_field, Field) and model_field.max_length is not None, f"{field_name} has no max_length"
+    return model_field.max_length

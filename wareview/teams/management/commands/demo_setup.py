@@ -67,7 +67,7 @@ class Command(BaseCommand):
         questions = list(Question.objects.filter(pillar__lens=review.lens).order_by("order"))
         for number, question in enumerate(questions[: len(questions) // 2]):
             practices = [c.code for c in Choice.objects.filter(question=question, is_none=False).order_by("order")]
-            selected = (practices, practices[:-1], practices[-1:])[number % 3]
+            selected = tuple((practices, practices[:-1], practices[-1:])[number % 3])
             answer = Answer.objects.get(review=review, question=question)
             data = AnswerState(selected=selected, notes="Answered in the demo set-up.")
             answer_save(answer=answer, user=user, data=data, expected_version=answer.version)
