@@ -6,7 +6,7 @@ Each is a fixed number of queries whatever the size of the lens or the number of
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -150,8 +150,9 @@ def save_counts(*, answer: Answer) -> SaveCounts:
     )
 
 
-def answer_history(*, answer: Answer, limit: int = 20) -> list[AnswerChange]:
-    return list(AnswerChange.objects.filter(answer=answer).select_related("changed_by")[:limit])
+def answer_history(*, answer: Answer) -> QuerySet[AnswerChange]:
+    """Every change of the answer, newest first, with who made it: a query for the view to show a page at a time."""
+    return AnswerChange.objects.filter(answer=answer).select_related("changed_by").order_by("-changed_at", "-pk")
 
 
 def percent(part: int, whole: int) -> int:
