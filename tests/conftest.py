@@ -31,6 +31,36 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium (Playwright must not download browsers), one per test process for every browser test.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread from here on, and refuses to start a
+    second one: every browser test shares this fixture. That loop trips Django's async-unsafe check when a test
+    touches the ORM; the tests never share a connection with it, so the check is switched off.
+    """
+    need_service(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
 @dataclass
 class Cast:
     """A team with an owner, a contributor and a viewer; an outsider in another team; a review under way."""

@@ -1,22 +1,18 @@
 """Browser tests: Playwright (sync API) drives Debian's Chromium against pytest-django's live server.
 
-Playwright's sync API runs an asyncio loop in the test thread, which trips Django's async-unsafe check when a
-test touches the ORM; the tests never share a connection with that loop, so the check is switched off here.
-Playwright must not download browsers: it launches the system Chromium at CHROMIUM.
+The browser itself is the `browser` fixture of tests/conftest.py, one per test process, shared with the
+browser tests of other directories.
 """
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.conftest import need_service
 from tests.factories import UserFactory, build_lens
 from wareview.lenses.models import Lens
 from wareview.reviews import services as review_services
@@ -24,30 +20,9 @@ from wareview.reviews.models import Answer, Review
 from wareview.teams.models import Membership, Role, Team
 from wareview.workloads.models import Workload
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "a-long-test-password"
 # Long enough for a save on a loaded CI runner, short enough that a missing swap fails fast.
 TIMEOUT_MS = 5_000
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    need_service(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 # Fast password hashing comes from tests/conftest.py (fast_password_hashing, autouse).

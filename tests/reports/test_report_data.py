@@ -66,7 +66,7 @@ def test_building_the_report_data_takes_as_many_queries_for_8_questions_as_for_2
         review = start_review(team=team, user=owner, lens=lens, name=f"Workload {questions_per_area}")
         for question in lens.pillars.get().questions.all():
             answer(review, question.code, "a", notes="Noted.")
-        loaded = get_review_for(owner, review.pk)
+        loaded = get_review_for(owner, review.pk).review
         with CaptureQueriesContext(connection) as context:
             data = report_data(review=loaded)
         assert len(data.questions) == 2 * questions_per_area

@@ -1,10 +1,12 @@
 """The three-way merge of an answer, alone (no database)."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wareview.reviews.merging import AnswerState, changed_fields, merge
 
+# No per-example deadline: on a loaded 2-core runner one example may take longer than hypothesis's 200 ms.
+PROPERTY = settings(database=None, deadline=None)
 ORDER = ["a", "b", "c", "no"]
 NONE = {"no"}
 
@@ -54,16 +56,19 @@ def test_none_of_these_beside_a_practice_overlaps():
     assert result.overlap == {"practice:a", "practice:no"}
 
 
+@PROPERTY
 @given(base=states, theirs=states)
 def test_when_i_changed_nothing_the_merge_is_theirs(base, theirs):
     assert merged(base, theirs, base).state == theirs
 
 
+@PROPERTY
 @given(base=states, mine=states)
 def test_when_nobody_else_saved_the_merge_is_mine(base, mine):
     assert merged(base, base, mine).state == mine
 
 
+@PROPERTY
 @given(base=states, theirs=states, mine=states)
 def test_a_merge_keeps_every_field_changed_on_one_side_only(base, theirs, mine):
     result = merged(base, theirs, mine)

@@ -29,7 +29,7 @@ REFUSED_PAGE = "reports/refused.html"
 @login_required
 @require_safe
 def report_page(request: HttpRequest, review_pk: int) -> HttpResponse:
-    review = get_review_for(request.user, review_pk)
+    review = get_review_for(request.user, review_pk).review
     context = report_context(data=report_data(review=review))
     context.update(review=review, reports=review_recent_reports(review=review))
     return render(request, "reports/report.html", context)
@@ -38,7 +38,7 @@ def report_page(request: HttpRequest, review_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
-    review = get_review_for(request.user, review_pk)
+    review = get_review_for(request.user, review_pk).review
     try:
         report = report_request(review=review, user=request.user)
     except ReportRateLimited as error:
@@ -53,7 +53,7 @@ def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request")
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_expire_stale(report=get_report_for(request.user, pk))
+    report = report_expire_stale(report=get_report_for(request.user, pk).report)
     partial = request.htmx and not request.htmx.history_restore_request
     template = PROGRESS_PARTIAL if partial else "reports/job.html"
     return render(request, template, {"report": report, "review": report.review})
@@ -62,7 +62,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report_for(request.user, pk)
+    report = get_report_for(request.user, pk).report
     try:
         report = report_retry(report=report, user=request.user)
     except ReportRateLimited as error:
@@ -94,7 +94,7 @@ def _too_many(request: HttpRequest, error: ReportRateLimited, *, review, report:
 @login_required
 @require_safe
 def download(request: HttpRequest, pk: int) -> FileResponse:
-    report = get_report_for(request.user, pk)
+    report = get_report_for(request.user, pk).report
     if report.status != Report.Status.READY or not report.file:
         raise Http404("This report is not ready.")
     return FileResponse(
@@ -105,7 +105,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_safe
 def export_csv(request: HttpRequest, review_pk: int) -> HttpResponse:
-    data = report_data(review=get_review_for(request.user, review_pk))
+    data = report_data(review=get_review_for(request.user, review_pk).review)
     response = HttpResponse(exports.export_csv(data=data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="csv")}"'
     return response
@@ -114,7 +114,7 @@ def export_csv(request: HttpRequest, review_pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def export_json(request: HttpRequest, review_pk: int) -> JsonResponse:
-    data = report_data(review=get_review_for(request.user, review_pk))
+    data = report_data(review=get_review_for(request.user, review_pk).review)
     response = JsonResponse(exports.export_json(data=data), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="json")}"'
     return response

@@ -1,52 +1,47 @@
 """Who may see or change a review and its answers: the workload's team members see; owners and contributors
-answer. Each helper is one query that also reads the user's role."""
+answer. Each helper is one query that also reads the user's role; the shape is described in
+`wareview/teams/access.py`."""
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import F
-from django.http import Http404
+from dataclasses import dataclass
 
 from wareview.reviews.models import Answer, Review
-from wareview.teams.access import NOT_FOUND
-from wareview.teams.models import WRITE_ROLES
+from wareview.teams.access import Access, Need, member_row
+
+VIEWER_REFUSAL = "Viewers can read this review but not change its answers."
 
 
-def get_review_for(user, pk: int, *, write: bool = False) -> Review:
-    """The review `pk` with `review.role` set; Http404 for outsiders, PermissionDenied for a viewer writing."""
-    if not user.is_authenticated:
-        raise Http404(NOT_FOUND)
-    review = (
-        Review.objects.select_related("workload__team", "lens")
-        .filter(pk=pk, workload__team__memberships__user=user)
-        .annotate(role=F("workload__team__memberships__role"))
-        .first()
+@dataclass(frozen=True, kw_only=True)
+class ReviewAccess(Access):
+    review: Review
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerAccess(Access):
+    answer: Answer
+
+
+def get_review_for(user, pk: int, *, need: Need = Need.READ) -> ReviewAccess:
+    """The review `pk` with its workload, team and lens; Http404 for outsiders, PermissionDenied short of `need`."""
+    review, role = member_row(
+        Review.objects.select_related("workload__team", "lens").filter(pk=pk),
+        user,
+        memberships="workload__team__memberships",
+        need=need,
+        refusal=VIEWER_REFUSAL,
     )
-    if review is None:
-        raise Http404(NOT_FOUND)
-    _check_write(review.role, write)
-    return review
+    return ReviewAccess(review=review, role=role)
 
 
-def get_answer_for(user, review_pk: int, question_code: str, *, write: bool = False) -> Answer:
-    """The answer to question `question_code` in review `review_pk`, with `answer.role` set.
-
-    A page needs the review's workload and lens; a save needs only the answer, its question and its review, and
-    loads no more, since it runs on every click."""
-    if not user.is_authenticated:
-        raise Http404(NOT_FOUND)
-    related = ["review", "question__focus_area"] if write else ["review__workload", "review__lens", "question"]
-    answer = (
-        Answer.objects.select_related(*related)
-        .filter(review_id=review_pk, question__code=question_code, review__workload__team__memberships__user=user)
-        .annotate(role=F("review__workload__team__memberships__role"))
-        .order_by()
-        .first()
+def get_answer_for(user, review_pk: int, question_code: str, *, need: Need = Need.READ) -> AnswerAccess:
+    """The answer to question `question_code` in review `review_pk`, with what both the question page and a save
+    show of it: the review's workload and lens, the question and its focus area."""
+    answer, role = member_row(
+        Answer.objects.select_related("review__workload", "review__lens", "question__focus_area").filter(
+            review_id=review_pk, question__code=question_code
+        ),
+        user,
+        memberships="review__workload__team__memberships",
+        need=need,
+        refusal=VIEWER_REFUSAL,
     )
-    if answer is None:
-        raise Http404(NOT_FOUND)
-    _check_write(answer.role, write)
-    return answer
-
-
-def _check_write(role: str, write: bool) -> None:
-    if write and role not in WRITE_ROLES:
-        raise PermissionDenied("Viewers can read this review but not change its answers.")
+    return AnswerAccess(answer=answer, role=role)

@@ -6,8 +6,7 @@ Each is a fixed number of queries whatever the size of the lens or the number of
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -151,8 +150,9 @@ def save_counts(*, answer: Answer) -> SaveCounts:
     )
 
 
-def answer_history(*, answer: Answer, limit: int = 20) -> list[AnswerChange]:
-    return list(AnswerChange.objects.filter(answer=answer).select_related("changed_by")[:limit])
+def answer_history(*, answer: Answer) -> QuerySet[AnswerChange]:
+    """Every change of the answer, newest first, with who made it: a query for the view to show a page at a time."""
+    return AnswerChange.objects.filter(answer=answer).select_related("changed_by").order_by("-changed_at", "-pk")
 
 
 def percent(part: int, whole: int) -> int:
@@ -176,9 +176,6 @@ def workload_reviews(*, workload: Workload) -> list[Review]:
     return list(reviews)
 
 
-DASHBOARD_PAGE_SIZE = 25
-
-
 @dataclass(frozen=True)
 class WorkloadSummary:
     """A workload on the dashboard, with its open reviews' completion and risk counts."""
@@ -194,18 +191,18 @@ class WorkloadSummary:
         return percent(self.answered_count, self.question_count)
 
 
-def dashboard_page(*, user, page_number: str | int | None) -> Page:
-    """One page of the workloads of the user's teams, as `WorkloadSummary` items.
+def dashboard_workloads(*, user) -> QuerySet[Workload]:
+    """The workloads of the user's teams, in the dashboard's order (shown a page at a time)."""
+    return Workload.objects.for_user(user).select_related("team").order_by("team__name", Lower("name"), "pk")
 
-    Three queries whatever the number of workloads: the count, the page, and the answers of the page's open
-    reviews counted per workload.
-    """
-    workloads = Workload.objects.for_user(user).select_related("team").order_by("team__name", Lower("name"), "pk")
-    page = Paginator(workloads, DASHBOARD_PAGE_SIZE).get_page(page_number)
+
+def workload_summaries(*, workloads: list[Workload]) -> list[WorkloadSummary]:
+    """The workloads with their open reviews' completion and risk counts: one query, the answers counted per
+    workload, so its cost follows the number of workloads asked for, not every review ever started."""
     counts = {
         row["review__workload_id"]: row
         for row in Answer.objects.filter(
-            review__workload__in=[workload.pk for workload in page.object_list], review__status=Review.Status.OPEN
+            review__workload__in=[workload.pk for workload in workloads], review__status=Review.Status.OPEN
         )
         .order_by()
         .values("review__workload_id")
@@ -216,8 +213,7 @@ def dashboard_page(*, user, page_number: str | int | None) -> Page:
             medium_count=Count("pk", filter=Q(risk=AnswerRisk.MEDIUM)),
         )
     }
-    page.object_list = [_summary(workload, counts.get(workload.pk)) for workload in page.object_list]
-    return page
+    return [_summary(workload, counts.get(workload.pk)) for workload in workloads]
 
 
 def _summary(workload: Workload, counts: dict | None) -> WorkloadSummary:

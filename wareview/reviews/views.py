@@ -17,26 +17,28 @@ from django.views.decorators.vary import vary_on_headers
 
 from wareview.lenses.models import Lens
 from wareview.lenses.selectors import question_sheet
+from wareview.lib.paging import paginate
 from wareview.reports.charts import risk_chart_svg
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import Answer, AnswerRisk, NotApplicableReason
-from wareview.teams.models import WRITE_ROLES
+from wareview.teams.access import Need
 from wareview.workloads.access import get_workload_for
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    page = selectors.dashboard_page(user=request.user, page_number=request.GET.get("page"))
-    return render(request, "reviews/dashboard.html", {"page": page})
+    pager = paginate(request, selectors.dashboard_workloads(user=request.user))
+    summaries = selectors.workload_summaries(workloads=list(pager.page.object_list))
+    return render(request, "reviews/dashboard.html", {"pager": pager, "summaries": summaries})
 
 
 @login_required
 @require_POST
 def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
-    workload = get_workload_for(request.user, workload_pk, write=True)
+    workload = get_workload_for(request.user, workload_pk, need=Need.WRITE).workload
     form = ReviewStartForm(request.POST)
     if not form.is_valid():
         context = {"workload": workload, "error": next(iter(form.errors.values()))[0]}
@@ -52,7 +54,8 @@ def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
 
 @login_required
 def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_review_for(request.user, pk)
+    access = get_review_for(request.user, pk)
+    review = access.review
     progress = selectors.review_progress(review=review)
     context = {
         "review": review,
@@ -60,7 +63,7 @@ def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "attention": [q for q in progress.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)],
         "newer_versions": upgrade.newer_versions(review=review),
         "chart_svg": _risk_chart(progress),
-        "can_write": review.role in WRITE_ROLES,
+        "can_write": access.can_write,
     }
     return render(request, "reviews/overview.html", context)
 
@@ -76,8 +79,8 @@ def _risk_chart(progress: selectors.ReviewProgress) -> str:
 def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, pk, code)
-    answer = get_answer_for(request.user, pk, code)
-    context = _question_context(request, answer)
+    access = get_answer_for(request.user, pk, code)
+    context = _question_context(request, access.answer, can_write=access.can_write)
     if not request.htmx or request.htmx.history_restore_request:
         return render(request, "reviews/question.html", context)
     # A switch from another question of the review refreshes only the navigation entries of the two questions;
@@ -104,14 +107,20 @@ def _question_left(request: HttpRequest, pk: int) -> str | None:
     return match.kwargs["code"]
 
 
+HISTORY_PAGE_SIZE = 20
+
+
 @login_required
+@vary_on_headers("HX-Request")
 def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    answer = get_answer_for(request.user, pk, code)
+    """A page of the answer's changes, newest first: a page of its own, or with htmx the list alone (loaded into
+    the question page's history, or in place of the page before it)."""
+    answer = get_answer_for(request.user, pk, code).answer
     context = {
         "answer": answer,
         "review": answer.review,
         "question": answer.question,
-        "history": selectors.answer_history(answer=answer),
+        "history": paginate(request, selectors.answer_history(answer=answer), per_page=HISTORY_PAGE_SIZE),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "reviews/history.html#history" if partial else "reviews/history.html"
@@ -119,7 +128,7 @@ def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    answer = get_answer_for(request.user, pk, code, write=True)
+    answer = get_answer_for(request.user, pk, code, need=Need.WRITE).answer
     form = AnswerForm(request.POST, sheet=question_sheet(answer.question_id))
     if not form.is_valid():
         return _refused(request, answer, form.first_error())
@@ -180,7 +189,7 @@ def _refused(request: HttpRequest, answer: Answer, message: str) -> HttpResponse
         # The form keeps what the user typed; only the status says what went wrong.
         context = {"error": message, "oob": True, "question": answer.question}
         return render(request, "reviews/question.html#status", context, status=400)
-    context = _question_context(request, answer)
+    context = _question_context(request, answer, can_write=True)  # a save got this far: the user writes
     context["error"] = message
     return render(request, "reviews/question.html", context, status=400)
 
@@ -194,7 +203,7 @@ def _conflict(
     current = answer
     titles = {choice.code: choice.title for choice in question_sheet(current.question_id).choices}
     overlap = sorted(conflict.overlap, key=_field_order)
-    context = _question_context(request, current) if not request.htmx else {"answer": current}
+    context = _question_context(request, current, can_write=True) if not request.htmx else {"answer": current}
     context.update(
         question=current.question,
         question_url=reverse("reviews:question", args=[current.review_id, current.question.code]),
@@ -236,7 +245,7 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     }
 
 
-def _question_context(request: HttpRequest, answer: Answer) -> dict:
+def _question_context(request: HttpRequest, answer: Answer, *, can_write: bool) -> dict:
     review = answer.review
     progress = selectors.review_progress(review=review)
     previous, following = progress.neighbours(answer.question.code)
@@ -248,14 +257,15 @@ def _question_context(request: HttpRequest, answer: Answer) -> dict:
         "previous": previous,
         "following": following,
         "question_url": reverse("reviews:question", args=[review.pk, answer.question.code]),
-        **_answer_fields_context(answer, can_write=answer.role in WRITE_ROLES),
+        **_answer_fields_context(answer, can_write=can_write),
     }
 
 
 @login_required
 def review_upgrade(request: HttpRequest, pk: int, lens_pk: int) -> HttpResponse:
     """Preview (GET) and make (POST) the move of a review to a newer published version of its lens."""
-    review = get_review_for(request.user, pk, write=request.method == "POST")
+    access = get_review_for(request.user, pk, need=Need.WRITE if request.method == "POST" else Need.READ)
+    review = access.review
     target = get_object_or_404(
         Lens.objects.published(), pk=lens_pk, slug=review.lens.slug, version__gt=review.lens.version
     )
@@ -264,5 +274,5 @@ def review_upgrade(request: HttpRequest, pk: int, lens_pk: int) -> HttpResponse:
         messages.success(request, f"The review now uses {target.name} v{target.version}; answers were carried over.")
         return redirect("reviews:overview", pk=review.pk)
     plan = upgrade.review_upgrade_plan(review=review, target=target)
-    context = {"review": review, "plan": plan, "can_write": review.role in WRITE_ROLES}
+    context = {"review": review, "plan": plan, "can_write": access.can_write}
     return render(request, "reviews/upgrade.html", context)

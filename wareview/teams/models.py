@@ -16,10 +16,6 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
-# Roles that may change answers and workloads; viewers only read.
-WRITE_ROLES = (Role.OWNER, Role.CONTRIBUTOR)
-
-
 class TeamQuerySet(models.QuerySet["Team"]):
     def for_user(self, user) -> "TeamQuerySet":
         return self.filter(memberships__user=user)

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from wareview.lib.http import require_post
+from wareview.lib.paging import paginate
 from wareview.teams import services
-from wareview.teams.access import get_team_for
+from wareview.teams.access import Need, TeamAccess, get_team_for
 from wareview.teams.forms import MemberAddForm, RoleForm, TeamForm
-from wareview.teams.models import WRITE_ROLES, Membership, Role, Team
+from wareview.teams.models import Membership, Team
 
 
 @login_required
@@ -24,19 +26,26 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_team_for(request.user, pk)
-    return _render_detail(request, team, MemberAddForm())
+    access = get_team_for(request.user, pk)
+    return _render_detail(request, access, MemberAddForm())
 
 
-def _render_detail(request: HttpRequest, team: Team, add_form: MemberAddForm, status: int = 200) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, access: TeamAccess, add_form: MemberAddForm, status: int = 200
+) -> HttpResponse:
+    """The team page: a page of its workloads and a page of its members, each paged on its own."""
+    team = access.team
+    workloads = team.workloads.order_by(Lower("name"), "pk")
+    memberships = team.memberships.select_related("user").order_by("user__username", "pk")
     context = {
         "team": team,
-        "memberships": team.memberships.select_related("user").order_by("user__username"),
-        "workloads": team.workloads.all(),
+        "role": access.role,
+        "workloads": paginate(request, workloads, param="workloads_page"),
+        "memberships": paginate(request, memberships, param="members_page"),
         "add_form": add_form,
         "role_form": RoleForm(),
-        "is_owner": team.role == Role.OWNER,
-        "can_write": team.role in WRITE_ROLES,
+        "is_owner": access.is_owner,
+        "can_write": access.can_write,
     }
     return render(request, "teams/team_detail.html", context, status=status)
 
@@ -44,7 +53,8 @@ def _render_detail(request: HttpRequest, team: Team, add_form: MemberAddForm, st
 @login_required
 @require_post
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_team_for(request.user, pk, owner=True)
+    access = get_team_for(request.user, pk, need=Need.OWNER)
+    team = access.team
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -54,21 +64,22 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Added {membership.user.get_username()} as {membership.get_role_display()}.")
             return redirect("teams:detail", pk=team.pk)
-    return _render_detail(request, team, form, status=400)
+    return _render_detail(request, access, form, status=400)
 
 
 @login_required
 @require_post
 def member_update(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    team = get_team_for(request.user, pk, owner=True)
+    access = get_team_for(request.user, pk, need=Need.OWNER)
+    team = access.team
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, team=team)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, team, "Choose a role: owner, contributor or viewer.")
+        return _refuse(request, access, "Choose a role: owner, contributor or viewer.")
     try:
         services.member_change_role(membership=membership, role=form.cleaned_data["role"])
     except services.TeamError as error:
-        return _refuse(request, team, str(error))
+        return _refuse(request, access, str(error))
     messages.success(request, f"{membership.user.get_username()} is now {membership.get_role_display()}.")
     return redirect("teams:detail", pk=team.pk)
 
@@ -76,16 +87,17 @@ def member_update(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 @login_required
 @require_post
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    team = get_team_for(request.user, pk, owner=True)
+    access = get_team_for(request.user, pk, need=Need.OWNER)
+    team = access.team
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, team=team)
     try:
         services.member_remove(membership=membership)
     except services.TeamError as error:
-        return _refuse(request, team, str(error))
+        return _refuse(request, access, str(error))
     messages.success(request, f"Removed {membership.user.get_username()} from {team.name}.")
     return redirect("teams:detail", pk=team.pk)
 
 
-def _refuse(request: HttpRequest, team: Team, message: str) -> HttpResponse:
+def _refuse(request: HttpRequest, access: TeamAccess, message: str) -> HttpResponse:
     messages.error(request, message)
-    return _render_detail(request, team, MemberAddForm(), status=400)
+    return _render_detail(request, access, MemberAddForm(), status=400)

@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from wareview.lenses.models import Lens
 from wareview.reviews.selectors import workload_reviews
-from wareview.teams.access import get_team_for
-from wareview.teams.models import WRITE_ROLES, Role
+from wareview.teams.access import Need, get_team_for
 from wareview.workloads import services
 from wareview.workloads.access import get_workload_for
 from wareview.workloads.forms import WorkloadForm
@@ -15,9 +13,7 @@ from wareview.workloads.forms import WorkloadForm
 
 @login_required
 def workload_create(request: HttpRequest, team_pk: int) -> HttpResponse:
-    team = get_team_for(request.user, team_pk)
-    if team.role not in WRITE_ROLES:
-        raise PermissionDenied("Viewers cannot create workloads.")
+    team = get_team_for(request.user, team_pk, need=Need.WRITE).team
     form = WorkloadForm(request.POST if request.method == "POST" else None, team=team)
     if request.method == "POST" and form.is_valid():
         try:
@@ -33,20 +29,21 @@ def workload_create(request: HttpRequest, team_pk: int) -> HttpResponse:
 
 @login_required
 def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    workload = get_workload_for(request.user, pk)
+    access = get_workload_for(request.user, pk)
+    workload = access.workload
     context = {
         "workload": workload,
         "reviews": workload_reviews(workload=workload),
         "lenses": Lens.objects.published(),
-        "can_write": workload.role in WRITE_ROLES,
-        "is_owner": workload.role == Role.OWNER,
+        "can_write": access.can_write,
+        "is_owner": access.is_owner,
     }
     return render(request, "workloads/workload_detail.html", context)
 
 
 @login_required
 def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    workload = get_workload_for(request.user, pk, write=True)
+    workload = get_workload_for(request.user, pk, need=Need.WRITE).workload
     data = request.POST if request.method == "POST" else None
     form = WorkloadForm(data, instance=workload, team=workload.team)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +61,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def workload_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    workload = get_workload_for(request.user, pk, owner=True)
+    workload = get_workload_for(request.user, pk, need=Need.OWNER).workload
     if request.method == "POST":
         workload.delete()
         messages.success(request, f"Deleted {workload.name} and its reviews.")
