@@ -1,16 +1,14 @@
 """The prioritized recommendations, as pure functions of plain dataclasses: no database."""
 
-from wareview.reports.data import (
-    HIGH_RISK,
-    MEDIUM_RISK,
-    NO_RISK,
-    NOT_APPLICABLE,
-    UNANSWERED,
-    Practice,
-    QuestionFacts,
-    principle_support,
-)
+from wareview.lib import risk_levels
+from wareview.reports.data import Practice, QuestionFacts, principle_support
 from wareview.reports.recommendations import recommendations_prioritize
+
+HIGH_RISK = risk_levels.HIGH.value
+MEDIUM_RISK = risk_levels.MEDIUM.value
+NO_RISK = risk_levels.NONE.value
+NOT_APPLICABLE = risk_levels.NOT_APPLICABLE.value
+UNANSWERED = risk_levels.UNANSWERED.value
 
 
 def practices(code: str, principles: dict[str, int] | None = None) -> tuple[Practice, ...]:
@@ -144,7 +142,7 @@ def test_a_recommendation_carries_the_guidance_and_link_of_its_practice():
     guided = Practice(code="Q1_a", title="Measure", improvement_text="Start small.", improvement_url="https://x.test")
     (item,) = recommendations_prioritize(questions=[question("Q1", practices=(guided,))])
     assert (item.practice.improvement_text, item.practice.improvement_url) == ("Start small.", "https://x.test")
-    assert item.risk_label == "High risk"
+    assert item.risk == HIGH_RISK
 
 
 def test_principle_support_counts_followed_practices_out_of_those_supporting_each_principle():

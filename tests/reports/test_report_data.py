@@ -8,8 +8,7 @@ from tests.factories import build_lens
 from tests.reports.helpers import answer, start_review
 from wareview.lenses.models import Lens
 from wareview.lenses.services import lens_publish
-from wareview.reports.charts import risk_chart_svg
-from wareview.reports.data import RISK_LABELS
+from wareview.lib.charts import risk_chart_svg
 from wareview.reports.rendering import report_html
 from wareview.reports.selectors import report_data
 from wareview.reviews.access import get_review_for
@@ -18,10 +17,6 @@ from wareview.reviews.models import AnswerRisk
 pytestmark = pytest.mark.django_db
 
 SCRIPT_NOTE = "<script>alert(1)</script> & more"
-
-
-def test_the_risk_words_are_those_of_the_review_app():
-    assert dict(AnswerRisk.choices) == RISK_LABELS
 
 
 def test_the_report_data_holds_each_answer_with_followed_and_missing_practices(review):

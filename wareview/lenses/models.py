@@ -21,6 +21,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Q
 from django.utils import timezone
 
+from wareview.lib import risk_levels
+
 
 class LensStateError(Exception):
     """An action that the lens's status does not allow (publishing twice, editing a published lens)."""
@@ -31,9 +33,11 @@ class PublishedLensError(LensStateError):
 
 
 class Risk(models.TextChoices):
-    HIGH = "HIGH_RISK", "High risk"
-    MEDIUM = "MEDIUM_RISK", "Medium risk"
-    NONE = "NO_RISK", "No risk"
+    """What a risk rule gives: the first three levels of `wareview.lib.risk_levels`."""
+
+    HIGH = risk_levels.HIGH.value, risk_levels.HIGH.label
+    MEDIUM = risk_levels.MEDIUM.value, risk_levels.MEDIUM.label
+    NONE = risk_levels.NONE.value, risk_levels.NONE.label
 
 
 # Published lenses never change.

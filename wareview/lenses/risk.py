@@ -25,9 +25,11 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
-HIGH_RISK = "HIGH_RISK"
-MEDIUM_RISK = "MEDIUM_RISK"
-NO_RISK = "NO_RISK"
+from wareview.lib import risk_levels
+
+HIGH_RISK = risk_levels.HIGH.value
+MEDIUM_RISK = risk_levels.MEDIUM.value
+NO_RISK = risk_levels.NONE.value
 RISKS = (HIGH_RISK, MEDIUM_RISK, NO_RISK)
 
 DEFAULT = "default"

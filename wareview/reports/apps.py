@@ -6,4 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        from wareview.reports import signals  # noqa: F401  (connects the file clean-up)
+        # signals connects the file clean-up; tasks registers the tasks the services send by name (RENDER_TASK).
+        from wareview.reports import signals, tasks  # noqa: F401

@@ -10,29 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-HIGH_RISK = "HIGH_RISK"
-MEDIUM_RISK = "MEDIUM_RISK"
-NO_RISK = "NO_RISK"
-NOT_APPLICABLE = "NOT_APPLICABLE"
-UNANSWERED = "UNANSWERED"
-
-# The same words as reviews.models.AnswerRisk (a test keeps them in step), worst first.
-RISK_LABELS = {
-    HIGH_RISK: "High risk",
-    MEDIUM_RISK: "Medium risk",
-    NO_RISK: "No risk",
-    NOT_APPLICABLE: "Not applicable",
-    UNANSWERED: "Unanswered",
-}
-
-# An area's place in its pillar: (order, code) of each focus area from the top, e.g. ((2, "selection"),
-# (1, "compute")) for Compute inside Selection. Codes break ties between areas of equal order.
-AreaPath = tuple[tuple[int, str], ...]
-
-
-def area_sort_key(path: AreaPath) -> tuple:
-    """Areas in lens order, a parent's own questions before its children's; no area at all comes last."""
-    return (0, path) if path else (1, ())
+from wareview.lenses.ordering import AreaPath, question_sort_key
+from wareview.lib import risk_levels
+from wareview.lib.numbers import percent
 
 
 @dataclass(frozen=True)
@@ -66,12 +46,8 @@ class QuestionFacts:
     not_applicable_reason: str = ""
 
     @property
-    def risk_label(self) -> str:
-        return RISK_LABELS.get(self.risk, self.risk)
-
-    @property
     def is_answered(self) -> bool:
-        return self.risk not in (UNANSWERED, NOT_APPLICABLE)
+        return self.risk not in (risk_levels.UNANSWERED.value, risk_levels.NOT_APPLICABLE.value)
 
     @property
     def followed(self) -> list[Practice]:
@@ -89,7 +65,9 @@ class QuestionFacts:
         return [practice for practice in self.practices if practice.code not in self.selected and not practice.is_none]
 
     def sort_key(self) -> tuple:
-        return (self.pillar_order, area_sort_key(self.area_path), self.order, self.code)
+        return question_sort_key(
+            pillar_order=self.pillar_order, area_path=self.area_path, order=self.order, code=self.code
+        )
 
 
 @dataclass(frozen=True)
@@ -102,10 +80,6 @@ class Recommendation:
     @property
     def risk(self) -> str:
         return self.question.risk
-
-    @property
-    def risk_label(self) -> str:
-        return self.question.risk_label
 
 
 @dataclass
@@ -133,7 +107,7 @@ class PrincipleSupport:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.followed / self.total) if self.total else 0
+        return percent(self.followed, self.total)
 
 
 @dataclass
@@ -158,13 +132,18 @@ class ReportData:
         return Counter(question.risk for question in self.questions)
 
     @property
+    def at_risk(self) -> list[tuple[risk_levels.RiskLevel, int]]:
+        """How many questions are at high and at medium risk, in that order."""
+        counts = self.risk_counts
+        return [(level, counts[level.value]) for level in (risk_levels.HIGH, risk_levels.MEDIUM)]
+
+    @property
     def answered(self) -> int:
-        return sum(question.risk != UNANSWERED for question in self.questions)
+        return sum(question.risk != risk_levels.UNANSWERED.value for question in self.questions)
 
     @property
     def percent(self) -> int:
-        total = len(self.questions)
-        return round(100 * self.answered / total) if total else 0
+        return percent(self.answered, len(self.questions))
 
 
 def principle_support(
@@ -176,7 +155,7 @@ def principle_support(
     followed: Counter = Counter()
     total: Counter = Counter()
     for question in questions:
-        if question.risk == NOT_APPLICABLE:
+        if question.risk == risk_levels.NOT_APPLICABLE.value:
             continue
         for practice in question.practices:
             if practice.is_none:

@@ -19,16 +19,18 @@ The rules (also in wareview/reports/README.md, "Prioritized recommendations"):
 
 from collections.abc import Iterable
 
-from wareview.reports.data import HIGH_RISK, MEDIUM_RISK, Practice, QuestionFacts, Recommendation
+from wareview.lib import risk_levels
+from wareview.reports.data import Practice, QuestionFacts, Recommendation
 
-RISK_PRIORITY = {HIGH_RISK: 0, MEDIUM_RISK: 1}
+# The levels that give recommendations, in the vocabulary's order (worst first).
+AT_RISK = {level.value: level.order for level in (risk_levels.HIGH, risk_levels.MEDIUM)}
 
 
 def recommendations_prioritize(*, questions: Iterable[QuestionFacts]) -> list[Recommendation]:
     """The best practices to adopt, most urgent first, by the rules in this module's docstring."""
     at_risk = sorted(
-        (question for question in questions if question.risk in RISK_PRIORITY),
-        key=lambda question: (RISK_PRIORITY[question.risk], *question.sort_key()),
+        (question for question in questions if question.risk in AT_RISK),
+        key=lambda question: (AT_RISK[question.risk], *question.sort_key()),
     )
     return [
         Recommendation(question=question, practice=practice)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from wareview.reports.charts import risk_chart_svg
+from wareview.lib.charts import risk_chart_svg
 from wareview.reports.data import ReportData
 
 PDF_TEMPLATE = "reports/pdf/report.html"

@@ -5,33 +5,24 @@ from collections import defaultdict
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
-from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Pillar
-from wareview.reports.data import (
-    AreaPath,
-    AreaSection,
-    Practice,
-    QuestionFacts,
-    ReportData,
-    principle_support,
-)
+from wareview.lenses.models import Choice, DesignPrinciple
+from wareview.reports.data import AreaSection, Practice, QuestionFacts, ReportData, principle_support
 from wareview.reports.models import Report
 from wareview.reports.recommendations import recommendations_prioritize
 from wareview.reviews.models import Answer, NotApplicableReason, Review
+from wareview.reviews.selectors import OutlineArea, OutlineQuestion, review_outline
 
 REASON_LABELS = dict(NotApplicableReason.choices)
 
 
 def report_data(*, review: Review) -> ReportData:
-    """The whole report of `review`: six queries whatever the size of the lens, plus one each for the review's
-    workload (with its team) and lens when the caller did not load them."""
+    """The whole report of `review`, built on the review's outline (`reviews.selectors.review_outline`, so its
+    areas and questions come in the navigation's order): four queries whatever the size of the lens, plus one
+    each for the review's workload (with its team) and lens when the caller did not load them."""
     lens_id = review.lens_id
-    pillars = {row["id"]: row for row in Pillar.objects.filter(lens_id=lens_id).values("id", "order", "name")}
-    areas = {row["id"]: row for row in FocusArea.objects.filter(pillar__lens_id=lens_id).values()}
     practices = _practices(lens_id)
-    questions = sorted(
-        (_question_facts(row, pillars, areas, practices) for row in _answer_rows(review)),
-        key=QuestionFacts.sort_key,
-    )
+    areas = [_section(area, practices) for area in review_outline(review=review, answers=True).areas]
+    questions = [question for area in areas for question in area.questions]
     principles = (
         DesignPrinciple.objects.filter(pillar__lens_id=lens_id)
         .order_by("pillar__order", "order", "pk")
@@ -46,7 +37,7 @@ def report_data(*, review: Review) -> ReportData:
         lens_version=review.lens.version,
         review_owner=workload.review_owner,
         generated_at=timezone.now(),
-        areas=_sections(questions),
+        areas=areas,
         principles=principle_support(principles=list(principles), questions=questions),
         recommendations=recommendations_prioritize(questions=questions),
     )
@@ -65,21 +56,6 @@ def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
 
 def review_recent_reports(*, review: Review, limit: int = 5) -> QuerySet[Report]:
     return Report.objects.filter(review=review).select_related("requested_by")[:limit]
-
-
-def _answer_rows(review: Review) -> QuerySet:
-    return Answer.objects.filter(review=review).values(
-        "selected",
-        "risk",
-        "notes",
-        "reason",
-        "question_id",
-        "question__code",
-        "question__title",
-        "question__order",
-        "question__pillar_id",
-        "question__focus_area_id",
-    )
 
 
 def _practices(lens_id: int) -> dict[int, list[Practice]]:
@@ -101,44 +77,21 @@ def _practices(lens_id: int) -> dict[int, list[Practice]]:
     return by_question
 
 
-def _question_facts(row: dict, pillars: dict, areas: dict, practices: dict) -> QuestionFacts:
-    area_id = row["question__focus_area_id"]
+def _section(area: OutlineArea, practices: dict) -> AreaSection:
+    return AreaSection(name=area.label, questions=[_question_facts(q, area, practices) for q in area.questions])
+
+
+def _question_facts(question: OutlineQuestion, area: OutlineArea, practices: dict) -> QuestionFacts:
     return QuestionFacts(
-        code=row["question__code"],
-        title=row["question__title"],
-        risk=row["risk"],
-        practices=tuple(practices.get(row["question_id"], ())),
-        selected=frozenset(row["selected"] or ()),
-        order=row["question__order"],
-        pillar_order=pillars[row["question__pillar_id"]]["order"],
-        area_path=_area_path(area_id, areas),
-        area_name=_area_name(area_id, areas) or pillars[row["question__pillar_id"]]["name"],
-        notes=row["notes"],
-        not_applicable_reason=REASON_LABELS.get(row["reason"], row["reason"]),
+        code=question.code,
+        title=question.title,
+        risk=question.risk,
+        practices=tuple(practices.get(question.question_id, ())),
+        selected=frozenset(question.selected),
+        order=question.order,
+        pillar_order=area.pillar_order,
+        area_path=area.path,
+        area_name=area.label,
+        notes=question.notes,
+        not_applicable_reason=REASON_LABELS.get(question.reason, question.reason),
     )
-
-
-def _area_path(area_id: int | None, areas: dict) -> AreaPath:
-    path = []
-    while area_id is not None and len(path) < len(areas):  # the bound guards against a cycle of parents
-        area = areas[area_id]
-        path.append((area["order"], area["code"]))
-        area_id = area["parent_id"]
-    return tuple(reversed(path))
-
-
-def _area_name(area_id: int | None, areas: dict) -> str:
-    if area_id is None:
-        return ""
-    area = areas[area_id]
-    parent = areas.get(area["parent_id"])
-    return f"{parent['name']} › {area['name']}" if parent else area["name"]
-
-
-def _sections(questions: list[QuestionFacts]) -> list[AreaSection]:
-    """Consecutive questions of the same area, already in lens order, grouped into sections."""
-    sections: dict[tuple, AreaSection] = {}
-    for question in questions:
-        key = (question.pillar_order, question.area_path, question.area_name)
-        sections.setdefault(key, AreaSection(name=question.area_name)).questions.append(question)
-    return list(sections.values())

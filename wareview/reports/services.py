@@ -33,6 +33,9 @@ ORPHAN_GRACE = timedelta(hours=1)
 # Without a beat scheduler (the embedded default) the app prunes in-process, at most this often per process.
 PRUNE_EVERY = 60 * 60
 PRUNE_DUE_KEY = "reports:prune-due"
+# The render task's name: tasks.py registers it under this name, and the services send it by name, so the task
+# module imports the services and never the other way round.
+RENDER_TASK = "reports.render"
 
 
 class ReportError(Exception):
@@ -201,10 +204,8 @@ def _enqueue(*, report_id: int) -> None:
 def _send(*, report_id: int) -> None:
     """Hand the report to the broker; if it refuses (Redis down), fail the report with words and a Retry, rather
     than leave it queued forever."""
-    from wareview.reports.tasks import report_render_task  # the task module imports this one
-
     try:
-        report_render_task.delay(report_id)
+        current_app.tasks[RENDER_TASK].delay(report_id)
     except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
         logger.exception("Report %s could not be queued", report_id)
         report_fail(report_id=report_id, error=NOT_QUEUED_MESSAGE)

@@ -13,7 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from wareview.reports.models import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, Report
-from wareview.reports.services import report_fail, report_prune, report_render
+from wareview.reports.services import RENDER_TASK, report_fail, report_prune, report_render
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 
 
 @shared_task(
-    name="reports.render",
+    name=RENDER_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

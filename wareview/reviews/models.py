@@ -8,18 +8,19 @@ from django.db import models
 from django.utils import timezone
 
 from wareview.lenses.models import Lens, Question
+from wareview.lib import risk_levels
 from wareview.reviews.merging import AnswerState
 from wareview.workloads.models import Workload
 
 
 class AnswerRisk(models.TextChoices):
-    """A question's standing in a review, in report order (worst first)."""
+    """A question's standing in a review, worst first; values and words from `wareview.lib.risk_levels`."""
 
-    HIGH = "HIGH_RISK", "High risk"
-    MEDIUM = "MEDIUM_RISK", "Medium risk"
-    NONE = "NO_RISK", "No risk"
-    NOT_APPLICABLE = "NOT_APPLICABLE", "Not applicable"
-    UNANSWERED = "UNANSWERED", "Unanswered"
+    HIGH = risk_levels.HIGH.value, risk_levels.HIGH.label
+    MEDIUM = risk_levels.MEDIUM.value, risk_levels.MEDIUM.label
+    NONE = risk_levels.NONE.value, risk_levels.NONE.label
+    NOT_APPLICABLE = risk_levels.NOT_APPLICABLE.value, risk_levels.NOT_APPLICABLE.label
+    UNANSWERED = risk_levels.UNANSWERED.value, risk_levels.UNANSWERED.label
 
 
 class NotApplicableReason(models.TextChoices):

@@ -1,38 +1,41 @@
-"""Reads for reviews: the navigation with progress, the overview's counts, the dashboard's workloads.
+"""Reads for reviews: the review's outline (its one read model), the overview's counts, the dashboard's workloads.
 
 Each is a fixed number of queries whatever the size of the lens or the number of workloads.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
+from wareview.lenses.ordering import AreaPath, question_sort_key
+from wareview.lib import risk_levels
+from wareview.lib.numbers import percent
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
 from wareview.workloads.models import Workload
 
-RISK_ORDER = [
-    AnswerRisk.HIGH,
-    AnswerRisk.MEDIUM,
-    AnswerRisk.NONE,
-    AnswerRisk.NOT_APPLICABLE,
-    AnswerRisk.UNANSWERED,
-]
 
+@dataclass(frozen=True)
+class OutlineQuestion:
+    """A question of the review with its answer. `selected`, `notes` and `reason` are filled only when the
+    outline was asked for with `answers=True` (the report); the navigation needs no more than the risk."""
 
-@dataclass
-class NavQuestion:
     code: str
     title: str
     risk: str
+    question_id: int = 0
+    order: int = 0
+    selected: tuple[str, ...] = ()
+    notes: str = ""
+    reason: str = ""
 
 
 class QuestionTally:
     """Completion and risk counts of a group of questions (its `questions`)."""
 
-    questions: list[NavQuestion]
+    questions: list[OutlineQuestion]
 
     @property
     def total(self) -> int:
@@ -52,29 +55,40 @@ class QuestionTally:
 
 
 @dataclass
-class NavArea(QuestionTally):
-    """A focus area in the side navigation, with its questions and what has been answered."""
+class OutlineArea(QuestionTally):
+    """A focus area with its questions in lens order. Questions in no focus area are grouped by pillar, under
+    the pillar's name. `key` is the area's id on the page (`area-progress-<key>`)."""
 
     key: str
     name: str
     parent_name: str
-    questions: list[NavQuestion] = field(default_factory=list)
+    pillar_order: int = 0
+    path: AreaPath = ()
+    questions: list[OutlineQuestion] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The area's name, after its parent's when nested: "Selection › Compute"."""
+        return f"{self.parent_name} › {self.name}" if self.parent_name else self.name
 
 
 @dataclass
-class ReviewProgress(QuestionTally):
-    """The whole review: its focus areas in lens order."""
+class ReviewOutline(QuestionTally):
+    """The whole review: its focus areas in lens order, nested areas under their parent."""
 
-    areas: list[NavArea]
+    areas: list[OutlineArea]
 
     @property
-    def questions(self) -> list[NavQuestion]:
+    def questions(self) -> list[OutlineQuestion]:
         return [question for area in self.areas for question in area.questions]
 
     def risk_summary(self) -> list[tuple[str, int]]:
         """(risk, number of questions) for every risk level, worst first, zeros included."""
         counts = self.risk_counts
-        return [(risk, counts[risk]) for risk in RISK_ORDER]
+        return [(level.value, counts[level.value]) for level in risk_levels.LEVELS]
+
+    def area_of(self, code: str) -> OutlineArea:
+        return next(area for area in self.areas if any(question.code == code for question in area.questions))
 
     def neighbours(self, code: str) -> tuple[str | None, str | None]:
         """The codes of the questions before and after `code` in the walk."""
@@ -85,78 +99,99 @@ class ReviewProgress(QuestionTally):
         return previous, following
 
 
-def review_progress(*, review: Review) -> ReviewProgress:
-    """Every question of the review grouped by focus area, in lens order, with its risk. One query."""
-    rows = (
-        Answer.objects.filter(review=review)
-        .order_by("question__pillar__order", "question__focus_area__order", "question__order", "question_id")
-        .values_list(
-            "question__code",
-            "question__title",
-            "risk",
-            "question__focus_area_id",
-            "question__focus_area__name",
-            "question__focus_area__parent__name",
-            "question__pillar__name",
-        )
+# Areas nest one level (Selection → Compute), as lens versions copy them: the query reads an area and its parent.
+_AREA = "question__focus_area"
+_PARENT = "question__focus_area__parent"
+_OUTLINE_FIELDS = (
+    "risk",
+    "question_id",
+    "question__code",
+    "question__title",
+    "question__order",
+    "question__pillar__order",
+    "question__pillar__name",
+    *(f"{area}{column}" for area in (_AREA, _PARENT) for column in ("_id", "__code", "__name", "__order")),
+)
+_ANSWER_FIELDS = ("selected", "notes", "reason")
+
+
+def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
+    """Every question of the review with its answer's risk, grouped by focus area, in lens order
+    (`wareview.lenses.ordering`), with completion and risk counts. One query.
+
+    The navigation, the overview, an autosave's progress, the report and the exports all read this; with
+    `answers=True` each question also carries its selected practices, notes and not-applicable reason."""
+    fields = _OUTLINE_FIELDS + (_ANSWER_FIELDS if answers else ())
+    rows = sorted(Answer.objects.filter(review=review).order_by().values(*fields), key=_walk_key)
+    areas: dict[tuple, OutlineArea] = {}
+    for row in rows:
+        group = (row["question__pillar__order"], row["question__pillar__name"], row[f"{_AREA}_id"])
+        if group not in areas:
+            areas[group] = _outline_area(row)
+        areas[group].questions.append(_outline_question(row, answers=answers))
+    return ReviewOutline(areas=list(areas.values()))
+
+
+def _area_path(row: dict) -> AreaPath:
+    path = [(row[f"{area}__order"], row[f"{area}__code"]) for area in (_PARENT, _AREA) if row[f"{area}_id"]]
+    return tuple(path)
+
+
+def _walk_key(row: dict) -> tuple:
+    return question_sort_key(
+        pillar_order=row["question__pillar__order"],
+        area_path=_area_path(row),
+        order=row["question__order"],
+        code=row["question__code"],
     )
-    areas: dict[object, NavArea] = {}
-    for code, title, risk, area_id, area_name, parent_name, pillar_name in rows:
-        key = area_key(area_id, pillar_name)
-        if key not in areas:
-            areas[key] = NavArea(key=key, name=area_name or pillar_name, parent_name=parent_name or "")
-        areas[key].questions.append(NavQuestion(code=code, title=title, risk=risk))
-    return ReviewProgress(areas=list(areas.values()))
+
+
+def _outline_area(row: dict) -> OutlineArea:
+    area_id, pillar_name = row[f"{_AREA}_id"], row["question__pillar__name"]
+    return OutlineArea(
+        key=area_key(area_id, pillar_name),
+        name=row[f"{_AREA}__name"] or pillar_name,
+        parent_name=row[f"{_PARENT}__name"] or "",
+        pillar_order=row["question__pillar__order"],
+        path=_area_path(row),
+    )
+
+
+def _outline_question(row: dict, *, answers: bool) -> OutlineQuestion:
+    question = OutlineQuestion(
+        code=row["question__code"],
+        title=row["question__title"],
+        risk=row["risk"],
+        question_id=row["question_id"],
+        order=row["question__order"],
+    )
+    if not answers:
+        return question
+    return replace(question, selected=tuple(row["selected"] or ()), notes=row["notes"], reason=row["reason"])
 
 
 def area_key(focus_area_id: int | None, pillar_name: str) -> str:
-    """The navigation's id for a focus area (questions without one are grouped by pillar)."""
+    """The page's id for a focus area (questions without one are grouped by pillar)."""
     return str(focus_area_id) if focus_area_id else slugify(pillar_name)
 
 
 @dataclass(frozen=True)
 class SaveCounts:
-    """What an autosave refreshes beside the question: its area's and the review's progress."""
+    """What an autosave refreshes beside the question: its area's and the whole review's progress."""
 
-    area_key: str
-    area_total: int
-    area_answered: int
-    total: int
-    answered: int
-
-    @property
-    def area_percent(self) -> int:
-        return percent(self.area_answered, self.area_total)
-
-    @property
-    def percent(self) -> int:
-        return percent(self.answered, self.total)
+    area: OutlineArea
+    review: ReviewOutline
 
 
 def save_counts(*, answer: Answer) -> SaveCounts:
-    """The progress of the answer's focus area and of its whole review. One small query, counted here: a row
-    per question is cheaper to fetch than an aggregate with filters is to build."""
-    area_id = answer.question.focus_area_id
-    rows = list(Answer.objects.filter(review_id=answer.review_id).values_list("question__focus_area_id", "risk"))
-    area_rows = [risk for row_area, risk in rows if row_area == area_id]
-    risks = [risk for _, risk in rows]
-    key = area_key(area_id, "" if area_id else answer.question.pillar.name)
-    return SaveCounts(
-        area_key=key,
-        area_total=len(area_rows),
-        area_answered=sum(risk != AnswerRisk.UNANSWERED for risk in area_rows),
-        total=len(risks),
-        answered=sum(risk != AnswerRisk.UNANSWERED for risk in risks),
-    )
+    """The progress of the answer's focus area and of its whole review, from the review's outline. One query."""
+    outline = review_outline(review=answer.review)
+    return SaveCounts(area=outline.area_of(answer.question.code), review=outline)
 
 
 def answer_history(*, answer: Answer) -> QuerySet[AnswerChange]:
     """Every change of the answer, newest first, with who made it: a query for the view to show a page at a time."""
     return AnswerChange.objects.filter(answer=answer).select_related("changed_by").order_by("-changed_at", "-pk")
-
-
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
 
 
 def workload_reviews(*, workload: Workload) -> list[Review]:
@@ -171,8 +206,6 @@ def workload_reviews(*, workload: Workload) -> list[Review]:
             medium_count=Count("answers", filter=Q(answers__risk=AnswerRisk.MEDIUM)),
         )
     )
-    for review in reviews:
-        review.percent = percent(review.answered_count, review.question_count)
     return list(reviews)
 
 
@@ -185,10 +218,6 @@ class WorkloadSummary:
     answered_count: int = 0
     high_count: int = 0
     medium_count: int = 0
-
-    @property
-    def percent(self) -> int:
-        return percent(self.answered_count, self.question_count)
 
 
 def dashboard_workloads(*, user) -> QuerySet[Workload]:

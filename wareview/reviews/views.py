@@ -17,8 +17,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from wareview.lenses.models import Lens
 from wareview.lenses.selectors import question_sheet
+from wareview.lib.charts import risk_chart_svg
 from wareview.lib.paging import paginate
-from wareview.reports.charts import risk_chart_svg
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
@@ -48,7 +48,7 @@ def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
     except services.ReviewError as error:
         messages.error(request, str(error))
         return redirect("workloads:detail", pk=workload.pk)
-    first = selectors.review_progress(review=review).questions[0].code
+    first = selectors.review_outline(review=review).questions[0].code
     return redirect("reviews:question", pk=review.pk, code=first)
 
 
@@ -56,7 +56,7 @@ def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
 def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_review_for(request.user, pk)
     review = access.review
-    progress = selectors.review_progress(review=review)
+    progress = selectors.review_outline(review=review)
     context = {
         "review": review,
         "progress": progress,
@@ -68,8 +68,8 @@ def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/overview.html", context)
 
 
-def _risk_chart(progress: selectors.ReviewProgress) -> str:
-    rows = [(f"{a.parent_name} › {a.name}" if a.parent_name else a.name, a.risk_counts) for a in progress.areas]
+def _risk_chart(progress: selectors.ReviewOutline) -> str:
+    rows = [(area.label, area.risk_counts) for area in progress.areas]
     # The chart escapes every label it draws.
     return mark_safe(risk_chart_svg(rows=rows))
 
@@ -247,7 +247,7 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
 
 def _question_context(request: HttpRequest, answer: Answer, *, can_write: bool) -> dict:
     review = answer.review
-    progress = selectors.review_progress(review=review)
+    progress = selectors.review_outline(review=review)
     previous, following = progress.neighbours(answer.question.code)
     return {
         "review": review,

@@ -1,21 +1,14 @@
 """Charts drawn on the server as inline SVG, so the PDF and the page need no JavaScript and fetch nothing.
 
-Pure Python: the caller passes counts, the function returns SVG markup with every label escaped.
+Pure Python: the caller passes labels and counts by risk value, the function returns SVG markup with every label
+escaped. Colours and words come from `risk_levels`, worst first; a legend always names them.
 """
 
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from wareview.reports.data import HIGH_RISK, MEDIUM_RISK, NO_RISK, NOT_APPLICABLE, RISK_LABELS, UNANSWERED
+from wareview.lib.risk_levels import LEVELS
 
-# Fill and text colour of each risk, the same hues as the app's badges; a legend always names them.
-SEGMENTS = (
-    (HIGH_RISK, "#b3261e", "#ffffff"),
-    (MEDIUM_RISK, "#8a5300", "#ffffff"),
-    (NO_RISK, "#1e6b3a", "#ffffff"),
-    (NOT_APPLICABLE, "#4a5565", "#ffffff"),
-    (UNANSWERED, "#e3e7ec", "#1d2430"),
-)
 WIDTH = 640
 LABEL_WIDTH = 190
 BAR_LEFT = LABEL_WIDTH + 10
@@ -49,13 +42,12 @@ def risk_chart_svg(*, rows: Sequence[tuple[str, Mapping[str, int]]], title: str 
 
 def _legend() -> str:
     items, x = [], 0
-    for risk, fill, _ in SEGMENTS:
-        label = RISK_LABELS[risk]
+    for level in LEVELS:
         items.append(
-            f'<rect x="{x}" y="4" width="12" height="12" fill="{fill}" stroke="#8b95a5" stroke-width="0.5"/>'
-            f'<text x="{x + 17}" y="14" font-size="11" fill="#1d2430" {FONT}>{label}</text>'
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{level.colour}" stroke="#8b95a5" stroke-width="0.5"/>'
+            f'<text x="{x + 17}" y="14" font-size="11" fill="#1d2430" {FONT}>{level.label}</text>'
         )
-        x += 30 + 7 * len(label)
+        x += 30 + 7 * len(level.label)
     return "".join(items)
 
 
@@ -63,16 +55,16 @@ def _row(y: int, label: str, counts: Mapping[str, int], largest: int) -> str:
     short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
     parts = [f'<text x="0" y="{y + 13}" font-size="11" fill="#1d2430" {FONT}>{escape(short)}</text>']
     x = float(BAR_LEFT)
-    for risk, fill, ink in SEGMENTS:
-        count = counts.get(risk, 0)
+    for level in LEVELS:
+        count = counts.get(level.value, 0)
         if not count:
             continue
         width = BAR_WIDTH * count / largest
-        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{fill}"/>')
+        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{level.colour}"/>')
         if width >= 14:
             middle = x + width / 2
             parts.append(
-                f'<text x="{middle:.1f}" y="{y + 12}" font-size="10" text-anchor="middle" fill="{ink}" {FONT}>'
+                f'<text x="{middle:.1f}" y="{y + 12}" font-size="10" text-anchor="middle" fill="{level.ink}" {FONT}>'
                 f"{count}</text>"
             )
         x += width
@@ -84,6 +76,6 @@ def _row(y: int, label: str, counts: Mapping[str, int], largest: int) -> str:
 def _description(rows: Sequence[tuple[str, Mapping[str, int]]]) -> str:
     lines = []
     for label, counts in rows:
-        words = ", ".join(f"{counts[risk]} {RISK_LABELS[risk].lower()}" for risk, _, _ in SEGMENTS if counts.get(risk))
+        words = ", ".join(f"{counts[level.value]} {level.label.lower()}" for level in LEVELS if counts.get(level.value))
         lines.append(f"{label}: {words or 'no questions'}.")
     return " ".join(lines)

@@ -1,0 +1,36 @@
+"""Imports flow one way: views → services/selectors → models, tasks → services, shared helpers in wareview/lib.
+Read from the source, so a stray import fails here before it makes a cycle."""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+PACKAGE = Path(settings.BASE_DIR) / "wareview"
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_report_services_do_not_import_their_tasks():
+    assert not {name for name in imports_of(PACKAGE / "reports" / "services.py") if "tasks" in name}
+
+
+def test_the_reviews_app_imports_nothing_from_the_reports_app():
+    for path in (PACKAGE / "reviews").rglob("*.py"):
+        assert not [name for name in imports_of(path) if name.startswith("wareview.reports")], path
+
+
+def test_the_shared_helpers_import_no_app():
+    for path in (PACKAGE / "lib").rglob("*.py"):
+        names = imports_of(path)
+        assert not [name for name in names if name.startswith("wareview.") and not name.startswith("wareview.lib")]
