@@ -5,6 +5,14 @@ from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as views see it behind django-htmx's middleware: with `request.htmx`, for the type checker."""
+
+    htmx: HtmxDetails
+
 
 POST_ONLY = "This address only takes a submitted form. Use the buttons on the page instead."
 

@@ -27,8 +27,8 @@ class NotesField(forms.CharField):
     """Notes as typed: browsers send line breaks as CRLF, and the limit counts them as one character, as the
     textarea's own counter does."""
 
-    def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n")
+    def to_python(self, value: object) -> str:
+        return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
 class AnswerForm(forms.Form):
@@ -67,12 +67,15 @@ class AnswerForm(forms.Form):
     def __init__(self, data, *, sheet: QuestionSheet) -> None:
         super().__init__(data)
         self.sheet = sheet
-        self.fields["selected"].choices = [(choice.code, choice.title) for choice in sheet.choices]
+        selected, changed = self.fields["selected"], self.fields["changed"]
+        assert isinstance(selected, forms.MultipleChoiceField) and isinstance(changed, forms.MultipleChoiceField)
+        selected.choices = [(choice.code, choice.title) for choice in sheet.choices]
         fields = [merging.NOTES, merging.APPLICABILITY, *(merging.practice_field(code) for code in sheet.codes)]
-        self.fields["changed"].choices = [(name, name) for name in fields]
+        changed.choices = [(name, name) for name in fields]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         selected = set(cleaned.get("selected", []))
         if selected & self.sheet.none_codes and len(selected) > 1:
             raise forms.ValidationError("“None of these” cannot be chosen together with a best practice.")
@@ -84,7 +87,7 @@ class AnswerForm(forms.Form):
         """The submitted answer, practices in the question's order."""
         data = self.cleaned_data
         return AnswerState(
-            selected=[code for code in self.sheet.codes if code in data["selected"]],
+            selected=tuple(code for code in self.sheet.codes if code in data["selected"]),
             not_applicable=data["not_applicable"],
             reason=data["reason"] if data["not_applicable"] else "",
             notes=data["notes"],
@@ -97,5 +100,5 @@ class AnswerForm(forms.Form):
     def first_error(self) -> str:
         """One message for the person: the form's first problem."""
         for messages in self.errors.values():
-            return messages[0]
+            return str(messages[0])
         return ""

@@ -5,6 +5,7 @@ Each is a fixed number of queries whatever the size of the lens or the number of
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
@@ -33,9 +34,13 @@ class OutlineQuestion:
 
 
 class QuestionTally:
-    """Completion and risk counts of a group of questions (its `questions`)."""
+    """Completion and risk counts of a group of questions (its `questions`: a field of an area, a property of the
+    whole review)."""
 
-    questions: list[OutlineQuestion]
+    if TYPE_CHECKING:
+
+        @property
+        def questions(self) -> list[OutlineQuestion]: ...
 
     @property
     def total(self) -> int:

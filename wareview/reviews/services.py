@@ -143,7 +143,7 @@ def _record(answer: Answer, *, user, before: dict, note: str) -> None:
         AnswerChange.objects.create(
             answer=answer,
             changed_by=user,
-            changed_at=answer.updated_at,
+            changed_at=answer.updated_at or timezone.now(),  # set by the save just made
             before=before,
             after=answer.state(),
             note=note,

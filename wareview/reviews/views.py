@@ -7,7 +7,7 @@ response refreshes the risk badge, the navigation's progress and the save status
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from wareview.lenses.models import Lens
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import risk_chart_svg
+from wareview.lib.http import HtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
@@ -29,7 +30,7 @@ from wareview.workloads.access import get_workload_for
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     pager = paginate(request, selectors.dashboard_workloads(user=request.user))
     summaries = selectors.workload_summaries(workloads=list(pager.page.object_list))
     return render(request, "reviews/dashboard.html", {"pager": pager, "summaries": summaries})
@@ -37,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
+def review_start(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, workload_pk, need=Need.WRITE).workload
     form = ReviewStartForm(request.POST)
     if not form.is_valid():
@@ -53,7 +54,7 @@ def review_start(request: HttpRequest, workload_pk: int) -> HttpResponse:
 
 
 @login_required
-def review_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def review_overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_review_for(request.user, pk)
     review = access.review
     progress = selectors.review_outline(review=review)
@@ -76,7 +77,7 @@ def _risk_chart(progress: selectors.ReviewOutline) -> str:
 
 @login_required
 @vary_on_headers("HX-Request")
-def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def question(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, pk, code)
     access = get_answer_for(request.user, pk, code)
@@ -93,7 +94,7 @@ def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return response
 
 
-def _question_left(request: HttpRequest, pk: int) -> str | None:
+def _question_left(request: HtmxHttpRequest, pk: int) -> str | None:
     """The code of the question of review `pk` the browser showed when it asked for another one, if any."""
     path = request.htmx.current_url_abs_path
     if not path:
@@ -112,7 +113,7 @@ HISTORY_PAGE_SIZE = 20
 
 @login_required
 @vary_on_headers("HX-Request")
-def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def question_history(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
     """A page of the answer's changes, newest first: a page of its own, or with htmx the list alone (loaded into
     the question page's history, or in place of the page before it)."""
     answer = get_answer_for(request.user, pk, code).answer
@@ -127,7 +128,7 @@ def question_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def _save_answer(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
     answer = get_answer_for(request.user, pk, code, need=Need.WRITE).answer
     form = AnswerForm(request.POST, sheet=question_sheet(answer.question_id))
     if not form.is_valid():
@@ -155,14 +156,19 @@ def _save_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _saved(
-    request: HttpRequest, answer: Answer, mine: AnswerState, *, was_answered: bool, merged_with: str
+    request: HtmxHttpRequest, answer: Answer, mine: AnswerState, *, was_answered: bool, merged_with: str
 ) -> HttpResponse:
     """The htmx answer to a save: out-of-band status, badges, version and progress, and the fields to refresh."""
     # Progress moves only when a question becomes answered or unanswered; most saves (notes, another practice)
     # leave it as it is, and then the response does not count it again.
     progress_moved = was_answered != (answer.risk != AnswerRisk.UNANSWERED)
     counts = selectors.save_counts(answer=answer) if progress_moved else None
-    context = {"answer": answer, "question": answer.question, "counts": counts, "merged_with": merged_with}
+    context: dict[str, object] = {
+        "answer": answer,
+        "question": answer.question,
+        "counts": counts,
+        "merged_with": merged_with,
+    }
     saved = answer.answer_state()
     if saved != mine:
         # Merged with someone's changes, or only some fields kept ("Keep mine"): the form still shows what this
@@ -184,7 +190,7 @@ def _merged_with(answer: Answer, mine: AnswerState, theirs_by: int | None) -> st
     return person.get_username() if person else "someone"
 
 
-def _refused(request: HttpRequest, answer: Answer, message: str) -> HttpResponse:
+def _refused(request: HtmxHttpRequest, answer: Answer, message: str) -> HttpResponse:
     if request.htmx:
         # The form keeps what the user typed; only the status says what went wrong.
         context = {"error": message, "oob": True, "question": answer.question}
@@ -195,7 +201,7 @@ def _refused(request: HttpRequest, answer: Answer, message: str) -> HttpResponse
 
 
 def _conflict(
-    request: HttpRequest, answer: Answer, conflict: services.AnswerConflict, mine: AnswerState
+    request: HtmxHttpRequest, answer: Answer, conflict: services.AnswerConflict, mine: AnswerState
 ) -> HttpResponse:
     """Show the answer as it is now, who saved it and what we both changed; offer to keep mine (write the fields I
     changed over the current answer) or take theirs."""
@@ -245,7 +251,7 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     }
 
 
-def _question_context(request: HttpRequest, answer: Answer, *, can_write: bool) -> dict:
+def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bool) -> dict:
     review = answer.review
     progress = selectors.review_outline(review=review)
     previous, following = progress.neighbours(answer.question.code)
@@ -262,7 +268,7 @@ def _question_context(request: HttpRequest, answer: Answer, *, can_write: bool) 
 
 
 @login_required
-def review_upgrade(request: HttpRequest, pk: int, lens_pk: int) -> HttpResponse:
+def review_upgrade(request: HtmxHttpRequest, pk: int, lens_pk: int) -> HttpResponse:
     """Preview (GET) and make (POST) the move of a review to a newer published version of its lens."""
     access = get_review_for(request.user, pk, need=Need.WRITE if request.method == "POST" else Need.READ)
     review = access.review
