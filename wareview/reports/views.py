@@ -37,6 +37,7 @@ def report_page(request: HttpRequest, review_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = get_review_for(request.user, review_pk)
     try:
@@ -61,6 +62,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
     try:
