@@ -16,7 +16,6 @@ from wareview.reports.selectors import report_data, review_recent_reports
 from wareview.reports.services import (
     ReportError,
     ReportRateLimited,
-    report_expire_stale,
     report_request,
     report_retry,
 )
@@ -54,7 +53,9 @@ def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request")
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_expire_stale(report=get_report_for(request.user, pk))
+    # Only reads, though htmx polls it every second: a report given up on shows as failed (Report.has_failed),
+    # and Retry or pruning records it.
+    report = get_report_for(request.user, pk)
     partial = request.htmx and not request.htmx.history_restore_request
     template = PROGRESS_PARTIAL if partial else "reports/job.html"
     return render(request, template, {"report": report, "review": report.review})
