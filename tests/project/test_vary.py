@@ -1,7 +1,7 @@
 """A response that differs with HX-Request (a fragment for htmx, a page or a redirect otherwise) says so with
 `Vary: HX-Request`, so no cache (the browser's included) serves one in place of the other.
 
-reviews:question and reviews:history are covered by the reviews tests."""
+reviews:question and reviews:history are left out: their htmx answers change with work on the reviews app."""
 
 import pytest
 from django.urls import reverse

@@ -6,6 +6,7 @@ ORM from inside it; the in-process render is slowed down so the busy state can b
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,21 @@ def test_export_pdf_is_disabled_and_busy_while_the_pdf_is_made_in_process(
     client = Client()
     client.force_login(viewer)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # A thread of its own: when tests/browser's session-wide Playwright already runs its loop in this thread (the
+    # same xdist worker ran a test there first), a second sync_playwright() here would refuse to start.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(export_while_watching, live_server.url, session, review.pk).result()
+    assert Report.objects.get().status == Report.Status.READY
+
+
+def export_while_watching(base_url: str, session: str, review_pk: int) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(base_url=live_server.url)
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+            context = browser.new_context(base_url=base_url)
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])
             page = context.new_page()
-            page.goto(f"/reviews/{review.pk}/report/")
+            page.goto(f"/reviews/{review_pk}/report/")
             button = page.get_by_role("button", name="Export PDF")
             busy = page.get_by_text("Making the PDF…")
             expect(busy).to_be_hidden()
@@ -58,4 +67,3 @@ def test_export_pdf_is_disabled_and_busy_while_the_pdf_is_made_in_process(
             expect(busy).to_be_hidden()
         finally:
             browser.close()
-    assert Report.objects.get().status == Report.Status.READY
