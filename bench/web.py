@@ -1,17 +1,19 @@
-"""Benchmark: the review's autosave and question page over HTTP, each against a floor on the same stack.
+"""Benchmark: the review's pages, its autosave and the dashboard over HTTP, each against a floor on the same stack.
 
 Run from the repository root as `python bench/web.py [--db postgresql|sqlite]` (`make bench` runs it through
 bench/run.py). Without --db it uses PostgreSQL when DATABASE_URL is set and the embedded SQLite otherwise.
 
 It prepares a database of its own (`wareview_bench` on DATABASE_URL's server, or var/bench/wareview.sqlite3):
 migrated, the Performance Efficiency fixture loaded, and a user owning a team, a workload and an open review,
-all through the app's services. It serves bench.settings with gunicorn on 127.0.0.1 (DEBUG off), signs in
-eight virtual users, each on a keep-alive connection with its own session and question, and measures the floor
-(bench.urls: one SELECT and one UPDATE), the question page and the autosave at concurrency 1 and 8, warm-up
-requests discarded. Prints one line per measure,
-`bench <name> c=<n> p50_ms=<x> p95_ms=<y> floor_p50_ms=<z> ratio=<x/z> db=<db> locked=<n> errors=<n>`
-(names get a `_sqlite` suffix on SQLite), writes the same to bench/results/web_<db>.json, and exits non-zero
-on any non-2xx response, "database is locked" or missing history row. See bench/README.md.
+all through the app's services, plus 1,000 workloads in the team and a review of a 200-question lens. It
+serves bench.settings with gunicorn on 127.0.0.1 (DEBUG off), signs in eight virtual users, each on a
+keep-alive connection with its own session and question, and measures the floor (bench.urls: one SELECT and
+one UPDATE), the question page, the autosave, the htmx switch between questions of the 200-question review and
+the dashboard at concurrency 1 and 8, warm-up requests discarded, with the server's CPU per request from /proc.
+Prints one line per measure, `bench <name> c=<n> p50_ms=<x> p95_ms=<y> floor_p50_ms=<z> ratio=<x/z> db=<db>
+locked=<n> errors=<n> cpu_ms=<c> cpu_ratio=<c/floor's> bytes=<b>` (names get a `_sqlite` suffix on SQLite),
+writes the same to bench/results/web_<db>.json, and exits non-zero on any failed request, "database is locked"
+or missing history row. See bench/README.md.
 """
 
 import argparse
@@ -44,6 +46,12 @@ BENCH_DATABASE = "wareview_bench"
 USERNAME = "bench-user"
 TEAM = "Bench team"
 WORKLOAD = "Bench workload"
+# The dashboard lists every workload of the user's teams: the bench team gets this many (bulk-made, reused).
+DASHBOARD_WORKLOADS = 1000
+# The question switch walks a lens of this many questions, built by the benchmark (bulk writes, then published).
+SWITCH_LENS_SLUG = "bench-200-questions"
+SWITCH_QUESTIONS = 200
+SWITCH_AREAS = 10
 WORKERS = 4
 CONCURRENCIES = (1, 8)
 # A gthread worker accepts connections while its one thread is busy; left alone, one worker took five of the
@@ -51,6 +59,15 @@ CONCURRENCIES = (1, 8)
 CONNECTIONS_PER_WORKER = max(CONCURRENCIES) // WORKERS
 WARMUP = 30
 REQUESTS = 300
+# (name, VirtualUser method, measured requests); warm-up requests are a tenth of the measured ones, at most WARMUP.
+# The dashboard of 1,000 workloads is costly per request, so fewer of them keep `make bench` in its time limit.
+MEASURES = (
+    ("floor", "floor", REQUESTS),
+    ("question_page", "page", REQUESTS),
+    ("autosave", "autosave", REQUESTS),
+    ("question_switch", "question_switch", REQUESTS),
+    ("dashboard", "dashboard", 80),
+)
 REQUEST_TIMEOUT = 30
 TARGET_RATIO = 2.0
 VERSION_INPUT = re.compile(rb'id="answer-version-[^"]+" name="version" value="(\d+)"')
@@ -123,8 +140,17 @@ class Slot:
     turn: int
 
 
-def prepare(password: str) -> tuple[int, list[Slot]]:
-    """Migrate, load the lens, and make sure the bench user has an open review; its pk and one slot per user."""
+@dataclass
+class Walk:
+    """The review of the 200-question lens, and its question codes in order, for the question switch."""
+
+    review_pk: int
+    codes: list[str]
+
+
+def prepare(password: str) -> tuple[int, list[Slot], Walk]:
+    """Migrate, load the lens, make sure the bench user has an open review, the team its dashboard workloads and
+    a review of the 200-question lens: the review's pk, one slot per user, and the walk of the question switch."""
     import django
     from django.core.management import call_command
     from django.db import connections
@@ -135,8 +161,10 @@ def prepare(password: str) -> tuple[int, list[Slot]]:
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off serves hashed files from STATIC_ROOT
     review = bench_review(password)
     slots = review_slots(review, max(CONCURRENCIES))
+    dashboard_workloads(review.workload)
+    walk = switch_walk(review.workload)
     connections.close_all()
-    return review.pk, slots
+    return review.pk, slots, walk
 
 
 def bench_review(password: str):
@@ -159,6 +187,86 @@ def bench_review(password: str):
         raise BenchError(f"no published performance-efficiency lens after loading {FIXTURE.name}")
     review = Review.objects.open().filter(workload=workload, lens_slug=lens.slug).first()
     return review or review_start(workload=workload, lens=lens, user=user)
+
+
+def dashboard_workloads(workload) -> None:
+    """Fill the bench team up to DASHBOARD_WORKLOADS workloads with one bulk insert; later runs reuse them."""
+    from wareview.workloads.models import Workload
+
+    team = workload.team
+    missing = DASHBOARD_WORKLOADS - Workload.objects.filter(team=team).count()
+    if missing > 0:
+        names = set(Workload.objects.filter(team=team).values_list("name", flat=True))
+        numbered = (f"Dashboard workload {number:04d}" for number in range(1, DASHBOARD_WORKLOADS + 1))
+        fresh = [name for name in numbered if name not in names][:missing]
+        Workload.objects.bulk_create(Workload(team=team, name=name, created_by=workload.created_by) for name in fresh)
+
+
+def switch_walk(workload) -> Walk:
+    """An open review of the 200-question lens (built once), and its question codes in order."""
+    from wareview.lenses.models import Lens, Question
+    from wareview.reviews.models import Review
+    from wareview.reviews.services import review_start
+
+    lens = Lens.objects.published().filter(slug=SWITCH_LENS_SLUG).first() or switch_lens()
+    review = Review.objects.open().filter(workload=workload, lens_slug=lens.slug).first()
+    review = review or review_start(workload=workload, lens=lens, user=workload.created_by)
+    codes = list(Question.objects.filter(pillar__lens=lens).order_by("order").values_list("code", flat=True))
+    return Walk(review.pk, codes)
+
+
+def switch_lens():
+    """A lens of SWITCH_QUESTIONS questions in SWITCH_AREAS focus areas, each with three practices, "None of
+    these" and three rules, as a draft with bulk writes and then published (a published lens is never written)."""
+    from django.db import transaction
+
+    from wareview.lenses.models import Choice, FocusArea, Lens, Pillar, Question, RiskRule
+    from wareview.lenses.services import lens_publish
+
+    with transaction.atomic():
+        Lens.objects.filter(slug=SWITCH_LENS_SLUG).delete()  # a draft left by an interrupted run
+        lens = Lens.objects.create(slug=SWITCH_LENS_SLUG, name="Bench: 200 questions")
+        pillar = Pillar.objects.create(lens=lens, code="bench", name="Bench pillar")
+        areas = FocusArea.objects.bulk_create(
+            FocusArea(pillar=pillar, code=f"area_{n}", name=f"Area {n}", order=n) for n in range(SWITCH_AREAS)
+        )
+        per_area = SWITCH_QUESTIONS // SWITCH_AREAS
+        questions = Question.objects.bulk_create(
+            Question(
+                pillar=pillar,
+                focus_area=areas[n // per_area],
+                code=f"BENCH_{n:03d}",
+                title=f"Bench question {n}: how do you keep this part of the workload efficient?",
+                description="Guidance for the question, a sentence or two long, as in the published lenses.",
+                order=n,
+            )
+            for n in range(SWITCH_QUESTIONS)
+        )
+        Choice.objects.bulk_create(choice for question in questions for choice in switch_choices(question))
+        RiskRule.objects.bulk_create(rule for question in questions for rule in switch_rules(question))
+    return lens_publish(lens=lens)
+
+
+def switch_choices(question) -> list:
+    from wareview.lenses.models import Choice
+
+    code = question.code.lower()
+    practices = [
+        Choice(question=question, code=f"{code}_{letter}", title=f"Practice {letter} of {question.code}", order=n)
+        for n, letter in enumerate("abc")
+    ]
+    return [*practices, Choice(question=question, code=f"{code}_no", title="None of these", is_none=True, order=3)]
+
+
+def switch_rules(question) -> list:
+    from wareview.lenses.models import RiskRule
+
+    code = question.code.lower()
+    conditions = [(f"{code}_no || !{code}_a", "HIGH_RISK"), (f"!{code}_b", "MEDIUM_RISK"), ("default", "NO_RISK")]
+    return [
+        RiskRule(question=question, order=n, condition=condition, risk=risk)
+        for n, (condition, risk) in enumerate(conditions, start=1)
+    ]
 
 
 def review_slots(review, count: int) -> list[Slot]:
@@ -260,14 +368,17 @@ class Deadline:
 class VirtualUser:
     """One browser tab: a keep-alive connection, its own cookies (session, CSRF) and its own question."""
 
-    def __init__(self, port: int, review_pk: int, slot: Slot) -> None:
+    def __init__(self, port: int, review_pk: int, slot: Slot, walk: Walk, start: int) -> None:
         self.connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        self.origin = f"http://{HOST}:{port}"
         self.cookies: dict[str, str] = {}
         self.slot = slot
         self.turn = slot.turn
         self.url = f"/reviews/{review_pk}/questions/{slot.code}/"
         self.version = -1
         self.saves = 0
+        self.walk = walk
+        self.step = start  # where this user's walk through the 200 questions is
 
     def sign_in(self, password: str) -> None:
         self.send("GET", "/accounts/login/")
@@ -284,18 +395,34 @@ class VirtualUser:
             raise BenchError(f"GET {self.url} answered {status} without the answer's version")
         self.version = int(version.group(1))
 
-    def floor(self) -> tuple[bool, float]:
-        status, _, elapsed = self.send("POST", "/bench/floor/", {"answer": self.slot.answer_pk})
-        return 200 <= status < 300, elapsed
+    def floor(self) -> tuple[bool, float, int]:
+        status, body, elapsed = self.send("POST", "/bench/floor/", {"answer": self.slot.answer_pk})
+        return 200 <= status < 300, elapsed, len(body)
 
     def question_page(self) -> tuple[int, bytes, float]:
         return self.send("GET", self.url)
 
-    def page(self) -> tuple[bool, float]:
-        status, _, elapsed = self.question_page()
-        return 200 <= status < 300, elapsed
+    def page(self) -> tuple[bool, float, int]:
+        status, body, elapsed = self.question_page()
+        return 200 <= status < 300, elapsed, len(body)
 
-    def autosave(self) -> tuple[bool, float]:
+    def dashboard(self) -> tuple[bool, float, int]:
+        status, body, elapsed = self.send("GET", "/")
+        return 200 <= status < 300 and b"Dashboard workload" in body, elapsed, len(body)
+
+    def question_switch(self) -> tuple[bool, float, int]:
+        """The next question of the 200-question review, as htmx asks for it when the user moves on: HX-Request,
+        and HX-Current-URL naming the question on screen, so only the two navigation entries come back."""
+        codes, review_pk = self.walk.codes, self.walk.review_pk
+        left, code = codes[self.step % len(codes)], codes[(self.step + 1) % len(codes)]
+        self.step += 1
+        current = f"{self.origin}/reviews/{review_pk}/questions/{left}/"
+        status, body, elapsed = self.send(
+            "GET", f"/reviews/{review_pk}/questions/{code}/", htmx=True, headers={"HX-Current-URL": current}
+        )
+        return 200 <= status < 300 and b"<html" not in body, elapsed, len(body)
+
+    def autosave(self) -> tuple[bool, float, int]:
         """Save the other practice than last time, on the version the previous save's response carried."""
         form = [
             ("version", self.version),
@@ -307,13 +434,15 @@ class VirtualUser:
         version = VERSION_INPUT.search(body)
         if status == 200 and version:
             self.version, self.turn, self.saves = int(version.group(1)), self.turn + 1, self.saves + 1
-            return True, elapsed
+            return True, elapsed, len(body)
         if status == 409:
             self.read_version()  # not expected (one user per question); resynchronise and count the error
-        return False, elapsed
+        return False, elapsed, len(body)
 
-    def send(self, method: str, path: str, form=None, htmx: bool = False) -> tuple[int, bytes, float]:
-        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+    def send(
+        self, method: str, path: str, form=None, htmx: bool = False, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes, float]:
+        headers = {**(headers or {}), "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
         body = None
         if method == "POST":
             body = urlencode(form or {})
@@ -351,6 +480,7 @@ class VirtualUser:
 @dataclass
 class Sample:
     timings: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
     errors: int = 0
     failures: list[str] = field(default_factory=list)
     out_of_time: bool = False
@@ -373,8 +503,9 @@ def run_load(users: list[VirtualUser], action: str, concurrency: int, requests: 
         try:
             for _ in range(per_user):
                 deadline.check()
-                ok, elapsed = getattr(user, action)()
+                ok, elapsed, size = getattr(user, action)()
                 sample.timings.append(elapsed)
+                sample.sizes.append(size)
                 sample.errors += not ok
         except OutOfTime:
             sample.out_of_time = True
@@ -392,6 +523,7 @@ def run_load(users: list[VirtualUser], action: str, concurrency: int, requests: 
     total = Sample()
     for sample in samples:
         total.timings += sample.timings
+        total.sizes += sample.sizes
         total.errors += sample.errors
         total.failures += sample.failures
     return total
@@ -421,10 +553,11 @@ def sign_in_all(users: list[VirtualUser], password: str) -> None:
 def measure_all(server: Server, users: list[VirtualUser], deadline: Deadline) -> list[dict]:
     measures = []
     for concurrency in CONCURRENCIES:
-        for name, action in (("floor", "floor"), ("question_page", "page"), ("autosave", "autosave")):
-            run_load(users, action, concurrency, WARMUP, deadline)  # discarded: reconnections, cold caches
+        for name, action, requests in MEASURES:
+            # Warm-up, discarded: reconnections, cold caches.
+            run_load(users, action, concurrency, min(WARMUP, requests // 10), deadline)
             offset, cpu = server.log_size(), server.cpu_seconds()
-            sample = run_load(users, action, concurrency, REQUESTS, deadline)
+            sample = run_load(users, action, concurrency, requests, deadline)
             cpu, locked = server.cpu_seconds() - cpu, server.locked_since(offset)
             measures.append(
                 {
@@ -433,6 +566,7 @@ def measure_all(server: Server, users: list[VirtualUser], deadline: Deadline) ->
                     "requests": len(sample.timings),
                     "p50_ms": round(sample.percentile(50), 2),
                     "p95_ms": round(sample.percentile(95), 2),
+                    "bytes": round(statistics.fmean(sample.sizes)) if sample.sizes else 0,
                     "server_cpu_ms": round(1000 * cpu / max(len(sample.timings), 1), 2),
                     "locked": locked,
                     "errors": sample.errors,
@@ -457,10 +591,12 @@ def history_rows_since(review_pk: int, since) -> int:
 
 def line(measure: dict, db: str) -> str:
     name = measure["name"] if db == "postgresql" else f"{measure['name']}_{db}"
+    cpu_ratio = "n/a" if measure["cpu_ratio"] is None else f"{measure['cpu_ratio']:.2f}"
     return (
         f"bench {name} c={measure['c']} p50_ms={measure['p50_ms']:.2f} p95_ms={measure['p95_ms']:.2f} "
         f"floor_p50_ms={measure['floor_p50_ms']:.2f} ratio={measure['ratio']:.2f} db={db} "
-        f"locked={measure['locked']} errors={measure['errors']}"
+        f"locked={measure['locked']} errors={measure['errors']} cpu_ms={measure['server_cpu_ms']:.2f} "
+        f"cpu_ratio={cpu_ratio} bytes={measure['bytes']}"
     )
 
 
@@ -474,7 +610,7 @@ def main() -> None:
         default="bench.settings",
         help="Settings module to serve (default bench.settings); to try a settings change, import * from it.",
     )
-    parser.add_argument("--time-limit", type=float, default=150, help="Give up after this many seconds (150).")
+    parser.add_argument("--time-limit", type=float, default=240, help="Give up after this many seconds (240).")
     args = parser.parse_args()
     deadline = Deadline(args.time_limit)
     db = args.db or ("postgresql" if configured_database_url() else "sqlite")
@@ -485,7 +621,7 @@ def main() -> None:
     password = secrets.token_urlsafe(16)
     clock = time.monotonic()
     print(f"web ({db}): preparing the bench database", file=sys.stderr)
-    review_pk, slots = prepare(password)
+    review_pk, slots, walk = prepare(password)
     print(f"web ({db}): prepared in {time.monotonic() - clock:.1f} s", file=sys.stderr)
 
     from django.utils import timezone
@@ -496,7 +632,9 @@ def main() -> None:
     try:
         port = server.wait_ready()
         print(f"web ({db}): gunicorn on {HOST}:{port}, {WORKERS} workers; measuring", file=sys.stderr)
-        users = [VirtualUser(port, review_pk, slot) for slot in slots]
+        # Each user walks the 200 questions from its own place, so no two ask for the same switch at once.
+        step = len(walk.codes) // len(slots)
+        users = [VirtualUser(port, review_pk, slot, walk, n * step) for n, slot in enumerate(slots)]
         sign_in_all(users, password)
         print(f"web ({db}): signed in {len(users)} users at {time.monotonic() - clock:.1f} s", file=sys.stderr)
         measures = measure_all(server, users, deadline)

@@ -166,14 +166,6 @@ def test_a_choice_remembers_its_column() -> None:
     assert [choice.column for choice in parse("a && (bb || !ccc)").choices()] == [1, 7, 14]
 
 
-def test_rendering_drops_redundant_parentheses() -> None:
-    assert str(parse("(!a) || ((b) && (c))")) == "!a || b && c"
-
-
-def test_rendering_keeps_parentheses_the_text_nests() -> None:
-    assert str(parse("(a && b) && c")) == "(a && b) && c"
-
-
 def test_default_names_no_codes() -> None:
     assert condition_codes("default") == set()
 
@@ -396,20 +388,6 @@ def test_evaluate_agrees_with_the_truth_table(tree_and_text: tuple[tuple, str]) 
 
 @PROPERTY
 @given(trees_with_text())
-def test_rendering_a_parsed_condition_parses_back_to_the_same_tree(tree_and_text: tuple[tuple, str]) -> None:
-    node = parse(tree_and_text[1])
-    assert parse(str(node)) == node
-
-
-@PROPERTY
-@given(trees_with_text())
-def test_rendering_is_stable(tree_and_text: tuple[tuple, str]) -> None:
-    once = str(parse(tree_and_text[1]))
-    assert str(parse(once)) == once
-
-
-@PROPERTY
-@given(trees_with_text())
 def test_condition_codes_are_the_codes_in_the_tree(tree_and_text: tuple[tuple, str]) -> None:
     tree, text = tree_and_text
     assert condition_codes(text) == tree_codes(tree)
@@ -437,8 +415,7 @@ SAMPLE_CONDITION_COUNTS = {
 
 
 def sample_questions(name: str) -> list[dict]:
-    # Some published lens files carry a bare NaN; read it as null, as the importer must.
-    lens = json.loads((SAMPLES / name).read_text(encoding="utf-8"), parse_constant=lambda _: None)
+    lens = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
     return [question for pillar in lens["pillars"] for question in pillar["questions"]]
 
 

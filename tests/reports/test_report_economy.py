@@ -21,7 +21,7 @@ from tests.project.redis_server import free_port
 from tests.reports.helpers import answer
 from wareview.celery import app as celery_app
 from wareview.reports import services
-from wareview.reports.models import STALE_AFTER, Report
+from wareview.reports.models import STALE_AFTER, STALE_MESSAGE, Report
 from wareview.reports.services import PRUNE_DUE_KEY, ReportRateLimited, report_prune, report_request
 from wareview.reports.tasks import report_prune_task
 
@@ -238,6 +238,23 @@ def test_pruning_deletes_files_no_report_names_once_they_are_an_hour_old(review,
     assert kept.file.storage.exists(kept.file.name)
 
 
+def test_pruning_marks_failed_the_reports_given_up_on_and_leaves_the_others(review, owner, settings):
+    settings.REPORT_QUEUED_TIMEOUT = 120
+    now = timezone.now()
+    waited = Report.objects.create(review=review, queued_at=now - timedelta(seconds=121))
+    waiting = Report.objects.create(review=review, queued_at=now - timedelta(seconds=100))
+    lost = Report.objects.create(
+        review=review, status=Report.Status.RENDERING, started_at=now - STALE_AFTER - timedelta(seconds=1)
+    )
+    working = Report.objects.create(review=review, status=Report.Status.RENDERING, started_at=now)
+    assert report_prune().expired == 2
+    status = dict(Report.objects.values_list("pk", "status"))
+    assert [status[r.pk] for r in (waited, waiting, lost, working)] == ["failed", "queued", "failed", "rendering"]
+    errors = dict(Report.objects.values_list("pk", "error"))
+    assert errors[waited.pk] == "No worker started this report within 2 minutes: the job queue may have lost it. Retry."
+    assert errors[lost.pk] == STALE_MESSAGE
+
+
 def test_deleting_a_workload_deletes_its_report_files(client, owner, review, django_capture_on_commit_callbacks):
     report = stored_report(review, days_old=0)
     client.force_login(owner)
@@ -264,7 +281,7 @@ def test_prune_reports_command_reports_what_it_deleted(review, capsys, django_ca
     stored_report(review, days_old=10)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("prune_reports", "--days", "7")
-    assert "Deleted 1 report(s) and 0 orphan file(s)." in capsys.readouterr().out
+    assert "Deleted 1 report(s) and 0 orphan file(s); marked 0 stale report(s) failed." in capsys.readouterr().out
     assert not Report.objects.exists()
 
 

@@ -4,7 +4,8 @@ retry and download. WeasyPrint is replaced by a stub here; tests/reports/test_re
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,14 +115,54 @@ def test_a_failed_report_shows_its_reason_and_a_retry_button(client, owner, revi
     assert f'action="{reverse("reports:retry", args=[report.pk])}"' in body and ">Retry</button>" in body
 
 
-def test_a_report_rendering_longer_than_the_hard_time_limit_is_failed_so_it_can_be_retried(client, owner, review):
-    started = timezone.now() - STALE_AFTER - timedelta(seconds=1)
-    report = Report.objects.create(review=review, status=Report.Status.RENDERING, progress=40, started_at=started)
+def rendering_since(review, seconds_ago: float) -> Report:
+    started = timezone.now() - timedelta(seconds=seconds_ago)
+    return Report.objects.create(review=review, status=Report.Status.RENDERING, progress=40, started_at=started)
+
+
+def writes_while(action) -> tuple[object, list[str]]:
+    """What `action` returns, and the statements it ran that change rows."""
+    with CaptureQueriesContext(connection) as queries:
+        result = action()
+    return result, [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(WRITES)]
+
+
+WRITES = ("UPDATE", "INSERT", "DELETE")
+
+
+@pytest.mark.parametrize("htmx_poll", [True, False], ids=["htmx poll", "page"])
+def test_a_report_rendering_longer_than_the_hard_time_limit_shows_as_failed_with_retry_and_the_get_writes_nothing(
+    client, owner, review, htmx_poll
+):
+    report = rendering_since(review, STALE_AFTER.total_seconds() + 1)
+    before = Report.objects.values().get(pk=report.pk)
     client.force_login(owner)
-    body = htmx(client, "get", reverse("reports:job", args=[report.pk])).content.decode()
-    report.refresh_from_db()
-    assert (report.status, report.error) == (Report.Status.FAILED, STALE_MESSAGE)
+    url = reverse("reports:job", args=[report.pk])
+    response, writes = writes_while(lambda: htmx(client, "get", url) if htmx_poll else client.get(url))
+    body = response.content.decode()
+    assert response.status_code == 200 and writes == []
+    assert Report.objects.values().get(pk=report.pk) == before
     assert STALE_MESSAGE in body and ">Retry</button>" in body
+    assert "hx-trigger" not in body and 'http-equiv="refresh"' not in body
+
+
+def test_retrying_a_report_that_outlived_its_worker_queues_it_again_and_renders_it(
+    client, owner, review, eager_tasks, fake_pdf, django_capture_on_commit_callbacks
+):
+    report = rendering_since(review, STALE_AFTER.total_seconds() + 1)
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = htmx(client, "post", reverse("reports:retry", args=[report.pk]))
+    assert response.status_code == 200 and 'hx-trigger="every 1s"' in response.content.decode()
+    report.refresh_from_db()
+    assert (report.status, report.error, report.attempts) == (Report.Status.READY, "", 1)
+
+
+def test_the_report_page_lists_a_report_given_up_on_as_failed(client, owner, review):
+    rendering_since(review, STALE_AFTER.total_seconds() + 1)
+    client.force_login(owner)
+    page = client.get(reverse("reports:page", args=[review.pk])).content.decode()
+    assert "· Failed" in page and "· Rendering" not in page
 
 
 def test_a_report_rendering_within_the_time_limit_is_left_rendering(client, owner, review):

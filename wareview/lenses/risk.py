@@ -23,7 +23,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, NamedTuple
+from typing import NamedTuple
 
 from wareview.lib import risk_levels
 
@@ -58,8 +58,6 @@ class Node(ABC):
     """A parsed condition. Nodes are immutable and hashable, so cached parse results can be shared."""
 
     __slots__ = ()
-    # Binding strength, used to decide where rendering needs parentheses.
-    precedence: ClassVar[int]
 
     @abstractmethod
     def is_true(self, selected: Collection[str]) -> bool:
@@ -69,15 +67,10 @@ class Node(ABC):
     def choices(self) -> Iterator[Choice]:
         """The choice codes the condition names, left to right as written."""
 
-    def _wrapped(self, outer: int) -> str:
-        return f"({self})" if self.precedence <= outer else str(self)
-
 
 @dataclass(frozen=True)
 class Always(Node):
     """The ``default`` condition."""
-
-    precedence: ClassVar[int] = 4
 
     def is_true(self, selected: Collection[str]) -> bool:
         return True
@@ -85,16 +78,12 @@ class Always(Node):
     def choices(self) -> Iterator[Choice]:
         yield from ()
 
-    def __str__(self) -> str:
-        return DEFAULT
-
 
 @dataclass(frozen=True)
 class Choice(Node):
     code: str
     # Where the code was written; two conditions naming the same code are still equal.
     column: int | None = field(default=None, compare=False)
-    precedence: ClassVar[int] = 4
 
     def is_true(self, selected: Collection[str]) -> bool:
         return self.code in selected
@@ -102,14 +91,10 @@ class Choice(Node):
     def choices(self) -> Iterator[Choice]:
         yield self
 
-    def __str__(self) -> str:
-        return self.code
-
 
 @dataclass(frozen=True)
 class Not(Node):
     operand: Node
-    precedence: ClassVar[int] = 3
 
     def is_true(self, selected: Collection[str]) -> bool:
         return not self.operand.is_true(selected)
@@ -117,44 +102,30 @@ class Not(Node):
     def choices(self) -> Iterator[Choice]:
         return self.operand.choices()
 
-    def __str__(self) -> str:
-        # "!!a" needs no parentheses, so only operands binding looser than "!" get them.
-        return "!" + self.operand._wrapped(self.precedence - 1)
-
 
 @dataclass(frozen=True)
 class _Chain(Node):
     """Operands joined by one operator. A chain such as ``a && b && c`` is one node, not a nested pair.
 
-    Nesting only what the text nests keeps evaluation shallow for long chains and makes rendering faithful:
-    ``(a && b) && c`` stays two nodes and renders with its parentheses.
+    Nesting only what the text nests keeps evaluation shallow for long chains: ``(a && b) && c`` stays two
+    nodes, ``a && b && c`` is one.
     """
 
     operands: tuple[Node, ...]
-    operator: ClassVar[str]
 
     def choices(self) -> Iterator[Choice]:
         for operand in self.operands:
             yield from operand.choices()
 
-    def __str__(self) -> str:
-        return f" {self.operator} ".join(operand._wrapped(self.precedence) for operand in self.operands)
-
 
 @dataclass(frozen=True)
 class And(_Chain):
-    operator: ClassVar[str] = "&&"
-    precedence: ClassVar[int] = 2
-
     def is_true(self, selected: Collection[str]) -> bool:
         return all(operand.is_true(selected) for operand in self.operands)
 
 
 @dataclass(frozen=True)
 class Or(_Chain):
-    operator: ClassVar[str] = "||"
-    precedence: ClassVar[int] = 1
-
     def is_true(self, selected: Collection[str]) -> bool:
         return any(operand.is_true(selected) for operand in self.operands)
 

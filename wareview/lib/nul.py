@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 NUL = "\x00"
 MESSAGE = "The request contains a NUL character, which wareview cannot store. Remove it and try again."
@@ -46,7 +47,11 @@ def _fields_have_nul(fields: Iterable[tuple[str, list[str]]]) -> bool:
 
 def refuse(request: HttpRequest) -> HttpResponse:
     # Rendered before the session and user are loaded, so the page shows no signed-in header.
+    response: HttpResponse
     if request.headers.get("HX-Request") == "true":
         # An htmx request swaps the answer into part of a page: words alone, not a second page inside the first.
-        return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
-    return render(request, "400.html", {"exception": MESSAGE}, status=400)
+        response = HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
+    else:
+        response = render(request, "400.html", {"exception": MESSAGE}, status=400)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -92,12 +92,27 @@ class Report(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.READY, self.Status.FAILED)
+        return self.status == self.Status.READY or self.has_failed
+
+    @property
+    def has_failed(self) -> bool:
+        """Failed, or given up on while its row still says queued or rendering (see `stale_reason`): the pages
+        show both as failed with a Retry, and only a write (Retry, pruning) records the failure on the row."""
+        return self.status == self.Status.FAILED or self.is_stale()
+
+    @property
+    def failure(self) -> str:
+        """Why the report failed, in words: the error recorded on the row, or why it was given up on."""
+        return self.error if self.status == self.Status.FAILED else self.stale_reason()
+
+    @property
+    def status_label(self) -> str:
+        return self.Status.FAILED.label if self.has_failed else self.get_status_display()
 
     @property
     def stage(self) -> str:
         """Words for the progress bar."""
-        if self.status == self.Status.FAILED:
+        if self.has_failed:
             return "Failed."
         return STAGES[max(value for value in STAGES if value <= self.progress)]
 

@@ -1,4 +1,4 @@
-"""Writes for reports: ask for a PDF, render it (in the worker), record a failure, retry, expire a lost job, prune.
+"""Writes for reports: ask for a PDF, render it (in the worker), record a failure, retry, expire lost jobs, prune.
 
 A report moves queued → rendering → ready, or → failed with words for the user; a failed report can be
 retried, which queues it again. Rendering a ready report does nothing, so a redelivered task is harmless.
@@ -16,10 +16,17 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from wareview.reports.models import NOT_QUEUED_MESSAGE, Report
+from wareview.reports.models import (
+    NOT_QUEUED_MESSAGE,
+    STALE_AFTER,
+    STALE_MESSAGE,
+    Report,
+    queued_timeout,
+    queued_too_long_message,
+)
 from wareview.reports.rendering import pdf_from_html, report_html
 from wareview.reports.selectors import report_data, review_answers_fingerprint
 from wareview.reviews.models import Review
@@ -57,6 +64,7 @@ class ReportRateLimited(ReportError):
 class PruneResult:
     reports: int
     orphan_files: int
+    expired: int = 0
 
 
 @transaction.atomic
@@ -138,12 +146,28 @@ def report_expire_stale(*, report: Report) -> Report:
     return report
 
 
+def report_expire_all_stale(*, now=None) -> int:
+    """Fail every report that will not finish by itself (see `Report.stale_reason`), so the rows say what the job
+    page already shows; return how many. Pruning runs it: the job page only reads."""
+    now = now or timezone.now()
+    lost_cutoff = now - STALE_AFTER
+    lost = Report.objects.filter(status=Report.Status.RENDERING).filter(
+        Q(started_at__lt=lost_cutoff) | Q(started_at=None, created_at__lt=lost_cutoff)
+    )
+    waited = Report.objects.filter(status=Report.Status.QUEUED, queued_at__lt=now - queued_timeout())
+    with transaction.atomic():
+        expired = lost.update(status=Report.Status.FAILED, error=STALE_MESSAGE, finished_at=now)
+        expired += waited.update(status=Report.Status.FAILED, error=queued_too_long_message(), finished_at=now)
+    return expired
+
+
 def report_prune(*, days: int | None = None, now=None) -> PruneResult:
     """Delete the reports asked for more than `days` (default REPORT_RETENTION_DAYS) days ago with their files,
     and every file under MEDIA_ROOT/reports/ that no report names (left by a crash, or by rows deleted without
     their signal) once it is an hour old. Deleting a report deletes its file (signals.py), so deleted reviews and
-    workloads leave none behind."""
+    workloads leave none behind. Reports given up on are marked failed first (`report_expire_all_stale`)."""
     now = now or timezone.now()
+    expired = report_expire_all_stale(now=now)
     cutoff = now - timedelta(days=settings.REPORT_RETENTION_DAYS if days is None else days)
     with transaction.atomic():
         _, deleted_by_model = Report.objects.filter(created_at__lt=cutoff).delete()
@@ -154,8 +178,8 @@ def report_prune(*, days: int | None = None, now=None) -> PruneResult:
         if name not in named and now - default_storage.get_modified_time(name) > ORPHAN_GRACE:
             default_storage.delete(name)
             orphans += 1
-    logger.info("Pruned %d reports and %d orphan report files", deleted, orphans)
-    return PruneResult(reports=deleted, orphan_files=orphans)
+    logger.info("Pruned %d reports and %d orphan report files; %d stale reports failed", deleted, orphans, expired)
+    return PruneResult(reports=deleted, orphan_files=orphans, expired=expired)
 
 
 def _stored_files(directory: str) -> list[str]:

@@ -3,11 +3,12 @@ download). Every member of the review's team, viewers included, may do all of th
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from wareview.lib.http import HtmxHttpRequest
 from wareview.reports import exports
 from wareview.reports.access import get_report_for
 from wareview.reports.models import Report
@@ -16,7 +17,6 @@ from wareview.reports.selectors import report_data, review_recent_reports
 from wareview.reports.services import (
     ReportError,
     ReportRateLimited,
-    report_expire_stale,
     report_request,
     report_retry,
 )
@@ -28,7 +28,7 @@ REFUSED_PAGE = "reports/refused.html"
 
 @login_required
 @require_safe
-def report_page(request: HttpRequest, review_pk: int) -> HttpResponse:
+def report_page(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
     review = get_review_for(request.user, review_pk).review
     context = report_context(data=report_data(review=review))
     context.update(review=review, reports=review_recent_reports(review=review))
@@ -37,7 +37,8 @@ def report_page(request: HttpRequest, review_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def pdf_request(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
     review = get_review_for(request.user, review_pk).review
     try:
         report = report_request(review=review, user=request.user)
@@ -52,8 +53,10 @@ def pdf_request(request: HttpRequest, review_pk: int) -> HttpResponse:
 @login_required
 @require_safe
 @vary_on_headers("HX-Request")
-def job(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_expire_stale(report=get_report_for(request.user, pk).report)
+def job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    # Only reads, though htmx polls it every second: a report given up on shows as failed (Report.has_failed),
+    # and Retry or pruning records it.
+    report = get_report_for(request.user, pk).report
     partial = request.htmx and not request.htmx.history_restore_request
     template = PROGRESS_PARTIAL if partial else "reports/job.html"
     return render(request, template, {"report": report, "review": report.review})
@@ -61,7 +64,8 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def retry(request: HttpRequest, pk: int) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk).report
     try:
         report = report_retry(report=report, user=request.user)
@@ -79,7 +83,9 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:job", pk=report.pk)
 
 
-def _too_many(request: HttpRequest, error: ReportRateLimited, *, review, report: Report | None = None) -> HttpResponse:
+def _too_many(
+    request: HtmxHttpRequest, error: ReportRateLimited, *, review, report: Report | None = None
+) -> HttpResponse:
     """429 with the refusal in words: a page of its own, or with htmx the fragment the page swaps in (a retried
     report's job card, which keeps its Retry button, or the message alone)."""
     template = PROGRESS_PARTIAL if report else f"{REFUSED_PAGE}#refusal"
@@ -93,7 +99,7 @@ def _too_many(request: HttpRequest, error: ReportRateLimited, *, review, report:
 
 @login_required
 @require_safe
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HtmxHttpRequest, pk: int) -> FileResponse:
     report = get_report_for(request.user, pk).report
     if report.status != Report.Status.READY or not report.file:
         raise Http404("This report is not ready.")
@@ -104,7 +110,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_safe
-def export_csv(request: HttpRequest, review_pk: int) -> HttpResponse:
+def export_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
     data = report_data(review=get_review_for(request.user, review_pk).review)
     response = HttpResponse(exports.export_csv(data=data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="csv")}"'
@@ -113,7 +119,7 @@ def export_csv(request: HttpRequest, review_pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def export_json(request: HttpRequest, review_pk: int) -> JsonResponse:
+def export_json(request: HtmxHttpRequest, review_pk: int) -> JsonResponse:
     data = report_data(review=get_review_for(request.user, review_pk).review)
     response = JsonResponse(exports.export_json(data=data), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="json")}"'

@@ -7,7 +7,8 @@ from wareview.reports.services import report_prune
 class Command(BaseCommand):
     help = (
         "Delete PDF reports asked for more than REPORT_RETENTION_DAYS days ago, with their files, and any file "
-        "under MEDIA_ROOT/reports/ that no report names any more (older than an hour). Celery beat runs this "
+        "under MEDIA_ROOT/reports/ that no report names any more (older than an hour), and mark failed the "
+        "reports left queued or rendering too long to finish. Celery beat runs this "
         "every hour; on the embedded default the app runs it in-process."
     )
 
@@ -23,5 +24,8 @@ class Command(BaseCommand):
             raise CommandError("--days must be 0 or more.")
         result = report_prune(days=days)
         self.stdout.write(
-            self.style.SUCCESS(f"Deleted {result.reports} report(s) and {result.orphan_files} orphan file(s).")
+            self.style.SUCCESS(
+                f"Deleted {result.reports} report(s) and {result.orphan_files} orphan file(s); "
+                f"marked {result.expired} stale report(s) failed."
+            )
         )
