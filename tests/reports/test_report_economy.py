@@ -69,6 +69,15 @@ def test_a_change_to_any_answer_makes_a_new_report(owner, review):
     assert first.answers_fingerprint != third.answers_fingerprint
 
 
+def test_renaming_the_workload_makes_a_new_report_with_the_new_name_on_it(owner, review):
+    first = report_request(review=review, user=owner)
+    workload = review.workload
+    workload.name = "Checkout v2"
+    workload.save()
+    second = report_request(review=review, user=owner)
+    assert first.pk != second.pk
+
+
 def test_a_failed_or_lost_report_is_not_reused(owner, review):
     failed = report_request(review=review, user=owner)
     Report.objects.filter(pk=failed.pk).update(status=Report.Status.FAILED, error="Boom.")

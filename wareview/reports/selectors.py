@@ -44,14 +44,19 @@ def report_data(*, review: Review) -> ReportData:
 
 
 def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
-    """The state of a review's answers in a few characters, in one query. Every save bumps an answer's version,
-    so the sum of versions grows with each change; the lens (a move to a new version), the number of answers and
-    the last save time are added so the fingerprint cannot repeat."""
+    """The state of what a review's report shows in a few characters, in one query. Every save bumps an answer's
+    version, so the sum of versions grows with each change; the lens (a move to a new version), the number of
+    answers and the last save time are added so the fingerprint cannot repeat, and the workload's last change
+    (its name and facts are on the cover) so an edited workload gets a new report."""
     facts = Answer.objects.filter(review_id=review_id).aggregate(
-        count=Count("pk"), versions=Sum("version"), latest=Max("updated_at")
+        count=Count("pk"),
+        versions=Sum("version"),
+        latest=Max("updated_at"),
+        workload_changed=Max("review__workload__updated_at"),
     )
     latest = facts["latest"].isoformat() if facts["latest"] else "-"
-    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}"
+    workload = facts["workload_changed"].isoformat() if facts["workload_changed"] else "-"
+    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}"
 
 
 def review_recent_reports(*, review: Review, limit: int = 5) -> QuerySet[Report]:

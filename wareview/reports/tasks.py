@@ -2,8 +2,8 @@
 
 Transient errors (the database or a connection dropping) are retried with backoff; anything else marks the
 report failed with its message. `acks_late` with `reject_on_worker_lost` hands the message back to the broker
-when the worker dies mid-render, so another worker renders it; if none does, the status page fails the report
-once it is older than the hard time limit (see `Report.is_stale`).
+when the worker dies mid-render, so another worker renders it; if none does, the report shows as failed once it
+is older than the hard time limit (`Report.has_failed`), and Retry or the pruning records it.
 """
 
 import logging
@@ -51,7 +51,7 @@ def report_render_task(self, report_id: int) -> None:
 def _record_failure(report_id: int, message: str) -> None:
     try:
         report_fail(report_id=report_id, error=message)
-    except DatabaseError:  # the status page expires the report once it is stale
+    except DatabaseError:  # the report still shows as failed once stale; Retry or pruning records it
         logger.exception("Could not record the failure of report %s", report_id)
 
 
