@@ -129,3 +129,18 @@ def test_opening_a_form_only_address_says_to_use_the_buttons_and_changes_nothing
     assert "This address only takes a submitted form." in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.VIEWER
+
+
+def test_an_owner_demoted_while_their_change_was_on_its_way_cannot_change_members(cast):
+    # The view let the request in while its sender was an owner; under the lock the service sees the demotion.
+    from wareview.teams import services
+
+    second_owner = UserFactory(username="otto")
+    Membership.objects.create(team=cast.team, user=second_owner, role=Role.OWNER)
+    Membership.objects.filter(team=cast.team, user=second_owner).update(role=Role.CONTRIBUTOR)
+    viewer = Membership.objects.get(team=cast.team, user=cast.viewer)
+    with pytest.raises(services.TeamError, match="no longer an owner"):
+        services.member_change_role(membership=viewer, role=Role.OWNER, by=second_owner)
+    with pytest.raises(services.TeamError, match="no longer an owner"):
+        services.member_remove(membership=viewer, by=second_owner)
+    assert Membership.objects.get(pk=viewer.pk).role == Role.VIEWER

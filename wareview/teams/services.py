@@ -37,27 +37,33 @@ def member_add(*, team: Team, identifier: str, role: str) -> Membership:
 
 
 @transaction.atomic
-def member_change_role(*, membership: Membership, role: str) -> Membership:
-    if role != Role.OWNER:
-        _keep_an_owner(membership)
+def member_change_role(*, membership: Membership, role: str, by) -> Membership:
+    """Give `membership` the `role`, as the owner `by`; a team always keeps an owner."""
+    _owners_locked(membership, by=by, leaving=role != Role.OWNER)
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
 
 
 @transaction.atomic
-def member_remove(*, membership: Membership) -> None:
-    _keep_an_owner(membership)
+def member_remove(*, membership: Membership, by) -> None:
+    """Take `membership` out of its team, as the owner `by`; a team always keeps an owner."""
+    _owners_locked(membership, by=by, leaving=True)
     membership.delete()
 
 
-def _keep_an_owner(leaving: Membership) -> None:
-    """Refuse when `leaving` is the team's only owner; call inside the transaction that demotes or removes it.
+def _owners_locked(membership: Membership, *, by, leaving: bool) -> None:
+    """Lock the team's owner rows and check, under the lock, that `by` is still an owner and that the team keeps
+    one when `membership` stops being one; call inside the transaction that makes the change.
 
-    Locks every owner row of the team, in primary-key order, before looking: concurrent demotions then queue
+    Every owner row of the team is locked in primary-key order before looking: concurrent changes then queue
     behind each other instead of deadlocking, and the later one sees the earlier one's result. The roles read
-    under the lock decide, not the `leaving.role` the caller loaded before the transaction began.
+    under the lock decide, not those the caller loaded before the transaction began (its owner may have been
+    demoted meanwhile).
     """
-    owners = Membership.objects.select_for_update().filter(team_id=leaving.team_id, role=Role.OWNER).order_by("pk")
-    if list(owners.values_list("pk", flat=True)) == [leaving.pk]:
+    owners = Membership.objects.select_for_update().filter(team_id=membership.team_id, role=Role.OWNER).order_by("pk")
+    rows = list(owners.values_list("pk", "user_id"))
+    if by.pk not in {user_id for _, user_id in rows}:
+        raise TeamError("You are no longer an owner of this team, so you cannot change its members.")
+    if leaving and [pk for pk, _ in rows] == [membership.pk]:
         raise TeamError("A team needs at least one owner: make someone else an owner first.")

@@ -77,7 +77,7 @@ def member_update(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     if not form.is_valid():
         return _refuse(request, access, "Choose a role: owner, contributor or viewer.")
     try:
-        services.member_change_role(membership=membership, role=form.cleaned_data["role"])
+        services.member_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except services.TeamError as error:
         return _refuse(request, access, str(error))
     messages.success(request, f"{membership.user.get_username()} is now {membership.get_role_display()}.")
@@ -91,7 +91,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     team = access.team
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, team=team)
     try:
-        services.member_remove(membership=membership)
+        services.member_remove(membership=membership, by=request.user)
     except services.TeamError as error:
         return _refuse(request, access, str(error))
     messages.success(request, f"Removed {membership.user.get_username()} from {team.name}.")
