@@ -541,3 +541,17 @@ def test_a_nul_character_in_a_key_is_refused_with_its_json_path() -> None:
     errors = refused(as_text(document))
 
     assert errors == ["_note\\u0000: this key contains a NUL character (\\u0000), which the database cannot store"]
+
+
+def test_a_lone_surrogate_in_a_value_or_a_key_is_refused_with_its_json_path() -> None:
+    # JSON's \ud800 escape parses to a string no database can store as text.
+    question = a_question(title="How \ud800?")
+    document = a_lens(pillars=[a_pillar(questions=[question])], **{"_note\udfff": "kept keys go to jsonb"})
+
+    errors = refused(as_text(document))
+
+    surrogate = "contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid text"
+    assert [error for error in errors if "surrogate" in error] == [
+        f"_note\\udfff: this key {surrogate}",
+        f"pillars[0].questions[0].title: {surrogate}",
+    ]

@@ -209,3 +209,14 @@ def test_import_lens_refuses_a_file_with_a_nul_character_naming_its_path(tmp_pat
     assert "was not imported (1 error; the database is unchanged)" in str(refusal.value)
     assert "pillars[0].questions[0].choices[0].title: contains a NUL character (\\u0000)" in str(refusal.value)
     assert db_counts() == (0, 0, 0)
+
+
+def test_import_lens_refuses_a_file_with_a_lone_surrogate_naming_its_path(tmp_path: Path) -> None:
+    document = tiny_lens()
+    document["pillars"][0]["questions"][0]["choices"][0]["title"] = "Keep\ud800backups"
+
+    with pytest.raises(CommandError) as refusal:
+        run("import_lens", str(lens_file(tmp_path, document)))
+
+    assert "pillars[0].questions[0].choices[0].title: contains a lone surrogate" in str(refusal.value)
+    assert db_counts() == (0, 0, 0)

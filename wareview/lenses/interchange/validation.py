@@ -56,7 +56,7 @@ def lens_validate(*, document: object) -> ValidationResult:
     result = ValidationResult()
     if not _is_object(document, "document", result):
         return result
-    _check_nul_characters(result, document)
+    _check_storable_text(result, document)
     version = _text(result, document, "schemaVersion", "")
     if version is not None and version != SCHEMA_VERSION:
         result.error("schemaVersion", f'must be "{SCHEMA_VERSION}", got "{version}"')
@@ -69,23 +69,41 @@ def lens_validate(*, document: object) -> ValidationResult:
     return result
 
 
-def _check_nul_characters(result: ValidationResult, document: dict) -> None:
-    """PostgreSQL stores no NUL character (\\u0000) in text or jsonb: each string or key holding one is an error."""
+def _check_storable_text(result: ValidationResult, document: dict) -> None:
+    """Each string or key the database cannot store is an error: PostgreSQL stores no NUL character (\\u0000)
+    in text or jsonb, and no text that is not valid Unicode (a lone surrogate such as \\ud800, which JSON's
+    escapes allow)."""
     pending: list[tuple[str, object]] = [("", document)]
     while pending:  # a loop, not recursion: the document may be nested as deeply as the parser allows
         path, value = pending.pop()
-        if isinstance(value, str) and NUL in value:
-            result.error(path, "contains a NUL character (\\u0000), which the database cannot store")
+        if isinstance(value, str) and (problem := _unstorable(value)):
+            result.error(path, problem)
         elif isinstance(value, dict):
             children = []
             for key, item in value.items():
-                where = (f"{path}.{key}" if path else key).replace(NUL, "\\u0000")
-                if NUL in key:
-                    result.error(where, "this key contains a NUL character (\\u0000), which the database cannot store")
+                where = _printable(f"{path}.{key}" if path else key)
+                if problem := _unstorable(key):
+                    result.error(where, f"this key {problem}")
                 children.append((where, item))
             pending.extend(reversed(children))  # popped in document order
         elif isinstance(value, list):
             pending.extend(reversed([(f"{path}[{index}]", item) for index, item in enumerate(value)]))
+
+
+def _unstorable(text: str) -> str | None:
+    """Why the database cannot store `text`, or None."""
+    if NUL in text:
+        return "contains a NUL character (\\u0000), which the database cannot store"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains a lone surrogate (an escape such as \\ud800 without its pair), which is not valid text"
+    return None
+
+
+def _printable(path: str) -> str:
+    """A JSON path as it can be shown: NUL characters and lone surrogates written as escapes."""
+    return path.replace(NUL, "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _check_pillar(
