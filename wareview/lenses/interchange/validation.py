@@ -70,8 +70,8 @@ def lens_validate(*, document: object) -> ValidationResult:
 
 
 def _check_storable_text(result: ValidationResult, document: dict) -> None:
-    """Each string or key the database cannot store is an error: PostgreSQL stores no NUL character (\\u0000)
-    in text or jsonb, and no text that is not valid Unicode (a lone surrogate such as \\ud800, which JSON's
+    r"""Each string or key the database cannot store is an error: PostgreSQL stores no NUL character (\u0000)
+    in text or jsonb, and no text that is not valid Unicode (a lone surrogate such as \ud800, which JSON's
     escapes allow)."""
     pending: list[tuple[str, object]] = [("", document)]
     while pending:  # a loop, not recursion: the document may be nested as deeply as the parser allows
