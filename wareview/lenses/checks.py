@@ -66,7 +66,7 @@ def _check_question(report: LensReport, question: Question, choices: list[Choice
 
 
 def _facts_given(choice: Choice) -> bool:
-    return bool(choice.verification.strip() or choice.effort or choice.impact)
+    return not choice.is_none and bool(choice.verification.strip() or choice.effort or choice.impact)
 
 
 def _check_practice_facts(report: LensReport, question: Question, choice: Choice, *, complete: bool) -> None:
