@@ -41,6 +41,9 @@ def question_form_data(question: Question, **changes) -> dict:
                 prefix + "helpful_resource_url": "",
                 prefix + "improvement_text": choice.improvement_text,
                 prefix + "improvement_url": choice.improvement_url,
+                prefix + "verification": choice.verification,
+                prefix + "effort": choice.effort,
+                prefix + "impact": choice.impact,
             }
         )
         if choice.is_none:
@@ -129,12 +132,34 @@ def test_a_rule_may_name_a_choice_added_in_the_same_save(admin_client):
     assert question.risk_rules.get(order=2).condition == "!q_01_b || !q_01_new"
 
 
+def test_an_admin_gives_a_draft_practice_its_verification_effort_and_impact(admin_client):
+    question = draft_question()
+    data = question_form_data(question)
+    data.update(
+        {"choices-0-verification": "Ask for the runbook.", "choices-0-effort": "large", "choices-0-impact": "low"}
+    )
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert response.status_code == 302
+    choice = question.choices.get(code="q_01_a")
+    assert (choice.verification, choice.effort, choice.impact) == ("Ask for the runbook.", "large", "low")
+
+
+def test_an_effort_outside_its_scale_is_refused_in_the_admin(admin_client):
+    question = draft_question()
+    data = question_form_data(question, **{"choices-0-effort": "huge"})
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert response.status_code == 200
+    assert "Select a valid choice. huge is not one of the available choices." in response.content.decode()
+    assert question.choices.get(code="q_01_a").effort == ""
+
+
 def test_a_published_question_is_shown_read_only_and_a_change_is_refused(admin_client):
     lens = build_lens(status=Lens.Status.PUBLISHED)
     question = Question.objects.get(pillar__lens=lens, code="Q_01")
     page = admin_client.get(reverse("admin:lenses_question_change", args=[question.pk]))
     assert page.status_code == 200
     assert 'name="title"' not in page.content.decode()
+    assert 'name="choices-0-effort"' not in page.content.decode()
     response = admin_client.post(
         reverse("admin:lenses_question_change", args=[question.pk]),
         question_form_data(question, title="Changed?"),

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import build_lens
-from wareview.lenses.models import Lens, RiskRule
+from wareview.lenses.models import Choice, Lens, RiskRule
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +40,43 @@ def test_a_missing_default_rule_is_only_a_warning(capsys):
     RiskRule.objects.filter(question__code="Q_01", condition="default").delete()
     call_command("check_lenses")
     assert "Q_01: no 'default' rule; when no rule matches, the risk is high" in capsys.readouterr().out
+
+
+def give_practice_facts(lens: Lens, **codes_to_facts: dict) -> None:
+    for code, facts in codes_to_facts.items():
+        Choice.objects.filter(question__pillar__lens=lens, code=code).update(**facts)
+
+
+COMPLETE = {"verification": "Ask for the dashboard that shows it.", "effort": "medium", "impact": "high"}
+
+
+def test_a_lens_whose_practices_all_have_verification_effort_and_impact_passes(capsys):
+    lens = build_lens(status=Lens.Status.DRAFT)
+    Choice.objects.filter(question__pillar__lens=lens, is_none=False).update(**COMPLETE)
+    call_command("check_lenses")
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_once_one_practice_has_them_every_other_practice_but_none_of_these_must_have_all_three(capsys):
+    lens = build_lens(status=Lens.Status.DRAFT, questions_per_area=1, areas=1)
+    give_practice_facts(lens, q_01_a=COMPLETE, q_01_b={**COMPLETE, "verification": " "}, q_01_c={"effort": "small"})
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("check_lenses")
+    err = capsys.readouterr().err
+    assert f"{lens.slug} v1: Q_01.q_01_b: the best practice has no verification" in err
+    assert (
+        "Q_01.q_01_c: the best practice has no verification and no impact (other practices of the lens have them)"
+        in err
+    )
+    assert "q_01_no" not in err
+
+
+def test_an_effort_or_impact_outside_its_scale_is_reported(capsys):
+    lens = build_lens(status=Lens.Status.DRAFT)
+    Choice.objects.filter(question__pillar__lens=lens, is_none=False).update(**COMPLETE)
+    give_practice_facts(lens, q_02_a={"effort": "huge"}, q_03_b={"impact": "HIGH"})
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("check_lenses")
+    err = capsys.readouterr().err
+    assert "Q_02.q_02_a: effort 'huge' is not one of small, medium, large" in err
+    assert "Q_03.q_03_b: impact 'HIGH' is not one of high, medium, low" in err

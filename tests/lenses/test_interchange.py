@@ -555,3 +555,76 @@ def test_a_lone_surrogate_in_a_value_or_a_key_is_refused_with_its_json_path() ->
         f"_note\\udfff: this key {surrogate}",
         f"pillars[0].questions[0].title: {surrogate}",
     ]
+
+
+# wareview's own facts about a best practice: the "wareview" key of a choice
+
+VERIFY = "Open the load-test report of the last release: does it name the instance types it compared?"
+
+
+def test_verification_effort_and_impact_round_trip_under_the_wareview_key() -> None:
+    facts = {"verification": VERIFY, "effort": "small", "impact": "high", "_reviewer": "A. Author"}
+    choices = [
+        a_choice("practice_a", wareview=facts),
+        a_choice("practice_b", wareview={"effort": "large"}),
+        {"id": "rel_1_no", "title": "None of these"},
+    ]
+    document = a_lens(pillars=[a_pillar(questions=[a_question(choices=choices)])])
+
+    result = lens_import(text=as_text(document))
+
+    first, second, none = Choice.objects.filter(question__pillar__lens=result.lens).order_by("order")
+    assert (first.verification, first.effort, first.impact) == (VERIFY, "small", "high")
+    assert first.extra == {"wareview": {"_reviewer": "A. Author"}}
+    assert (second.verification, second.effort, second.impact, second.extra) == ("", "large", "", {})
+    assert (none.verification, none.effort, none.impact) == ("", "", "")
+    assert result.warnings == [
+        "pillars[0].questions[0].choices[0].wareview._reviewer: unknown key, kept for export but not shown"
+    ]
+    assert lens_export(lens=result.lens).document == document
+
+
+def test_a_sample_without_the_wareview_key_imports_with_the_fields_blank_and_exports_without_it(
+    shared_dir: Path,
+) -> None:
+    text = sample_text(shared_dir, LARGEST_SAMPLE)
+
+    lens = lens_import(text=text).lens
+
+    choices = Choice.objects.filter(question__pillar__lens=lens)
+    assert choices.exists()
+    assert not choices.exclude(verification="", effort="", impact="").exists()
+    exported = lens_export(lens=lens).document
+    assert exported == json.loads(text)
+    assert not any("wareview" in c for p in exported["pillars"] for q in p["questions"] for c in q["choices"])
+
+
+def test_a_bad_effort_impact_or_verification_is_refused_with_its_json_path_and_nothing_is_written() -> None:
+    choices = [
+        a_choice("practice_a", wareview={"verification": 42, "effort": "huge", "impact": "Medium"}),
+        a_choice("practice_b", wareview={"impact": 1}),
+        a_choice("practice_c", wareview="small"),
+    ]
+    document = a_lens(pillars=[a_pillar(questions=[a_question(choices=choices)])])
+
+    where = "pillars[0].questions[0].choices"
+    assert refused(as_text(document)) == [
+        f"{where}[0].wareview.verification: must be a string, got number",
+        f"{where}[0].wareview.effort: 'huge' is not one of small, medium, large",
+        f"{where}[0].wareview.impact: 'Medium' is not one of high, medium, low",
+        f"{where}[1].wareview.impact: must be a string, got number",
+        f"{where}[2].wareview: must be an object, got string",
+    ]
+
+
+def test_a_blank_effort_or_impact_in_a_file_means_the_lens_does_not_say() -> None:
+    choices = [a_choice("practice_a", wareview={"verification": VERIFY, "effort": "", "impact": ""})]
+    document = a_lens(pillars=[a_pillar(questions=[a_question(choices=choices, rules=[])])])
+
+    lens = lens_import(text=as_text(document)).lens
+
+    choice = Choice.objects.get(question__pillar__lens=lens)
+    assert (choice.verification, choice.effort, choice.impact) == (VERIFY, "", "")
+    assert lens_export(lens=lens).document["pillars"][0]["questions"][0]["choices"][0]["wareview"] == {
+        "verification": VERIFY
+    }

@@ -66,3 +66,13 @@ def test_copying_takes_as_many_queries_for_a_large_lens_as_for_a_small_one():
     with CaptureQueriesContext(connection) as large_copy:
         services.lens_new_draft(lens=large)
     assert len(large_copy) == len(small_copy)
+
+
+def test_a_new_draft_copies_each_practices_verification_effort_and_impact():
+    draft = build_lens(status=Lens.Status.DRAFT)
+    Choice.objects.filter(question__pillar__lens=draft, code="q_01_a").update(
+        verification="Ask for the runbook.", effort="small", impact="high"
+    )
+    copy = services.lens_new_draft(lens=services.lens_publish(lens=draft))
+    choice = Choice.objects.get(question__pillar__lens=copy, code="q_01_a")
+    assert (choice.verification, choice.effort, choice.impact) == ("Ask for the runbook.", "small", "high")

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import build_lens
 from tests.reports.helpers import answer, start_review
-from wareview.lenses.models import Lens
+from wareview.lenses.models import Choice, Lens
 from wareview.lenses.services import lens_publish
 from wareview.lib.charts import risk_chart_svg
 from wareview.reports.rendering import report_html
@@ -104,3 +104,28 @@ def test_the_chart_has_a_title_a_legend_and_a_description_of_every_count():
     assert "<title" in svg and "High risk</text>" in svg and "Unanswered</text>" in svg
     assert "Compute: 2 high risk, 1 medium risk." in svg
     assert "Storage: no questions." in svg
+
+
+def test_a_recommendation_shows_the_practices_effort_and_impact_beside_it(team, owner):
+    draft = build_lens(status=Lens.Status.DRAFT)  # a published lens never changes: give them in the draft
+    choices = Choice.objects.filter(question__pillar__lens=draft)
+    choices.filter(code="q_01_a").update(verification="Ask for the runbook.", effort="large", impact="high")
+    choices.filter(code="q_01_b").update(effort="small")
+    review = start_review(team=team, user=owner, lens=lens_publish(lens=draft))
+    answer(review, "Q_01", "no")
+
+    data = report_data(review=review)
+    html = report_html(data=data)
+
+    first, second, third = data.recommendations
+    assert (first.practice.code, first.practice.effort_label, first.practice.impact_label) == (
+        "q_01_a",
+        "Large",
+        "High",
+    )
+    assert (second.practice.effort, second.practice.impact) == ("small", "")
+    assert (third.practice.effort, third.practice.impact) == ("", "")
+    items = html[html.index('id="recommendations-title"') :].split('<li class="recommendation">')[1:]
+    assert '<p class="practice-scales recommendation-scales">Effort: Large · Impact: High</p>' in items[0]
+    assert '<p class="practice-scales recommendation-scales">Effort: Small</p>' in items[1]
+    assert "Effort:" not in items[2] and "Impact:" not in items[2]

@@ -63,3 +63,4 @@ def test_the_json_has_the_review_its_questions_and_the_recommendations_in_order(
     recommended = [(item["position"], item["practice_code"]) for item in document["recommendations"]]
     assert recommended == [(1, "q_01_a"), (2, "q_01_b"), (3, "q_01_c"), (4, "q_02_b"), (5, "q_02_c")]
     assert document["recommendations"][0]["improvement_url"] == "https://example.com/guide"
+    assert (document["recommendations"][0]["effort"], document["recommendations"][0]["impact"]) == ("", "")

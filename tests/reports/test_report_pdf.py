@@ -27,10 +27,11 @@ EXPECTED_ORDER = ["Q_01 practice a", "Q_01 practice c", "Q_01 practice b", "Q_02
 @pytest.fixture
 def review(team, owner) -> Review:
     """The suite's review (see conftest.py), on a lens whose q_01_c supports both principles: a published lens
-    never changes, so the link is made in the draft."""
+    never changes, so the link (and q_01_a's effort and impact) is made in the draft."""
     draft = build_lens(status=Lens.Status.DRAFT)
     principles = draft.pillars.get().principles.all()
     Choice.objects.get(question__pillar__lens=draft, code="q_01_c").principles.add(*principles)
+    Choice.objects.filter(question__pillar__lens=draft, code="q_01_a").update(effort="medium", impact="high")
     review = start_review(team=team, user=owner, lens=lens_publish(lens=draft))
     answer(review, "Q_01", "no", notes="We have not looked at this yet.")
     answer(review, "Q_02", "a", notes="Only the first practice so far.")
@@ -55,6 +56,14 @@ def test_the_pdf_lists_the_recommendations_in_the_stated_order(pdf_text):
     positions = [section.index(title) for title in EXPECTED_ORDER]
     assert positions == sorted(positions)
     assert "Start with the most used component" in section
+
+
+def test_the_pdf_shows_a_recommendations_effort_and_impact_beside_it(pdf_text):
+    text, _ = pdf_text
+    section = text[text.index("Prioritized recommendations") : text.index("Answers by focus area")]
+    first = section[section.index(EXPECTED_ORDER[0]) : section.index(EXPECTED_ORDER[1])]
+    assert "Effort: Medium · Impact: High" in first
+    assert section.count("Effort:") == 1
 
 
 def test_the_pdf_has_the_notes_escaped_text_and_several_pages(pdf_text):

@@ -187,6 +187,7 @@ class PillarAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pillar]:
         # The page and its inlines ask whether the lens is published: load it in the same query.
         return super().get_queryset(request).select_related("lens")
+
     fields = ["lens", "order", "code", "name", "description"]
 
 
@@ -198,6 +199,8 @@ class ChoiceInline(PublishedLensReadOnly, admin.StackedInline):
         "description",
         ("helpful_resource_text", "helpful_resource_url"),
         ("improvement_text", "improvement_url"),
+        "verification",
+        ("effort", "impact"),
         "principles",
     ]
     extra = 0

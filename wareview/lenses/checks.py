@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from wareview.lenses.models import Choice, Lens, Question, RiskRule
 from wareview.lenses.risk import RuleError, check_condition
+from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
 
 
 @dataclass
@@ -15,7 +16,9 @@ class LensReport:
 
 
 def lens_check(*, lens: Lens) -> LensReport:
-    """Rules parse and name existing choices of their question; guidance is present; codes are unique."""
+    """Rules parse and name existing choices of their question; guidance is present; codes are unique; effort
+    and impact come from their scales, and a lens that gives any practice verification, effort or impact gives
+    every practice (but "None of these") all three."""
     report = LensReport(lens=lens)
     questions = list(Question.objects.filter(pillar__lens=lens).order_by("pillar__order", "order"))
     choices = defaultdict(list)
@@ -25,8 +28,11 @@ def lens_check(*, lens: Lens) -> LensReport:
     for rule in RiskRule.objects.filter(question__pillar__lens=lens).order_by("order"):
         rules[rule.question_id].append(rule)
     _check_unique_codes(report, questions)
+    practice_facts = any(_facts_given(choice) for question_choices in choices.values() for choice in question_choices)
     for question in questions:
         _check_question(report, question, choices[question.pk], rules[question.pk])
+        for choice in choices[question.pk]:
+            _check_practice_facts(report, question, choice, complete=practice_facts)
     return report
 
 
@@ -57,3 +63,30 @@ def _check_question(report: LensReport, question: Question, choices: list[Choice
         report.problems.append(f"{where}: the question has no risk rules")
     elif not any(rule.condition.strip() == "default" for rule in rules):
         report.warnings.append(f"{where}: no 'default' rule; when no rule matches, the risk is high")
+
+
+def _facts_given(choice: Choice) -> bool:
+    return not choice.is_none and bool(choice.verification.strip() or choice.effort or choice.impact)
+
+
+def _check_practice_facts(report: LensReport, question: Question, choice: Choice, *, complete: bool) -> None:
+    """Effort and impact on their scales; with `complete` (the lens gives them), all three on every practice."""
+    where = f"{question.code}.{choice.code}"
+    for name, value, scale in (("effort", choice.effort, EFFORT_LABELS), ("impact", choice.impact, IMPACT_LABELS)):
+        if value and value not in scale:
+            report.problems.append(f"{where}: {name} {value!r} is not one of {', '.join(scale)}")
+    if not complete or choice.is_none:
+        return
+    missing = [
+        name
+        for name, present in (
+            ("verification", choice.verification.strip()),
+            ("effort", choice.effort),
+            ("impact", choice.impact),
+        )
+        if not present
+    ]
+    if missing:
+        report.problems.append(
+            f"{where}: the best practice has no {' and no '.join(missing)} (other practices of the lens have them)"
+        )

@@ -21,7 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Q
 from django.utils import timezone
 
-from wareview.lib import risk_levels
+from wareview.lib import practice_scales, risk_levels
 
 
 class LensStateError(Exception):
@@ -284,7 +284,12 @@ class QuestionPartManager(models.Manager):
 
 
 class Choice(LensRow, models.Model):
-    """A best practice a team can say it follows; `is_none` marks the exclusive "None of these" choice."""
+    """A best practice a team can say it follows; `is_none` marks the exclusive "None of these" choice.
+
+    `verification`, `effort` and `impact` are wareview's own (AWS lens files have no such keys): how to check
+    that the practice is followed, and how much work it takes and changes (`wareview.lib.practice_scales`);
+    blank when the lens does not say. Lens files carry them under the choice's "wareview" key.
+    """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     code = models.CharField(max_length=128)
@@ -295,6 +300,13 @@ class Choice(LensRow, models.Model):
     improvement_text = models.TextField("improvement guidance", blank=True)
     improvement_url = models.URLField(max_length=2048, blank=True)
     is_none = models.BooleanField('"None of these"', default=False)
+    verification = models.TextField(
+        "how to verify",
+        blank=True,
+        help_text="How to check that the practice is followed: the artefact or signal to look at, the question to ask.",
+    )
+    effort = models.CharField(max_length=6, choices=practice_scales.EFFORT, blank=True)
+    impact = models.CharField(max_length=6, choices=practice_scales.IMPACT, blank=True)
     order = models.PositiveIntegerField(default=0)
     principles = models.ManyToManyField(DesignPrinciple, blank=True, related_name="choices")
     additional_resources = models.JSONField(default=list, blank=True)

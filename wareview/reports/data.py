@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wareview.lenses.ordering import AreaPath, question_sort_key
-from wareview.lib import risk_levels
+from wareview.lib import practice_scales, risk_levels
 from wareview.lib.numbers import percent
 
 
 @dataclass(frozen=True)
 class Practice:
     """A best practice (a choice) of a question; `principles` holds the codes of the design principles of the
-    question's pillar that it supports."""
+    question's pillar that it supports; `effort` and `impact` are values of `practice_scales`, blank when the
+    lens does not say."""
 
     code: str
     title: str
@@ -26,7 +27,17 @@ class Practice:
     is_none: bool = False
     improvement_text: str = ""
     improvement_url: str = ""
+    effort: str = ""
+    impact: str = ""
     principles: frozenset[str] = frozenset()
+
+    @property
+    def effort_label(self) -> str:
+        return practice_scales.EFFORT_LABELS.get(self.effort, "")
+
+    @property
+    def impact_label(self) -> str:
+        return practice_scales.IMPACT_LABELS.get(self.impact, "")
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ def _recommendation(position: int, item: Recommendation) -> dict:
         "practice_title": item.practice.title,
         "improvement_text": item.practice.improvement_text,
         "improvement_url": item.practice.improvement_url,
+        "effort": item.practice.effort,
+        "impact": item.practice.impact,
         "supported_principles": sorted(item.practice.principles),
     }
 

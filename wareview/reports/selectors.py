@@ -74,9 +74,8 @@ def _practices(lens_id: int) -> dict[int, list[Practice]]:
             supports[choice_id].add(principle_code)
     by_question = defaultdict(list)
     choices = Choice.objects.filter(question__pillar__lens_id=lens_id).order_by("order", "pk")
-    for row in choices.values(
-        "id", "question_id", "code", "title", "order", "is_none", "improvement_text", "improvement_url"
-    ):
+    fields = ("code", "title", "order", "is_none", "improvement_text", "improvement_url", "effort", "impact")
+    for row in choices.values("id", "question_id", *fields):
         choice_id, question_id = row.pop("id"), row.pop("question_id")
         by_question[question_id].append(Practice(**row, principles=frozenset(supports[choice_id])))
     return by_question

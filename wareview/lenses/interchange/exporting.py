@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from wareview.lenses.interchange.spec import SCHEMA_VERSION
+from wareview.lenses.interchange.spec import PRACTICE_KEY, SCHEMA_VERSION
 from wareview.lenses.interchange.validation import lens_validate
 from wareview.lenses.models import Choice, Lens, Pillar, Question, RiskRule
 
@@ -56,9 +56,19 @@ def _choice_doc(choice: Choice) -> dict:
             helpfulResource=_resource(choice, "helpful_resource", "helpfulResource"),
             improvementPlan=_resource(choice, "improvement", "improvementPlan"),
             additionalResources=choice.additional_resources,
+            **{PRACTICE_KEY: _practice(choice)},
         ),
     }
     return _with_extra(fields, choice.extra, {})
+
+
+def _practice(choice: Choice) -> object:
+    """The choice's verification, effort and impact that are set, plus the unknown keys kept for that object."""
+    known = _present(verification=choice.verification, effort=choice.effort, impact=choice.impact)
+    unknown = choice.extra.get(PRACTICE_KEY, {})
+    if not isinstance(unknown, dict):  # a value under the key kept whole before wareview read it
+        return known or unknown
+    return {**known, **{key: value for key, value in unknown.items() if key not in known}}
 
 
 def _resource(row: Question | Choice, prefix: str, key: str) -> dict | None:

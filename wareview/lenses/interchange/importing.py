@@ -12,10 +12,10 @@ from wareview.lenses.interchange.parsing import lens_parse
 from wareview.lenses.interchange.spec import (
     CHOICE_KEYS,
     LENS_KEYS,
+    NESTED_FIELDS,
     PILLAR_KEYS,
+    PRACTICE_KEY,
     QUESTION_KEYS,
-    RESOURCE_FIELDS,
-    RESOURCE_KEYS,
 )
 from wareview.lenses.interchange.validation import lens_validate, max_length
 from wareview.lenses.models import Choice, FocusArea, Lens, Pillar, Question, RiskRule, new_draft_rows
@@ -125,6 +125,7 @@ def _question_row(doc: dict, pillar: Pillar, area: FocusArea, order: int) -> Que
 
 def _choice_row(question: Question, doc: dict, order: int) -> Choice:
     helpful, improvement = doc.get("helpfulResource", {}), doc.get("improvementPlan", {})
+    practice = doc.get(PRACTICE_KEY, {})
     return Choice(
         question=question,
         code=doc["id"],
@@ -134,6 +135,9 @@ def _choice_row(question: Question, doc: dict, order: int) -> Choice:
         helpful_resource_url=helpful.get("url", ""),
         improvement_text=improvement.get("displayText", ""),
         improvement_url=improvement.get("url", ""),
+        verification=practice.get("verification", ""),
+        effort=practice.get("effort", ""),
+        impact=practice.get("impact", ""),
         additional_resources=doc.get("additionalResources", []),
         is_none=doc["id"].endswith("_no"),
         order=order,
@@ -142,10 +146,11 @@ def _choice_row(question: Question, doc: dict, order: int) -> Choice:
 
 
 def _extra(doc: dict, known: frozenset[str]) -> dict:
-    """The keys of `doc` wareview does not model, and under a resource's key, that resource's unknown keys."""
+    """The keys of `doc` wareview does not model, and under a nested object's key (a resource, the "wareview"
+    facts of a choice), that object's unknown keys."""
     extra = {key: value for key, value in doc.items() if key not in known}
-    for key in known.intersection(RESOURCE_KEYS).intersection(doc):
-        unknown = {name: value for name, value in doc[key].items() if name not in RESOURCE_FIELDS}
+    for key in known.intersection(NESTED_FIELDS).intersection(doc):
+        unknown = {name: value for name, value in doc[key].items() if name not in NESTED_FIELDS[key]}
         if unknown:
             extra[key] = unknown
     return extra

@@ -17,6 +17,8 @@ from wareview.lenses.interchange.spec import (
     AWS_RULES,
     AWS_TEXT,
     ID_PATTERN,
+    PRACTICE_FIELDS,
+    PRACTICE_KEY,
     RESOURCE_FIELDS,
     RESOURCE_KEYS,
     RESOURCE_TYPES,
@@ -24,6 +26,7 @@ from wareview.lenses.interchange.spec import (
 )
 from wareview.lenses.models import Choice, Lens, Pillar, Question, RiskRule
 from wareview.lenses.risk import DEFAULT, RuleError, check_condition, check_risk
+from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
 
 NUL = "\x00"
 
@@ -144,6 +147,7 @@ def _check_choice(result: ValidationResult, choice: object, path: str, choice_pa
     if "improvementPlan" not in choice and code is not None and not code.endswith("_no"):
         result.warn(path, "no improvementPlan; AWS requires one except on the choice whose id ends in _no")
     _check_additional_resources(result, choice, path)
+    _check_practice(result, choice, path)
 
 
 def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) -> None:
@@ -156,10 +160,29 @@ def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) 
         result.warn(f"{where}.url", "empty URL, treated as absent")
         resource = {name: value for name, value in resource.items() if name != "url"}
     _check_link(result, resource, where)
-    for unknown in [key for key in resource if key not in RESOURCE_FIELDS]:
-        meant = next((known for known in RESOURCE_FIELDS if known.lower() == unknown.lower()), None)
+    _warn_unknown_keys(result, resource, where, RESOURCE_FIELDS)
+
+
+def _check_practice(result: ValidationResult, choice: dict, path: str) -> None:
+    """wareview's own facts about a best practice (absent from AWS files), each optional: how to verify it is
+    followed, its effort and its impact, the last two from their scales or blank."""
+    where = f"{path}.{PRACTICE_KEY}"
+    if PRACTICE_KEY not in choice or not _is_object(choice[PRACTICE_KEY], where, result):
+        return
+    facts = choice[PRACTICE_KEY]
+    _text(result, facts, "verification", where, required=False)
+    for key, scale in (("effort", EFFORT_LABELS), ("impact", IMPACT_LABELS)):
+        value = _text(result, facts, key, where, required=False)
+        if value and value not in scale:
+            result.error(f"{where}.{key}", f"{value!r} is not one of {', '.join(scale)}")
+    _warn_unknown_keys(result, facts, where, PRACTICE_FIELDS)
+
+
+def _warn_unknown_keys(result: ValidationResult, owner: dict, path: str, known_keys: tuple[str, ...]) -> None:
+    for unknown in [key for key in owner if key not in known_keys]:
+        meant = next((known for known in known_keys if known.lower() == unknown.lower()), None)
         hint = f"; did you mean '{meant}'?" if meant else ""
-        result.warn(f"{where}.{unknown}", f"unknown key, kept for export but not shown{hint}")
+        result.warn(f"{path}.{unknown}", f"unknown key, kept for export but not shown{hint}")
 
 
 def _check_link(result: ValidationResult, link: dict, path: str) -> None:

@@ -7,7 +7,9 @@ from wareview.lenses.models import Lens
 class Command(BaseCommand):
     help = (
         "Validate every lens in the database: risk rules parse and name choices of their own question, "
-        "questions have guidance, best practices have improvement guidance. Exits non-zero on any problem."
+        "questions have guidance, best practices have improvement guidance, effort and impact come from their "
+        "scales, and in a lens that gives any best practice verification, effort or impact, every best practice "
+        'but "None of these" has all three. Exits non-zero on any problem.'
     )
 
     def add_arguments(self, parser) -> None:
