@@ -2,7 +2,7 @@
 
 from wareview.lib import risk_levels
 from wareview.reports.data import Practice, QuestionFacts, principle_support
-from wareview.reports.recommendations import recommendations_prioritize
+from wareview.reports.recommendations import quick_wins, recommendations_prioritize
 
 HIGH_RISK = risk_levels.HIGH.value
 MEDIUM_RISK = risk_levels.MEDIUM.value
@@ -115,10 +115,48 @@ def test_practices_supporting_as_many_principles_keep_their_order_in_the_questio
     assert codes([q]) == ["Q1_b", "Q1_a", "Q1_c"]
 
 
-def test_the_principle_count_never_moves_a_practice_out_of_its_question():
+def test_within_a_risk_level_principle_support_comes_before_lens_order():
     first = question("Q1", order=1, practices=practices("Q1"))
     second = question("Q2", order=2, practices=practices("Q2", {"c": 5}))
-    assert codes([second, first]) == ["Q1_a", "Q1_b", "Q1_c", "Q2_c", "Q2_a", "Q2_b"]
+    assert codes([second, first]) == ["Q2_c", "Q1_a", "Q1_b", "Q1_c", "Q2_a", "Q2_b"]
+
+
+def rated(code: str, ratings: dict[str, tuple[str, str]]) -> tuple[Practice, ...]:
+    """Practices <code>_a, _b, _c with (impact, effort) per letter; a letter not given has neither."""
+    return tuple(
+        Practice(code=f"{code}_{letter}", title=f"{code} {letter}", order=index, impact=impact, effort=effort)
+        for index, letter in enumerate("abc")
+        for impact, effort in [ratings.get(letter, ("", ""))]
+    )
+
+
+def test_quick_wins_come_first_within_a_risk_level_whatever_the_lens_order():
+    first = question("Q1", order=1, practices=rated("Q1", {"a": ("low", "large"), "b": ("medium", "medium")}))
+    second = question("Q2", order=2, practices=rated("Q2", {"c": ("high", "small")}))
+    assert codes([first, second])[:3] == ["Q2_c", "Q1_b", "Q1_a"]
+
+
+def test_impact_plus_effort_ranks_and_higher_impact_breaks_a_tie():
+    practices_ = rated("Q1", {"a": ("medium", "medium"), "b": ("high", "large"), "c": ("low", "small")})
+    assert codes([question("Q1", practices=practices_)]) == ["Q1_b", "Q1_a", "Q1_c"]
+
+
+def test_practices_the_lens_rates_come_before_those_it_does_not():
+    practices_ = rated("Q1", {"c": ("low", "large")})
+    assert codes([question("Q1", practices=practices_)]) == ["Q1_c", "Q1_a", "Q1_b"]
+
+
+def test_a_quick_win_at_medium_risk_still_comes_after_every_high_risk_recommendation():
+    medium = question("Q1", MEDIUM_RISK, order=1, practices=rated("Q1", {"a": ("high", "small")}))
+    high = question("Q2", HIGH_RISK, order=2, practices=rated("Q2", {}))
+    assert codes([medium, high]) == ["Q2_a", "Q2_b", "Q2_c", "Q1_a", "Q1_b", "Q1_c"]
+
+
+def test_quick_wins_are_the_high_impact_small_effort_recommendations_in_plan_order():
+    first = question("Q1", order=1, practices=rated("Q1", {"a": ("high", "small"), "b": ("high", "medium")}))
+    second = question("Q2", MEDIUM_RISK, order=2, practices=rated("Q2", {"c": ("high", "small")}))
+    plan = recommendations_prioritize(questions=[second, first])
+    assert [item.practice.code for item in quick_wins(plan)] == ["Q1_a", "Q2_c"]
 
 
 def test_the_none_of_these_choice_is_never_recommended():

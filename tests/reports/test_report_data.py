@@ -129,3 +129,22 @@ def test_a_recommendation_shows_the_practices_effort_and_impact_beside_it(team, 
     assert '<p class="practice-scales recommendation-scales">Effort: Large · Impact: High</p>' in items[0]
     assert '<p class="practice-scales recommendation-scales">Effort: Small</p>' in items[1]
     assert "Effort:" not in items[2] and "Impact:" not in items[2]
+
+
+def test_the_report_lists_quick_wins_and_puts_them_first_in_the_plan(team, owner):
+    draft = build_lens(status=Lens.Status.DRAFT)  # a published lens never changes: give them in the draft
+    choices = Choice.objects.filter(question__pillar__lens=draft)
+    choices.filter(code="q_01_a").update(effort="large", impact="low")
+    choices.filter(code="q_02_c").update(effort="small", impact="high")
+    review = start_review(team=team, user=owner, lens=lens_publish(lens=draft))
+    answer(review, "Q_01", "no")
+    answer(review, "Q_02", "no")
+
+    data = report_data(review=review)
+    html = report_html(data=data)
+
+    assert [item.practice.code for item in data.quick_wins] == ["q_02_c"]
+    assert data.recommendations[0].practice.code == "q_02_c"  # a later question's quick win leads the plan
+    assert data.recommendations[1].practice.code == "q_01_a"  # rated practices before unrated ones
+    wins = html[html.index('id="quick-wins-title"') : html.index('<ol class="recommendation-list">')]
+    assert "Q_02 practice c" in wins and "Q_01 practice a" not in wins

@@ -133,6 +133,7 @@ class ReportData:
     areas: list[AreaSection]
     principles: list[PrincipleSupport]
     recommendations: list[Recommendation]
+    quick_wins: list[Recommendation] = field(default_factory=list)
 
     @property
     def questions(self) -> list[QuestionFacts]:

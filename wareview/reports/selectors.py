@@ -8,7 +8,7 @@ from django.utils import timezone
 from wareview.lenses.models import Choice, DesignPrinciple
 from wareview.reports.data import AreaSection, Practice, QuestionFacts, ReportData, principle_support
 from wareview.reports.models import Report
-from wareview.reports.recommendations import recommendations_prioritize
+from wareview.reports.recommendations import quick_wins, recommendations_prioritize
 from wareview.reviews.models import Answer, NotApplicableReason, Review
 from wareview.reviews.selectors import OutlineArea, OutlineQuestion, review_outline
 
@@ -29,6 +29,7 @@ def report_data(*, review: Review) -> ReportData:
         .values_list("code", "name", "description")
     )
     workload = review.workload
+    recommendations = recommendations_prioritize(questions=questions)
     return ReportData(
         review_id=review.pk,
         workload_name=workload.name,
@@ -39,7 +40,8 @@ def report_data(*, review: Review) -> ReportData:
         generated_at=timezone.now(),
         areas=areas,
         principles=principle_support(principles=list(principles), questions=questions),
-        recommendations=recommendations_prioritize(questions=questions),
+        recommendations=recommendations,
+        quick_wins=quick_wins(recommendations),
     )
 
 
