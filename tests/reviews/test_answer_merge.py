@@ -62,7 +62,7 @@ def test_notes_and_practices_from_two_people_are_both_kept(client, cast, owner_s
 def test_a_merged_htmx_save_refreshes_the_practices_the_user_did_not_see(client, cast, owner_saved_practice_a):
     body = post(client, cast.review, version=0, htmx=True, selected=["q_01_b"]).content.decode()
     assert "together with olivia’s changes" in body
-    assert '<fieldset id="practices-Q_01"  hx-swap-oob="true">' in body
+    assert '<fieldset id="practices-Q_01" aria-describedby="practices-help-Q_01"  hx-swap-oob="true">' in body
     assert re.search(r'id="choice-q_01_a"\s+checked>', body) and re.search(r'id="choice-q_01_b"\s+checked>', body)
     # Notes and applicability did not change in the merge: the user's own fields are left alone.
     assert 'id="notes-field-Q_01"' not in body and 'id="applicability-Q_01"' not in body
