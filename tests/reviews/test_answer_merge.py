@@ -47,6 +47,18 @@ def test_practices_ticked_by_two_people_are_both_kept(client, cast, owner_saved_
     assert "Saved, together with olivia’s changes." in page.content.decode()
 
 
+def test_a_practice_marked_as_not_applying_and_another_ticked_by_two_people_are_both_kept(client, cast):
+    client.force_login(cast.owner)
+    marked = {"practice_not_applicable": ["q_01_b"], "practice_reason-q_01_b": "out_of_scope"}
+    assert post(client, cast.review, version=0, **marked).status_code == 302
+    client.force_login(cast.contributor)
+    assert post(client, cast.review, version=0, selected=["q_01_a"]).status_code == 302
+    answer = answer_of(cast.review)
+    assert answer.selected == ["q_01_a"]
+    assert answer.practices_not_applicable == {"q_01_b": {"reason": "out_of_scope", "note": ""}}
+    assert (answer.risk, answer.version) == (AnswerRisk.NONE, 2)
+
+
 def test_notes_and_practices_from_two_people_are_both_kept(client, cast, owner_saved_practice_a):
     response = post(client, cast.review, version=0, htmx=True, notes="Reads go to a replica.")
     assert response.status_code == 200
