@@ -15,6 +15,19 @@
     });
   }, true);
 
+  // A best practice is either followed or marked "does not apply", never both (the server refuses both).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.checked) return;
+    var other = null;
+    if (box.matches("#answer-form input[name=selected]")) {
+      other = document.getElementById("practice-na-" + box.value);
+    } else if (box.matches("#answer-form input[name=practice_not_applicable]")) {
+      other = document.getElementById("choice-" + box.value);
+    }
+    if (other) other.checked = false;
+  }, true);
+
   // The notes counter.
   document.addEventListener("input", function (event) {
     if (event.target.id !== "id_notes") return;

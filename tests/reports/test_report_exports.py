@@ -20,6 +20,7 @@ HEADER = [
     "missing_practices",
     "notes",
     "not_applicable_reason",
+    "practices_not_applicable",
 ]
 
 

@@ -47,6 +47,18 @@ def test_practices_ticked_by_two_people_are_both_kept(client, cast, owner_saved_
     assert "Saved, together with olivia’s changes." in page.content.decode()
 
 
+def test_a_practice_marked_as_not_applying_and_another_ticked_by_two_people_are_both_kept(client, cast):
+    client.force_login(cast.owner)
+    marked = {"practice_not_applicable": ["q_01_b"], "practice_reason-q_01_b": "out_of_scope"}
+    assert post(client, cast.review, version=0, **marked).status_code == 302
+    client.force_login(cast.contributor)
+    assert post(client, cast.review, version=0, selected=["q_01_a"]).status_code == 302
+    answer = answer_of(cast.review)
+    assert answer.selected == ["q_01_a"]
+    assert answer.practices_not_applicable == {"q_01_b": {"reason": "out_of_scope", "note": ""}}
+    assert (answer.risk, answer.version) == (AnswerRisk.NONE, 2)
+
+
 def test_notes_and_practices_from_two_people_are_both_kept(client, cast, owner_saved_practice_a):
     response = post(client, cast.review, version=0, htmx=True, notes="Reads go to a replica.")
     assert response.status_code == 200
@@ -62,7 +74,7 @@ def test_notes_and_practices_from_two_people_are_both_kept(client, cast, owner_s
 def test_a_merged_htmx_save_refreshes_the_practices_the_user_did_not_see(client, cast, owner_saved_practice_a):
     body = post(client, cast.review, version=0, htmx=True, selected=["q_01_b"]).content.decode()
     assert "together with olivia’s changes" in body
-    assert '<fieldset id="practices-Q_01"  hx-swap-oob="true">' in body
+    assert '<fieldset id="practices-Q_01" aria-describedby="practices-help-Q_01"  hx-swap-oob="true">' in body
     assert re.search(r'id="choice-q_01_a"\s+checked>', body) and re.search(r'id="choice-q_01_b"\s+checked>', body)
     # Notes and applicability did not change in the merge: the user's own fields are left alone.
     assert 'id="notes-field-Q_01"' not in body and 'id="applicability-Q_01"' not in body

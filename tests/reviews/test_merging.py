@@ -16,7 +16,21 @@ states = st.builds(
     not_applicable=st.booleans(),
     reason=st.sampled_from(["", "other"]),
     notes=st.sampled_from(["", "one note", "another note"]),
-).map(lambda s: AnswerState(s.selected, s.not_applicable, s.reason if s.not_applicable else "", s.notes))
+    practices_not_applicable=st.dictionaries(
+        st.sampled_from(["a", "b", "c"]),
+        st.fixed_dictionaries(
+            {"reason": st.sampled_from(["other", "out_of_scope"]), "note": st.sampled_from(["", "n"])}
+        ),
+    ),
+).map(
+    lambda s: AnswerState(
+        s.selected,
+        s.not_applicable,
+        s.reason if s.not_applicable else "",
+        s.notes,
+        {code: mark for code in ORDER if (mark := s.practices_not_applicable.get(code))},
+    )
+)
 
 
 def merged(base, theirs, mine):
@@ -48,6 +62,26 @@ def test_the_applicability_and_its_reason_are_one_field():
     theirs = AnswerState(not_applicable=True, reason="other")
     result = merged(base, theirs, AnswerState(selected=["b"]))
     assert result.state == AnswerState(selected=["b"], not_applicable=True, reason="other")
+
+
+def test_a_practice_marked_as_not_applying_by_one_and_another_ticked_by_the_other_are_both_kept():
+    mark = {"reason": "out_of_scope", "note": "Batch jobs only."}
+    theirs = AnswerState(practices_not_applicable={"a": mark})
+    result = merged(AnswerState(), theirs, AnswerState(selected=["b"]))
+    assert result.state == AnswerState(selected=["b"], practices_not_applicable={"a": mark})
+
+
+def test_one_practice_ticked_by_one_and_marked_as_not_applying_by_the_other_overlaps():
+    theirs = AnswerState(practices_not_applicable={"a": {"reason": "other", "note": ""}})
+    result = merged(AnswerState(), theirs, AnswerState(selected=["a"]))
+    assert (result.state, result.overlap) == (None, {"practice:a"})
+
+
+def test_the_reason_of_a_mark_changed_both_ways_overlaps():
+    base = AnswerState(practices_not_applicable={"a": {"reason": "other", "note": ""}})
+    theirs = AnswerState(practices_not_applicable={"a": {"reason": "out_of_scope", "note": ""}})
+    mine = AnswerState(practices_not_applicable={"a": {"reason": "business_priorities", "note": ""}})
+    assert merged(base, theirs, mine).overlap == {"practice:a"}
 
 
 def test_none_of_these_beside_a_practice_overlaps():

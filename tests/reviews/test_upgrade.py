@@ -90,3 +90,24 @@ def test_only_a_newer_published_version_of_the_same_lens_is_a_target(client, cas
     for target in (other_lens, draft, cast.lens):
         assert client.post(upgrade_url(cast, target)).status_code == 404
     assert Lens.objects.get(pk=cast.review.lens_id) == cast.lens
+
+
+def test_moving_carries_practices_marked_as_not_applying_over_by_code_and_drops_those_the_version_lacks(
+    client, cast, version_two
+):
+    mark = {"reason": "out_of_scope", "note": ""}
+    for code, version, marks in (("Q_01", 1, {"q_01_b": mark, "q_01_c": mark}), ("Q_03", 0, {"q_03_b": mark})):
+        answer = Answer.objects.get(review=cast.review, question__code=code)
+        data = AnswerState(selected=[f"{code.lower()}_a"], practices_not_applicable=marks)
+        answer_save(answer=answer, user=cast.owner, data=data, expected_version=version)
+    client.force_login(cast.contributor)
+    assert "Q_01: q_01_b" in client.get(upgrade_url(cast, version_two)).content.decode()
+    client.post(upgrade_url(cast, version_two))
+    answers = {a.question.code: a for a in Answer.objects.filter(review=cast.review).select_related("question")}
+    assert answers["Q_01"].practices_not_applicable == {"q_01_c": mark}
+    assert answers["Q_01"].risk == AnswerRisk.MEDIUM  # the mark on q_01_b went with the practice
+    assert (answers["Q_03"].practices_not_applicable, answers["Q_03"].risk) == ({"q_03_b": mark}, AnswerRisk.NONE)
+    move = AnswerChange.objects.filter(answer=answers["Q_01"]).first()
+    assert move.note == "moved from lens v1 to v2"
+    assert list(move.before["practices_not_applicable"]) == ["q_01_b", "q_01_c"]
+    assert list(move.after["practices_not_applicable"]) == ["q_01_c"]

@@ -41,6 +41,22 @@ class Practice:
 
 
 @dataclass(frozen=True)
+class PracticeNotApplicable:
+    """A best practice the answer marks as not applying to the workload, with the reason in words and a note.
+    It counts as followed for the risk, and is never missing nor recommended."""
+
+    practice: Practice
+    reason: str
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        """The practice in words: "<title> — <reason>", then the note after a colon when there is one."""
+        text = f"{self.practice.title} — {self.reason}"
+        return f"{text}: {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
 class QuestionFacts:
     """One question of the review with its answer."""
 
@@ -55,6 +71,7 @@ class QuestionFacts:
     area_name: str = ""
     notes: str = ""
     not_applicable_reason: str = ""
+    practices_not_applicable: tuple[PracticeNotApplicable, ...] = ()
 
     @property
     def is_answered(self) -> bool:
@@ -69,11 +86,18 @@ class QuestionFacts:
         return sum(not practice.is_none for practice in self.practices)
 
     @property
+    def not_applying(self) -> frozenset[str]:
+        """The codes of the best practices marked as not applying."""
+        return frozenset(item.practice.code for item in self.practices_not_applicable)
+
+    @property
     def missing(self) -> list[Practice]:
-        """The best practices an answered question does not follow (never "None of these")."""
+        """The best practices an answered question does not follow (never "None of these", never a practice that
+        does not apply)."""
         if not self.is_answered:
             return []
-        return [practice for practice in self.practices if practice.code not in self.selected and not practice.is_none]
+        left_out = self.selected | self.not_applying
+        return [practice for practice in self.practices if practice.code not in left_out and not practice.is_none]
 
     def sort_key(self) -> tuple:
         return question_sort_key(
@@ -163,14 +187,15 @@ def principle_support(
 ) -> list[PrincipleSupport]:
     """For each (code, name, description): followed practices supporting it / all practices supporting it.
 
-    Questions that do not apply are left out; an unanswered question's practices count as not followed."""
+    Questions and best practices that do not apply are left out; an unanswered question's practices count as not
+    followed."""
     followed: Counter = Counter()
     total: Counter = Counter()
     for question in questions:
         if question.risk == risk_levels.NOT_APPLICABLE.value:
             continue
         for practice in question.practices:
-            if practice.is_none:
+            if practice.is_none or practice.code in question.not_applying:
                 continue
             total.update(practice.principles)
             if practice.code in question.selected:

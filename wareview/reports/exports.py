@@ -17,6 +17,7 @@ CSV_COLUMNS = [
     "missing_practices",
     "notes",
     "not_applicable_reason",
+    "practices_not_applicable",
 ]
 # A spreadsheet runs a cell starting with one of these as a formula; a quote in front keeps it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,6 +69,8 @@ def _question_row(question: QuestionFacts) -> dict:
         "missing_practices": [practice.title for practice in question.missing],
         "notes": question.notes,
         "not_applicable_reason": question.not_applicable_reason,
+        # "<title> — <reason>" (and ": <note>"), never among the missing practices.
+        "practices_not_applicable": [item.label for item in question.practices_not_applicable],
     }
 
 

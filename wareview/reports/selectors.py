@@ -6,7 +6,14 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from wareview.lenses.models import Choice, DesignPrinciple
-from wareview.reports.data import AreaSection, Practice, QuestionFacts, ReportData, principle_support
+from wareview.reports.data import (
+    AreaSection,
+    Practice,
+    PracticeNotApplicable,
+    QuestionFacts,
+    ReportData,
+    principle_support,
+)
 from wareview.reports.models import Report
 from wareview.reports.recommendations import quick_wins, recommendations_prioritize
 from wareview.reviews.models import Answer, NotApplicableReason, Review
@@ -88,11 +95,12 @@ def _section(area: OutlineArea, practices: dict) -> AreaSection:
 
 
 def _question_facts(question: OutlineQuestion, area: OutlineArea, practices: dict) -> QuestionFacts:
+    own = tuple(practices.get(question.question_id, ()))
     return QuestionFacts(
         code=question.code,
         title=question.title,
         risk=question.risk,
-        practices=tuple(practices.get(question.question_id, ())),
+        practices=own,
         selected=frozenset(question.selected),
         order=question.order,
         pillar_order=area.pillar_order,
@@ -100,4 +108,19 @@ def _question_facts(question: OutlineQuestion, area: OutlineArea, practices: dic
         area_name=area.label,
         notes=question.notes,
         not_applicable_reason=REASON_LABELS.get(question.reason, question.reason),
+        practices_not_applicable=_practices_not_applicable(question, own),
+    )
+
+
+def _practices_not_applicable(question: OutlineQuestion, practices: tuple[Practice, ...]) -> tuple:
+    """The question's best practices marked as not applying, in the question's order, reasons in words."""
+    marks = question.practices_not_applicable
+    return tuple(
+        PracticeNotApplicable(
+            practice=practice,
+            reason=REASON_LABELS.get(marks[practice.code].get("reason", ""), ""),
+            note=marks[practice.code].get("note", ""),
+        )
+        for practice in practices
+        if practice.code in marks
     )

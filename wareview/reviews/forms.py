@@ -7,7 +7,7 @@ from wareview.lenses.models import Lens
 from wareview.lenses.selectors import QuestionSheet
 from wareview.reviews import merging
 from wareview.reviews.merging import AnswerState
-from wareview.reviews.models import NOTES_MAX_LENGTH, NotApplicableReason
+from wareview.reviews.models import NOTES_MAX_LENGTH, PRACTICE_NOTE_MAX_LENGTH, NotApplicableReason
 
 MISSING_VERSION = "The form is missing the answer's version; reload the page."
 NUL_IN_TEXT = "Text cannot contain a NUL character."
@@ -63,6 +63,11 @@ class AnswerForm(forms.Form):
     changed = forms.MultipleChoiceField(
         required=False, error_messages={"invalid_choice": "“%(value)s” is not a part of this answer."}
     )
+    # Best practices marked "does not apply"; each has its `practice_reason-<code>` and `practice_note-<code>`.
+    practice_not_applicable = forms.MultipleChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a best practice of this question; it cannot be marked."},
+    )
 
     def __init__(self, data, *, sheet: QuestionSheet) -> None:
         super().__init__(data)
@@ -72,6 +77,13 @@ class AnswerForm(forms.Form):
         selected.choices = [(choice.code, choice.title) for choice in sheet.choices]
         fields = [merging.NOTES, merging.APPLICABILITY, *(merging.practice_field(code) for code in sheet.codes)]
         changed.choices = [(name, name) for name in fields]
+        marked = self.fields["practice_not_applicable"]
+        assert isinstance(marked, forms.MultipleChoiceField)
+        marked.choices = selected.choices
+        for choice in sheet.choices:
+            if not choice.is_none:
+                self.fields[reason_field(choice.code)] = _practice_reason_field(choice.title)
+                self.fields[note_field(choice.code)] = _practice_note_field(choice.title)
 
     def clean(self) -> dict:
         super().clean()
@@ -81,7 +93,20 @@ class AnswerForm(forms.Form):
             raise forms.ValidationError("“None of these” cannot be chosen together with a best practice.")
         if cleaned.get("not_applicable") and not cleaned.get("reason") and "reason" not in self.errors:
             raise forms.ValidationError("Say why the question does not apply.")
+        self._check_practices_not_applicable(selected)
         return cleaned
+
+    def _check_practices_not_applicable(self, selected: set[str]) -> None:
+        titles = {choice.code: choice.title for choice in self.sheet.choices}
+        for code in self.cleaned_data.get("practice_not_applicable", []):
+            if code in self.sheet.none_codes:
+                raise forms.ValidationError(f"“{titles[code]}” cannot be marked as not applying.")
+            if code in selected:
+                raise forms.ValidationError(
+                    f"“{titles[code]}” cannot be both followed and marked as not applying; choose one."
+                )
+            if not self.cleaned_data.get(reason_field(code)) and reason_field(code) not in self.errors:
+                raise forms.ValidationError(f"Say why “{titles[code]}” does not apply.")
 
     def state(self) -> AnswerState:
         """The submitted answer, practices in the question's order."""
@@ -91,6 +116,11 @@ class AnswerForm(forms.Form):
             not_applicable=data["not_applicable"],
             reason=data["reason"] if data["not_applicable"] else "",
             notes=data["notes"],
+            practices_not_applicable={
+                code: {"reason": data[reason_field(code)], "note": data[note_field(code)]}
+                for code in self.sheet.codes
+                if code in data["practice_not_applicable"]
+            },
         )
 
     def changed_fields(self) -> frozenset[str] | None:
@@ -102,3 +132,35 @@ class AnswerForm(forms.Form):
         for messages in self.errors.values():
             return str(messages[0])
         return ""
+
+
+def reason_field(code: str) -> str:
+    """The form field with the reason a best practice does not apply."""
+    return f"practice_reason-{code}"
+
+
+def note_field(code: str) -> str:
+    """The form field with the note on why a best practice does not apply."""
+    return f"practice_note-{code}"
+
+
+def _practice_reason_field(title: str) -> forms.ChoiceField:
+    title = title.replace("%", "%%")  # the messages are %-formatted
+    return forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), *NotApplicableReason.choices],
+        error_messages={"invalid_choice": f"“%(value)s” is not one of the reasons “{title}” may not apply."},
+    )
+
+
+def _practice_note_field(title: str) -> NotesField:
+    title = title.replace("%", "%%")
+    return NotesField(
+        required=False,
+        max_length=PRACTICE_NOTE_MAX_LENGTH,
+        error_messages={
+            "max_length": f"The note on why “{title}” does not apply can be at most %(limit_value)d characters; "
+            "it has %(show_value)d.",
+            "null_characters_not_allowed": NUL_IN_TEXT,
+        },
+    )

@@ -1,13 +1,14 @@
 """Three-way merge of an answer: what I changed since the version I started from, applied over what another
 person saved since. Pure functions, no ORM.
 
-An answer is seen as independent fields: one per best practice (ticked or not), its applicability (the "does not
-apply" mark with its reason) and its notes. Two people changing different fields never conflict; the same field
+An answer is seen as independent fields: one per best practice (ticked or not, and its own "does not apply" mark
+with its reason and note), the question's applicability (its "does not apply" mark with its reason) and its
+notes. Two people changing different fields never conflict; the same field
 changed to different values by both does, and so does a merge whose practices clash with "None of these".
 """
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 NOTES = "notes"
 APPLICABILITY = "applicability"
@@ -22,9 +23,13 @@ class AnswerState:
     not_applicable: bool = False
     reason: str = ""
     notes: str = ""
+    # Best practices marked "does not apply": {code: {"reason": a NotApplicableReason value, "note": text}}.
+    practices_not_applicable: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "selected", tuple(self.selected))  # callers may pass a list
+        marks = {code: dict(mark) for code, mark in self.practices_not_applicable.items()}
+        object.__setattr__(self, "practices_not_applicable", marks)
 
     @classmethod
     def from_history(cls, state: dict) -> "AnswerState":
@@ -34,6 +39,7 @@ class AnswerState:
             not_applicable=bool(state.get("not_applicable", False)),
             reason=state.get("reason", ""),
             notes=state.get("notes", ""),
+            practices_not_applicable=state.get("practices_not_applicable", {}),
         )
 
 
@@ -54,12 +60,14 @@ def field_value(state: AnswerState, name: str) -> object:
         return state.notes
     if name == APPLICABILITY:
         return (state.not_applicable, state.reason if state.not_applicable else "")
-    return name.removeprefix(PRACTICE_PREFIX) in state.selected
+    code = name.removeprefix(PRACTICE_PREFIX)
+    return (code in state.selected, state.practices_not_applicable.get(code))
 
 
 def changed_fields(before: AnswerState, after: AnswerState) -> frozenset[str]:
     """The fields whose value differs between two states of one answer."""
-    names = {NOTES, APPLICABILITY} | {practice_field(code) for code in (*before.selected, *after.selected)}
+    codes = (*before.selected, *after.selected, *before.practices_not_applicable, *after.practices_not_applicable)
+    names = {NOTES, APPLICABILITY} | {practice_field(code) for code in codes}
     return frozenset(name for name in names if field_value(before, name) != field_value(after, name))
 
 
@@ -67,16 +75,23 @@ def apply_fields(*, onto: AnswerState, source: AnswerState, fields: Iterable[str
     """`onto` with the given fields taken from `source`; practices kept in the question's `order`."""
     fields = set(fields)
     selected = set(onto.selected)
+    marks = dict(onto.practices_not_applicable)
     for name in fields:
         if name.startswith(PRACTICE_PREFIX):
             code = name.removeprefix(PRACTICE_PREFIX)
             (selected.add if code in source.selected else selected.discard)(code)
+            mark = source.practices_not_applicable.get(code)
+            if mark is None:
+                marks.pop(code, None)
+            else:
+                marks[code] = mark
     applicability = source if APPLICABILITY in fields else onto
     return AnswerState(
         selected=tuple(code for code in order if code in selected),
         not_applicable=applicability.not_applicable,
         reason=applicability.reason if applicability.not_applicable else "",
         notes=source.notes if NOTES in fields else onto.notes,
+        practices_not_applicable={code: marks[code] for code in order if code in marks},
     )
 
 

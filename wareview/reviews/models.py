@@ -31,6 +31,7 @@ class NotApplicableReason(models.TextChoices):
 
 
 NOTES_MAX_LENGTH = 2000
+PRACTICE_NOTE_MAX_LENGTH = 200
 
 
 class ReviewQuerySet(models.QuerySet["Review"]):
@@ -76,6 +77,10 @@ class Answer(models.Model):
     not_applicable = models.BooleanField(default=False)
     reason = models.CharField(max_length=30, choices=NotApplicableReason.choices, blank=True)
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
+    # Best practices that do not apply to the workload, in the question's order:
+    # {code: {"reason": a NotApplicableReason value, "note": up to PRACTICE_NOTE_MAX_LENGTH characters}}.
+    # They count as followed when the risk rules are evaluated (services.risk_for).
+    practices_not_applicable = models.JSONField(default=dict, blank=True)
     risk = models.CharField(max_length=16, choices=AnswerRisk.choices, default=AnswerRisk.UNANSWERED)
     # Bumped on every save; a save made against an older version is a conflict (see services.answer_save).
     version = models.PositiveIntegerField(default=0)
@@ -99,13 +104,18 @@ class Answer(models.Model):
             "not_applicable": self.not_applicable,
             "reason": self.reason,
             "notes": self.notes,
+            "practices_not_applicable": dict(self.practices_not_applicable),
             "risk": self.risk,
         }
 
     def answer_state(self) -> AnswerState:
         """What a user sees of the answer and can change, for merging concurrent saves."""
         return AnswerState(
-            selected=self.selected, not_applicable=self.not_applicable, reason=self.reason, notes=self.notes
+            selected=self.selected,
+            not_applicable=self.not_applicable,
+            reason=self.reason,
+            notes=self.notes,
+            practices_not_applicable=self.practices_not_applicable,
         )
 
 

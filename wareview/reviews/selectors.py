@@ -20,8 +20,9 @@ from wareview.workloads.models import Workload
 
 @dataclass(frozen=True)
 class OutlineQuestion:
-    """A question of the review with its answer. `selected`, `notes` and `reason` are filled only when the
-    outline was asked for with `answers=True` (the report); the navigation needs no more than the risk."""
+    """A question of the review with its answer. `selected`, `notes`, `reason` and `practices_not_applicable` are
+    filled only when the outline was asked for with `answers=True` (the report); the navigation needs no more than
+    the risk."""
 
     code: str
     title: str
@@ -31,6 +32,8 @@ class OutlineQuestion:
     selected: tuple[str, ...] = ()
     notes: str = ""
     reason: str = ""
+    # Best practices that do not apply: {code: {"reason": …, "note": …}} (see Answer.practices_not_applicable).
+    practices_not_applicable: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class QuestionTally:
@@ -117,7 +120,7 @@ _OUTLINE_FIELDS = (
     "question__pillar__name",
     *(f"{area}{column}" for area in (_AREA, _PARENT) for column in ("_id", "__code", "__name", "__order")),
 )
-_ANSWER_FIELDS = ("selected", "notes", "reason")
+_ANSWER_FIELDS = ("selected", "notes", "reason", "practices_not_applicable")
 
 
 def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
@@ -125,7 +128,8 @@ def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
     (`wareview.lenses.ordering`), with completion and risk counts. One query.
 
     The navigation, the overview, an autosave's progress, the report and the exports all read this; with
-    `answers=True` each question also carries its selected practices, notes and not-applicable reason."""
+    `answers=True` each question also carries its selected practices, notes, not-applicable reason and the best
+    practices that do not apply."""
     fields = _OUTLINE_FIELDS + (_ANSWER_FIELDS if answers else ())
     rows = sorted(Answer.objects.filter(review=review).order_by().values(*fields), key=_walk_key)
     areas: dict[tuple, OutlineArea] = {}
@@ -172,7 +176,13 @@ def _outline_question(row: dict, *, answers: bool) -> OutlineQuestion:
     )
     if not answers:
         return question
-    return replace(question, selected=tuple(row["selected"] or ()), notes=row["notes"], reason=row["reason"])
+    return replace(
+        question,
+        selected=tuple(row["selected"] or ()),
+        notes=row["notes"],
+        reason=row["reason"],
+        practices_not_applicable=row["practices_not_applicable"] or {},
+    )
 
 
 def area_key(focus_area_id: int | None, pillar_name: str) -> str:

@@ -1,5 +1,7 @@
 """Writes to reviews: starting one, saving an answer (merging concurrent saves, keeping history)."""
 
+from collections.abc import Collection
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -47,18 +49,35 @@ def review_start(*, workload: Workload, lens: Lens, user) -> Review:
     return review
 
 
-def risk_for(*, rules: list[tuple[str, str]], selected: list[str], not_applicable: bool) -> str:
-    """A question's standing: not applicable, unanswered (nothing chosen), or what its rules say."""
+def risk_for(
+    *,
+    rules: list[tuple[str, str]],
+    selected: list[str],
+    not_applicable: bool,
+    practices_not_applicable: Collection[str] = (),
+) -> str:
+    """A question's standing: not applicable, unanswered (nothing chosen or marked), or what its rules say.
+
+    A best practice marked "does not apply" counts as followed: the rules see the selected codes and the
+    codes of the practices that do not apply."""
     if not_applicable:
         return AnswerRisk.NOT_APPLICABLE
-    if not selected:
+    followed = {*selected, *practices_not_applicable}
+    if not followed:
         return AnswerRisk.UNANSWERED
-    return evaluate(rules, selected)
+    return evaluate(rules, followed)
 
 
-def answer_risk(*, question_id: int, selected: list[str], not_applicable: bool) -> str:
+def answer_risk(
+    *, question_id: int, selected: list[str], not_applicable: bool, practices_not_applicable: Collection[str] = ()
+) -> str:
     rules = list(question_sheet(question_id).rules)
-    return risk_for(rules=rules, selected=selected, not_applicable=not_applicable)
+    return risk_for(
+        rules=rules,
+        selected=selected,
+        not_applicable=not_applicable,
+        practices_not_applicable=practices_not_applicable,
+    )
 
 
 @transaction.atomic
@@ -110,7 +129,8 @@ def _merge_save(
     before = current.state()
     _write(current, user=user, state=result.state, expected_version=current.version)
     _record(current, user=user, before=before, note=note)
-    for name in ("selected", "not_applicable", "reason", "notes", "risk", "updated_by", "updated_at", "version"):
+    names = ("selected", "not_applicable", "reason", "notes", "practices_not_applicable", "risk", "updated_by")
+    for name in (*names, "updated_at", "version"):
         setattr(answer, name, getattr(current, name))
     return answer
 
@@ -119,12 +139,19 @@ def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -
     """Compare-and-swap: write `state` if the answer is still at `expected_version`; update `answer` in memory."""
     order = question_sheet(answer.question_id).codes
     selected = [code for code in order if code in state.selected]
-    risk = answer_risk(question_id=answer.question_id, selected=selected, not_applicable=state.not_applicable)
+    marks = {code: state.practices_not_applicable[code] for code in order if code in state.practices_not_applicable}
+    risk = answer_risk(
+        question_id=answer.question_id,
+        selected=selected,
+        not_applicable=state.not_applicable,
+        practices_not_applicable=list(marks),
+    )
     fields = {
         "selected": selected,
         "not_applicable": state.not_applicable,
         "reason": state.reason if state.not_applicable else "",
         "notes": state.notes,
+        "practices_not_applicable": marks,
         "risk": risk,
         "updated_by": user,
         "updated_at": timezone.now(),

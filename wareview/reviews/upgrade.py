@@ -1,6 +1,7 @@
 """Moving a review to a newer version of its lens.
 
-Answers carry over by question code and choice code: a practice the new question no longer has is dropped,
+Answers carry over by question code and choice code: a practice the new question no longer has is dropped (its
+"does not apply" mark too),
 risks are recomputed with the new rules, and each moved answer records the move in its history. Questions the
 new version adds start unanswered; answers to questions it removed are deleted with the move.
 """
@@ -75,7 +76,8 @@ def review_upgrade_plan(*, review: Review, target: Lens) -> UpgradePlan:
     new_codes = {code: {choice for choice, _ in new.choices.get(code, [])} for code in new.questions}
     for answer in Answer.objects.filter(review=review).select_related("question"):
         code = answer.question.code
-        lost = [choice for choice in answer.selected if code in new_codes and choice not in new_codes[code]]
+        had = [*answer.selected, *answer.practices_not_applicable]
+        lost = [choice for choice in had if code in new_codes and choice not in new_codes[code]]
         if lost:
             plan.dropped_practices[code] = lost
     return plan
@@ -100,7 +102,8 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     kept = [answer for answer in answers if answer.question.code in new.questions]
     Answer.objects.filter(pk__in=[a.pk for a in answers if a.question.code not in new.questions]).delete()
     changes = [_move_answer(answer, new, user, review.lens.version, target.version) for answer in kept]
-    Answer.objects.bulk_update(kept, ["question", "selected", "risk", "updated_at", "updated_by", "version"])
+    moved = ["question", "selected", "practices_not_applicable", "risk", "updated_at", "updated_by", "version"]
+    Answer.objects.bulk_update(kept, moved)
     AnswerChange.objects.bulk_create(changes)
     answered = {answer.question.code for answer in kept}
     Answer.objects.bulk_create(
@@ -117,8 +120,14 @@ def _move_answer(answer: Answer, new: LensShape, user, old_version: int, new_ver
     available = {choice for choice, _ in new.choices.get(code, [])}
     answer.question = new.questions[code]
     answer.selected = [choice for choice in answer.selected if choice in available]
+    marks = answer.practices_not_applicable
+    new_order = [choice for choice, _ in new.choices.get(code, [])]
+    answer.practices_not_applicable = {choice: marks[choice] for choice in new_order if choice in marks}
     answer.risk = risk_for(
-        rules=new.rules.get(code, []), selected=answer.selected, not_applicable=answer.not_applicable
+        rules=new.rules.get(code, []),
+        selected=answer.selected,
+        not_applicable=answer.not_applicable,
+        practices_not_applicable=list(answer.practices_not_applicable),
     )
     answer.updated_at, answer.updated_by, answer.version = timezone.now(), user, answer.version + 1
     return AnswerChange(

@@ -24,7 +24,7 @@ from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
 from wareview.reviews.merging import AnswerState
-from wareview.reviews.models import Answer, AnswerRisk, NotApplicableReason
+from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason
 from wareview.teams.access import Need
 from wareview.workloads.access import get_workload_for
 
@@ -175,7 +175,8 @@ def _saved(
         # user sent, so refresh the parts that differ.
         context |= _answer_fields_context(answer, can_write=True)
         context["refresh"] = {
-            "practices": saved.selected != mine.selected,
+            "practices": (saved.selected, saved.practices_not_applicable)
+            != (mine.selected, mine.practices_not_applicable),
             "applicability": (saved.not_applicable, saved.reason) != (mine.not_applicable, mine.reason),
             "notes": saved.notes != mine.notes,
         }
@@ -245,8 +246,10 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     return {
         "choices": question_sheet(answer.question_id).choices,
         "selected": set(answer.selected),
+        "practice_marks": answer.practices_not_applicable,
         "can_write": can_write,
         "reasons": NotApplicableReason.choices,
+        "practice_note_limit": PRACTICE_NOTE_MAX_LENGTH,
         "notes_limit": Answer._meta.get_field("notes").max_length,
     }
 

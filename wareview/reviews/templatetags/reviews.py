@@ -24,6 +24,12 @@ def risk_level(value: str) -> risk_levels.RiskLevel:
     return risk_levels.risk_level(value)
 
 
+@register.filter
+def mark_of(marks: dict, code: str) -> dict | None:
+    """A best practice's "does not apply" mark (`{"reason": …, "note": …}`) in an answer's marks, or None."""
+    return marks.get(code) if marks else None
+
+
 @register.inclusion_tag("reviews/progress.html")
 def progress(
     done: int,
