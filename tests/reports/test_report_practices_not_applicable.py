@@ -43,6 +43,11 @@ def test_a_practice_that_does_not_apply_is_listed_apart_and_never_missing(review
     assert [practice.code for practice in question.missing] == ["q_02_b"]
 
 
+def test_the_practices_followed_count_leaves_out_a_practice_that_does_not_apply(review, marked):
+    question = facts(report_data(review=review))
+    assert (len(question.followed), question.practice_total) == (1, 2)  # a of a and b; c does not apply
+
+
 def test_a_practice_that_does_not_apply_is_never_recommended(review, marked):
     recommended = [(item.question.code, item.practice.code) for item in report_data(review=review).recommendations]
     assert ("Q_02", "q_02_b") in recommended

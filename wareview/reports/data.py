@@ -83,7 +83,8 @@ class QuestionFacts:
 
     @property
     def practice_total(self) -> int:
-        return sum(not practice.is_none for practice in self.practices)
+        """The best practices that apply: never "None of these", never a practice marked as not applying."""
+        return sum(not practice.is_none and practice.code not in self.not_applying for practice in self.practices)
 
     @property
     def not_applying(self) -> frozenset[str]:
