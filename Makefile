@@ -27,7 +27,7 @@ run: $(VENV)/.installed .env
 
 test: $(VENV)/.installed-dev .env
 	$(BIN)/ruff check .
-	$(BIN)/mypy wareview
+	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 

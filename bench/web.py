@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -551,7 +552,7 @@ def sign_in_all(users: list[VirtualUser], password: str) -> None:
 
 
 def measure_all(server: Server, users: list[VirtualUser], deadline: Deadline) -> list[dict]:
-    measures = []
+    measures: list[dict[str, Any]] = []
     for concurrency in CONCURRENCIES:
         for name, action, requests in MEASURES:
             # Warm-up, discarded: reconnections, cold caches.

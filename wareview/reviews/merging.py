@@ -7,7 +7,7 @@ notes. Two people changing different fields never conflict; the same field
 changed to different values by both does, and so does a merge whose practices clash with "None of these".
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 NOTES = "notes"
@@ -19,7 +19,8 @@ PRACTICE_PREFIX = "practice:"
 class AnswerState:
     """What a user sees of an answer and can change."""
 
-    selected: tuple[str, ...] = ()
+    # Any sequence of codes on the way in; always a tuple once made (see __post_init__), so states compare equal.
+    selected: Sequence[str] = ()
     not_applicable: bool = False
     reason: str = ""
     notes: str = ""
@@ -27,7 +28,7 @@ class AnswerState:
     practices_not_applicable: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "selected", tuple(self.selected))  # callers may pass a list
+        object.__setattr__(self, "selected", tuple(self.selected))
         marks = {code: dict(mark) for code, mark in self.practices_not_applicable.items()}
         object.__setattr__(self, "practices_not_applicable", marks)
 
