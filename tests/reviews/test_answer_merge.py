@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.teams.races import need_postgresql
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk
 
 pytestmark = pytest.mark.django_db
@@ -199,8 +200,7 @@ def test_a_save_on_the_current_version_takes_the_usual_few_queries_and_a_merge_a
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_saving_different_practices_at_the_same_moment_both_keep_theirs(cast):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
+    need_postgresql()
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 
