@@ -5,13 +5,14 @@ browser tests of other directories.
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
 from tests.factories import UserFactory, build_lens
 from wareview.lenses.models import Lens
@@ -101,3 +102,12 @@ def question_path(review: Review, code: str) -> str:
 
 def answer_of(review: Review, code: str) -> Answer:
     return Answer.objects.get(review=review, question__code=code)
+
+
+@contextmanager
+def saving(page: Page) -> Iterator[None]:
+    """Wait for the autosave the block causes, and check the server took it."""
+    with page.expect_response(lambda response: response.request.method == "POST") as info:
+        yield
+    response: Response = info.value
+    assert response.status == 200, f"The save answered {response.status}: {response.text()[:500]}"

@@ -2,24 +2,16 @@
 with JavaScript and without."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import Locator, Page, Response, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Cast, answer_of, question_path, sign_in_as
+from tests.browser.conftest import Cast, answer_of, question_path, saving, sign_in_as
 from wareview.reviews.models import AnswerRisk, Review
 
 pytestmark = pytest.mark.browser
 
 
-@contextmanager
-def saving(page: Page) -> Iterator[None]:
-    with page.expect_response(lambda response: response.request.method == "POST") as info:
-        yield
-    response: Response = info.value
-    assert response.status == 200, f"The save answered {response.status}: {response.text()[:500]}"
 
 
 def practice_group(page: Page, title: str) -> Locator:

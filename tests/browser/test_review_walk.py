@@ -2,14 +2,12 @@
 "None of these" rule, focus, read-only viewers and the page without JavaScript."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Locator, Page, Response, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PASSWORD, Cast, answer_of, question_path, sign_in_as
+from tests.browser.conftest import PASSWORD, Cast, answer_of, question_path, saving, sign_in_as
 from wareview.reviews.models import AnswerRisk, Review
 
 pytestmark = pytest.mark.browser
@@ -17,13 +15,6 @@ pytestmark = pytest.mark.browser
 MARKER = "set before the first click"
 
 
-@contextmanager
-def saving(page: Page) -> Iterator[None]:
-    """Wait for the autosave the block causes, and check the server took it."""
-    with page.expect_response(lambda response: response.request.method == "POST") as info:
-        yield
-    response: Response = info.value
-    assert response.status == 200, f"The save answered {response.status}: {response.text()[:500]}"
 
 
 def practice(page: Page, title: str) -> Locator:
