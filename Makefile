@@ -14,7 +14,7 @@ COVERAGE_FLOOR ?= 94
 run: $(VENV)/.installed .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_question_sets fixtures/*.json
-	$(MANAGE) demo_setup
+	$(MANAGE) demo_setup $(if $(DEMO),--on-any-database)
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 		echo "PostgreSQL and Redis configured: starting a Celery worker beside the web server."; \
 		mkdir -p var; $(BIN)/celery -A wareview worker --beat --schedule=var/celerybeat-schedule --loglevel=info --concurrency=2 & worker=$$!; \

@@ -7,11 +7,13 @@ tasks executed in-process. With them it uses PostgreSQL and a real Celery worker
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from wareview.lib.env import env_bool, env_list, env_required, env_str, load_env_file
+from wareview.lib.env import LOOPBACK_HOSTS, env_bool, env_list, env_required, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_env_file(env_str("WAREVIEW_ENV_FILE", str(BASE_DIR / ".env")))
+ENV_FILE = env_str("WAREVIEW_ENV_FILE", str(BASE_DIR / ".env"))
+SET_BY_ENV_FILE = load_env_file(ENV_FILE)
 VAR_DIR = Path(env_str("WAREVIEW_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -21,6 +23,14 @@ else:
     SECRET_KEY = env_required("SECRET_KEY", "it signs sessions and CSRF tokens when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# A development .env (DEBUG=1, written by `make run`) left beside a deployment must not turn on tracebacks for
+# everyone: DEBUG from an .env file is refused as soon as the app answers to a name other than this machine's.
+if DEBUG and "DEBUG" in SET_BY_ENV_FILE and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        f"DEBUG is on only because {ENV_FILE} says so, while ALLOWED_HOSTS names {', '.join(ALLOWED_HOSTS)}. "
+        "A development .env must not reach a server: remove DEBUG from that file, or set DEBUG in the "
+        "environment itself if you really mean it."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -37,6 +47,7 @@ INSTALLED_APPS = [
     "wareview.workloads",
     "wareview.reviews",
     "wareview.reports",
+    "wareview.health",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +55,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that reads the session, the user or a form: none of them may see a NUL.
     "wareview.lib.nul.RejectNulMiddleware",
+    # Outside the session and auth middleware, so it sees the signed-in user on the way out.
+    "wareview.lib.headers.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,15 +187,31 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 REPORT_QUEUED_TIMEOUT = int(env_str("REPORT_QUEUED_TIMEOUT", "600"))
 REPORT_REQUESTS_PER_MINUTE = int(env_str("REPORT_REQUESTS_PER_MINUTE", "10"))
 REPORT_RETENTION_DAYS = int(env_str("REPORT_RETENTION_DAYS", "30"))
-CELERY_BEAT_SCHEDULE = {"reports-prune": {"task": "reports.prune", "schedule": 60 * 60}}
+CELERY_BEAT_SCHEDULE = {
+    "reports-prune": {"task": "reports.prune", "schedule": 60 * 60},
+    "health-heartbeat": {"task": "health.heartbeat", "schedule": 60},
+}
+# `/healthz` reports the worker as failing when its last heartbeat (sent every minute) is older than this.
+HEALTH_WORKER_MAX_AGE = int(env_str("HEALTH_WORKER_MAX_AGE", "180"))
+
+# Lens files uploaded in the admin larger than this are refused with a message, before they are read.
+LENS_UPLOAD_MAX_BYTES = int(env_str("LENS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Health probes ask over plain http from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Cookies travel over https only, unless DEBUG is on or SECURE_COOKIES=0 says the app is served over plain http
+# (a laptop trying a production-like set-up): a browser drops a Secure cookie there and nobody stays signed in.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto decides whether a request came over https only behind a proxy that sets it (and strips the
+# client's own): TRUST_X_FORWARDED_PROTO=1. Trusted without such a proxy, any client could claim https.
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -255,3 +255,23 @@ def test_an_uploaded_lens_file_with_a_nul_character_is_refused_with_its_path_and
     assert response.status_code == 400
     assert "name: contains a NUL character (\\u0000), which the database cannot store" in response.content.decode()
     assert not Lens.objects.exists()
+
+
+def test_a_lens_file_over_the_size_limit_is_refused_with_both_sizes_and_nothing_is_written(admin_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.LENS_UPLOAD_MAX_BYTES = 1024
+    document = b'{"schemaVersion": "2021-11-01", "name": "Big", "description": "' + b"x" * 2000 + b'", "pillars": []}'
+    upload = SimpleUploadedFile("big.json", document, content_type="application/json")
+
+    response = admin_client.post(reverse("admin:lenses_lens_import"), {"file": upload})
+
+    assert response.status_code == 400
+    assert "lens files may be at most 1.0\xa0KB" in response.content.decode()
+    assert not Lens.objects.exists()
+
+
+def test_the_lens_upload_limit_is_five_megabytes_unless_set():
+    from django.conf import settings
+
+    assert settings.LENS_UPLOAD_MAX_BYTES == 5 * 1024 * 1024

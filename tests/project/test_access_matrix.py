@@ -108,6 +108,10 @@ def test_each_url_answers_each_role_as_expected(client, walk_cast, entry, role):
     assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
+    else:
+        # What a signed-in person is shown (or refused) is never kept by a shared cache or on disk.
+        assert {"private", "no-store"} <= set(re.split(r",\s*", response["Cache-Control"])), url
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 MISSING_ID = 2_000_000_000

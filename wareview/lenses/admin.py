@@ -7,11 +7,13 @@ import json
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -68,6 +70,16 @@ class PublishedLensReadOnly(_AdminBase):
 class LensUploadForm(forms.Form):
     file = forms.FileField(label="Lens file", help_text="An AWS custom-lens JSON file.")
     slug = forms.SlugField(required=False, help_text="Optional; an existing slug gets a new draft version.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.LENS_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; lens files may be at most {filesizeformat(limit)}. "
+                "Check that this is a lens file, or ask whoever runs wareview to raise LENS_UPLOAD_MAX_BYTES."
+            )
+        return upload
 
 
 class PillarInline(PublishedLensReadOnly, admin.TabularInline):

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -22,9 +23,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--username", default="demo", help="Username of the demo account (default: demo).")
+        parser.add_argument(
+            "--on-any-database",
+            action="store_true",
+            help="Create the demo superuser even when DATABASE_URL names a database (by default only on the "
+            "embedded SQLite default, so a shared or production database never gets one by accident).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, username: str, **options) -> None:
+    def handle(self, *args, username: str, on_any_database: bool, **options) -> None:
+        if settings.DATABASE_URL and not on_any_database:
+            self.stdout.write(
+                "No demo account: DATABASE_URL names a database, which may be shared. Create accounts with "
+                "`manage.py createsuperuser`, or run `make run DEMO=1` (demo_setup --on-any-database) to add "
+                "the demo superuser there anyway."
+            )
+            return
         password = secrets.token_urlsafe(12)
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.is_staff = True

@@ -1,0 +1,42 @@
+"""Response headers every page gets: what a browser may do with the page, and what it may keep of it.
+
+- `Permissions-Policy` turns off the browser features wareview never uses (camera, microphone, location,
+  payment and the like), so an injected script or a framed page cannot ask for them.
+- `Cache-Control: private, no-store` on every response to a signed-in person: pages, fragments and exports
+  (CSV, JSON, PDF) hold a team's answers, and a shared proxy or the browser's disk cache must not keep them. A
+  response that already says how it may be cached (static files) is left alone.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class PrivacyHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
