@@ -67,9 +67,16 @@ def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
 def page(context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
+    refusals: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The browser reports what the Content-Security-Policy blocked (an inline style or script) on the console.
+    page.on(
+        "console",
+        lambda message: refusals.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not refusals, f"The Content-Security-Policy refused parts of the page: {refusals}"
 
 
 @pytest.fixture

@@ -112,6 +112,7 @@ def test_each_url_answers_each_role_as_expected(client, walk_cast, entry, role):
         # What a signed-in person is shown (or refused) is never kept by a shared cache or on disk.
         assert {"private", "no-store"} <= set(re.split(r",\s*", response["Cache-Control"])), url
     assert "camera=()" in response["Permissions-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
 MISSING_ID = 2_000_000_000

@@ -5,6 +5,7 @@ import os
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -329,5 +330,8 @@ def test_the_export_button_is_disabled_and_says_it_is_busy_while_its_request_run
     assert f'method="post" action="{reverse("reports:pdf_request", args=[review.pk])}"' in form  # works without JS
     assert 'hx-disabled-elt="find button"' in form and 'hx-indicator="this"' in form
     assert '<span class="pdf-busy" role="status">Making the PDF…</span>' in form
-    assert ".pdf-request .pdf-busy { display: none; }" in page
-    assert ".pdf-request.htmx-request .pdf-busy { display: inline; }" in page
+    # The busy words show only while htmx marks the form as requesting (a stylesheet rule: no inline style).
+    assert "reports/css/report-screen.css" in page
+    stylesheet = (Path(settings.BASE_DIR) / "static" / "reports" / "css" / "report-screen.css").read_text()
+    assert ".pdf-request .pdf-busy { display: none; }" in stylesheet
+    assert ".pdf-request.htmx-request .pdf-busy { display: inline; }" in stylesheet
