@@ -154,8 +154,6 @@ def carry(*, states: dict[str, AnswerState], old: LensShape, new: LensShape, ste
 def _carry_question(
     shape: QuestionShape, taken: tuple[str, ...], step: Step, states: dict[str, AnswerState], old: LensShape
 ) -> AnswerState:
-    if not taken:
-        return AnswerState()
     code = shape.question.code
     ticked: set[str] = set()
     marks: dict[str, dict[str, str]] = {}
@@ -168,12 +166,12 @@ def _carry_question(
     nones = {choice.code for choice in shape.choices if choice.is_none}
     if ticked - nones:
         ticked -= nones
-    first = _state(states, taken[0])
-    not_applicable = all(_state(states, q).not_applicable for q in taken)
+    # A practice may come from a question the new question does not take over: its tick or mark still carries.
+    not_applicable = bool(taken) and all(_state(states, q).not_applicable for q in taken)
     return AnswerState(
         selected=[choice.code for choice in shape.choices if choice.code in ticked],
         not_applicable=not_applicable,
-        reason=first.reason if not_applicable else "",
+        reason=_state(states, taken[0]).reason if not_applicable else "",
         notes=_notes(taken, states, old),
         practices_not_applicable={choice.code: marks[choice.code] for choice in shape.choices if choice.code in marks},
     )
@@ -192,6 +190,8 @@ def _first_mark(states: dict[str, AnswerState], sources: Iterable[Ref]) -> dict[
 
 
 def _notes(taken: tuple[str, ...], states: dict[str, AnswerState], old: LensShape) -> str:
+    if not taken:
+        return ""
     if len(taken) == 1:
         return _state(states, taken[0]).notes
     return "\n\n".join(
@@ -218,6 +218,8 @@ class QuestionMove:
     question: Question
     takes_over: list[Question]
     changed: bool = False
+    # Old questions whose practices this question takes over without taking over the question itself.
+    practices_from: list[str] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -261,6 +263,8 @@ class UpgradePlan:
     carried: dict[str, AnswerState] = field(default_factory=dict)
     origins: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # Each practice of the review's version (by question and choice code) → the new practices taking it over.
+    successors: dict[Ref, list[Ref]] = field(default_factory=dict)
 
     @property
     def added(self) -> list[Question]:
@@ -325,7 +329,9 @@ def _describe(plan: UpgradePlan, first: LensShape, last: LensShape, practices: d
     for code, shape in last.questions.items():
         old_questions = [first.questions[q].question for q in plan.origins[code]]
         changed = plan.origins[code] == (code,) and _differs(first.questions[code], shape)
-        plan.moves.append(QuestionMove(question=shape.question, takes_over=old_questions, changed=changed))
+        from_elsewhere = _union(tuple(q for q, _ in practices[code, c.code]) for c in shape.choices)
+        others = [q for q in from_elsewhere if q not in plan.origins[code]]
+        plan.moves.append(QuestionMove(shape.question, old_questions, changed=changed, practices_from=others))
     plan.removed = [shape.question for code, shape in first.questions.items() if code not in taken_over]
     plan.long_notes = [code for code, state in plan.carried.items() if len(state.notes) > NOTES_MAX_LENGTH]
     kept = {
@@ -342,6 +348,7 @@ def _describe(plan: UpgradePlan, first: LensShape, last: LensShape, practices: d
             plan.merged.append(_practice_move(first, olds, last, [new]))
         elif len(olds) == 1 and successors[olds[0]] == [new] and _renamed(first, olds[0], last, new, plan):
             plan.renamed.append(_practice_move(first, olds, last, [new]))
+    plan.successors = dict(successors)
     for old, news in successors.items():
         if len(news) > 1:
             plan.split.append(_practice_move(first, [old], last, news))
@@ -420,10 +427,11 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     note = _move_note(review.lens, target)
     questions = {move.question.code: move.question for move in plan.moves}
     created: list[Answer] = []
-    changes: list[tuple[Answer, dict, tuple[str, ...]]] = []
+    changes: list[tuple[Answer, dict, str]] = []
+    practices_from = {move.question.code: move.practices_from for move in plan.moves}
     for code, question in questions.items():
         sources = plan.origins[code]
-        if not sources:
+        if not sources and plan.carried[code] == AnswerState():
             created.append(Answer(review=review, question=question))
             continue
         answer = reused.get(code) or Answer(review=review, version=0)
@@ -431,7 +439,8 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
         answer.updated_at, answer.updated_by, answer.version = now, user, answer.version + 1
         if code not in reused:
             created.append(answer)
-        changes.append((answer, before.get(sources[0], Answer().state()), sources))
+        state_before = before[sources[0]] if sources and sources[0] in before else Answer().state()
+        changes.append((answer, state_before, _history_note(note, code, sources, practices_from[code])))
     Answer.objects.filter(pk__in=[answer.pk for answer in left]).delete()
     Answer.objects.bulk_update(list(reused.values()), MOVED_FIELDS)
     Answer.objects.bulk_create(created)
@@ -442,10 +451,10 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
             changed_at=now,
             before=state_before,
             after=answer.state(),
-            note=_history_note(note, answer.question.code, sources),
+            note=history_note,
             version=answer.version,
         )
-        for answer, state_before, sources in changes
+        for answer, state_before, history_note in changes
     )
     review.lens = target
     review.save(update_fields=["lens", "updated_at"])
@@ -484,9 +493,12 @@ def _move_note(old: Lens, new: Lens) -> str:
     return f"moved from lens v{old.version} to v{new.version}"
 
 
-def _history_note(note: str, code: str, sources: tuple[str, ...]) -> str:
-    """The move's note in an answer's history; naming the questions it took over when not just its own."""
-    if sources != (code,):
+def _history_note(note: str, code: str, sources: tuple[str, ...], practices_from: Sequence[str]) -> str:
+    """The move's note in an answer's history, naming the questions it took over when not just its own, and
+    those it took practices from."""
+    if sources and sources != (code,):
         note = f"{note}, taking over {', '.join(sources)}"
+    if practices_from:
+        note = f"{note}, with practices from {', '.join(practices_from)}"
     limit = AnswerChange._meta.get_field("note").max_length or len(note)
     return note if len(note) <= limit else note[: limit - 1] + "…"
