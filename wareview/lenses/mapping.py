@@ -12,7 +12,7 @@ Pure functions over plain values: the format check, the check against the previo
 defaults. `check_lenses`, the admin, the lens-file importer and `reviews.upgrade` share them.
 """
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 CODE_MAX_LENGTH = 128
@@ -114,8 +114,3 @@ def _kind(value: object) -> str:
     names: Mapping[type, str] = {type(None): "null", bool: "boolean", int: "number", float: "number"}
     names = {**names, str: "string", list: "array", dict: "object"}
     return names.get(type(value), type(value).__name__)
-
-
-def entries_naming(value: Collection[str]) -> set[str]:
-    """The question codes a `replaces` value names (for a choice, the part before the slash)."""
-    return {entry.partition(SEPARATOR)[0] for entry in value}

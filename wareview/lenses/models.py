@@ -296,7 +296,8 @@ class Choice(LensRow, models.Model):
 
     `verification`, `effort` and `impact` are wareview's own (AWS lens files have no such keys): how to check
     that the practice is followed, and how much work it takes and changes (`wareview.lib.practice_scales`);
-    blank when the lens does not say. Lens files carry them under the choice's "wareview" key.
+    blank when the lens does not say. Lens files carry them under the choice's "wareview" key, with `replaces`
+    (the upgrade mapping, see `wareview.lenses.mapping`).
     """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
