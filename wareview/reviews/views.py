@@ -279,8 +279,14 @@ def review_upgrade(request: HtmxHttpRequest, pk: int, lens_pk: int) -> HttpRespo
         Lens.objects.published(), pk=lens_pk, slug=review.lens.slug, version__gt=review.lens.version
     )
     if request.method == "POST":
-        upgrade.review_upgrade(review=review, target=target, user=request.user)
-        messages.success(request, f"The review now uses {target.name} v{target.version}; answers were carried over.")
+        try:
+            upgrade.review_upgrade(review=review, target=target, user=request.user)
+        except upgrade.UpgradeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"The review now uses {target.name} v{target.version}; answers were carried over."
+            )
         return redirect("reviews:overview", pk=review.pk)
     plan = upgrade.review_upgrade_plan(review=review, target=target)
     context = {"review": review, "plan": plan, "can_write": access.can_write}
