@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wareview.teams",
     "wareview.workloads",
     "wareview.reviews",
+    "wareview.milestones",
     "wareview.reports",
 ]
 
