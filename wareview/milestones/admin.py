@@ -5,8 +5,8 @@ from wareview.milestones.models import Milestone, MilestoneAnswer
 
 class MilestoneAnswerInline(admin.TabularInline):
     model = MilestoneAnswer
-    fields = ["question", "risk", "selected", "practices_not_applicable", "not_applicable", "reason", "notes"]
-    readonly_fields = fields
+    readonly_fields = ["question", "risk", "selected", "practices_not_applicable", "not_applicable", "reason", "notes"]
+    fields = tuple(readonly_fields)
     extra = 0
     can_delete = False
 
