@@ -161,3 +161,13 @@ def test_the_same_name_may_be_used_in_another_workload(cast, baseline):
     other = Workload.objects.create(team=cast.team, name="Other", created_by=cast.owner)
     review = review_start(workload=other, lens=cast.lens, user=cast.owner)
     assert milestone_save(review=review, name="Baseline", user=cast.owner).name == "Baseline"
+
+
+def test_the_admin_shows_a_milestone_and_offers_no_change(client, baseline, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:milestones_milestone_change", args=[baseline.pk]))
+    assert page.status_code == 200 and "Baseline" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    response = client.post(reverse("admin:milestones_milestone_change", args=[baseline.pk]), {"name": "Renamed"})
+    assert response.status_code == 403
+    assert Milestone.objects.get().name == "Baseline"
