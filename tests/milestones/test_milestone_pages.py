@@ -147,3 +147,21 @@ def test_the_workload_page_takes_the_same_queries_whatever_the_number_of_milesto
     for number in range(5):
         milestone_save(review=cast.review, name=f"More {number}", user=cast.owner)
     assert queries_for(client, url) == one
+
+
+def test_a_question_shows_practices_that_did_not_apply_and_why_the_question_did_not(client, cast):
+    from wareview.reviews.models import Answer
+    from wareview.reviews.services import AnswerState, answer_save
+
+    current = Answer.objects.get(review=cast.review, question__code="Q_01")
+    marks = {"q_01_b": {"reason": "architecture_constraints", "note": "No queue here."}}
+    data = AnswerState(selected=["q_01_a"], practices_not_applicable=marks)
+    answer_save(answer=current, user=cast.owner, data=data, expected_version=0)
+    answer(cast.review, "Q_02", reason="out_of_scope")
+    milestone = milestone_save(review=cast.review, name="Marks", user=cast.owner)
+    client.force_login(cast.viewer)
+    first = text(client.get(reverse("milestones:question", args=[milestone.pk, "Q_01"])))
+    assert "Q_01 practice b: does not apply — Architecture constraints: No queue here." in first
+    assert "This question applies." in first
+    second = text(client.get(reverse("milestones:question", args=[milestone.pk, "Q_02"])))
+    assert "This question does not apply: Out of scope." in second
