@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "wareview.teams",
     "wareview.workloads",
     "wareview.reviews",
+    "wareview.milestones",
     "wareview.reports",
     "wareview.health",
 ]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("wareview.reviews.urls")),
     path("", include("wareview.teams.urls")),
     path("", include("wareview.workloads.urls")),
+    path("", include("wareview.milestones.urls")),
     path("", include("wareview.reports.urls")),
 ]

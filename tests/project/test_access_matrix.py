@@ -41,9 +41,22 @@ MATRIX = {
     "reports:pdf_request": ("post", lambda c: [c.review.pk], lambda c: {}, MEMBER_POST),
     "reports:export_csv": ("get", lambda c: [c.review.pk], None, READ),
     "reports:export_json": ("get", lambda c: [c.review.pk], None, READ),
+    "reports:milestone_page": ("get", lambda c: [c.milestone.pk], None, READ),
+    "reports:milestone_pdf_request": ("post", lambda c: [c.milestone.pk], lambda c: {}, MEMBER_POST),
+    "reports:milestone_export_csv": ("get", lambda c: [c.milestone.pk], None, READ),
+    "reports:milestone_export_json": ("get", lambda c: [c.milestone.pk], None, READ),
     "reports:job": ("get", lambda c: [c.report.pk], None, READ),
     "reports:retry": ("post", lambda c: [c.failed_report.pk], lambda c: {}, MEMBER_POST),
     "reports:download": ("get", lambda c: [c.ready_report.pk], None, READ),
+    "milestones:create": (
+        "post",
+        lambda c: [c.workload.pk],
+        lambda c: {"name": "Matrix", "review": c.review.pk},
+        WRITE,
+    ),
+    "milestones:compare": ("get", lambda c: [c.workload.pk], None, READ),
+    "milestones:overview": ("get", lambda c: [c.milestone.pk], None, READ),
+    "milestones:question": ("get", lambda c: [c.milestone.pk, "Q_01"], None, READ),
     "teams:list": ("get", lambda c: [], None, SIGNED_IN),
     "teams:detail": ("get", lambda c: [c.team.pk], None, READ),
     "teams:member_add": (
@@ -94,6 +107,9 @@ def walk_cast(cast, settings, tmp_path):
     cast.other_lens = build_lens()
     cast.viewer_membership = Membership.objects.get(team=cast.team, user=cast.viewer)
     cast.version_two = lens_publish(lens=lens_new_draft(lens=cast.lens))
+    from wareview.milestones.services import milestone_save
+
+    cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
     return cast
 
 
@@ -159,7 +175,7 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads", "reports"}
+    namespaces = {"reviews", "teams", "workloads", "reports", "milestones"}
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"

@@ -1,5 +1,6 @@
 """Long lists shown a page at a time, with links to the neighbouring pages that keep the rest of the query."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -20,10 +21,12 @@ class Pager:
         return self.page.paginator.num_pages > 1
 
 
-def paginate(request: HttpRequest, items: QuerySet, *, param: str = "page", per_page: int = PAGE_SIZE) -> Pager:
+def paginate(
+    request: HttpRequest, items: QuerySet | Sequence, *, param: str = "page", per_page: int = PAGE_SIZE
+) -> Pager:
     """The page of `items` that `request.GET[param]` asks for, in two queries (a count and the page) whatever
-    the length of the list. A page number that is not a number gives the first page and one out of range the
-    last, so no address of a page fails."""
+    the length of the list, or none for a list already read. A page number that is not a number gives the first
+    page and one out of range the last, so no address of a page fails."""
     page = Paginator(items, per_page).get_page(request.GET.get(param))
     previous = page.previous_page_number() if page.has_previous() else None
     following = page.next_page_number() if page.has_next() else None

@@ -130,8 +130,15 @@ def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
     The navigation, the overview, an autosave's progress, the report and the exports all read this; with
     `answers=True` each question also carries its selected practices, notes, not-applicable reason and the best
     practices that do not apply."""
+    return outline_from_rows(Answer.objects.filter(review=review), answers=answers)
+
+
+def outline_from_rows(queryset: QuerySet, *, answers: bool = False) -> ReviewOutline:
+    """The outline built from answer-like rows: any queryset of a model with the answer's `question`, `risk`,
+    `selected`, `notes`, `reason` and `practices_not_applicable` (a review's answers, or a milestone's saved copy
+    of them), so everything that reads an outline reads both alike. One query."""
     fields = _OUTLINE_FIELDS + (_ANSWER_FIELDS if answers else ())
-    rows = sorted(Answer.objects.filter(review=review).order_by().values(*fields), key=_walk_key)
+    rows = sorted(queryset.order_by().values(*fields), key=_walk_key)
     areas: dict[tuple, OutlineArea] = {}
     for row in rows:
         group = (row["question__pillar__order"], row["question__pillar__name"], row[f"{_AREA}_id"])

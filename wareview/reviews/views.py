@@ -7,6 +7,7 @@ response refreshes the risk badge, the navigation's progress and the save status
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -20,6 +21,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import risk_chart_svg
 from wareview.lib.http import HtmxHttpRequest
 from wareview.lib.paging import paginate
+from wareview.milestones.services import milestone_save_before_upgrade
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
@@ -280,12 +282,16 @@ def review_upgrade(request: HtmxHttpRequest, pk: int, lens_pk: int) -> HttpRespo
     )
     if request.method == "POST":
         try:
-            upgrade.review_upgrade(review=review, target=target, user=request.user)
+            with transaction.atomic():  # the milestone and the move together, or neither
+                milestone = milestone_save_before_upgrade(review=review, version=target.version, user=request.user)
+                upgrade.review_upgrade(review=review, target=target, user=request.user)
         except upgrade.UpgradeError as error:
             messages.error(request, str(error))
         else:
             messages.success(
-                request, f"The review now uses {target.name} v{target.version}; answers were carried over."
+                request,
+                f"The review now uses {target.name} v{target.version}; answers were carried over. "
+                f"The answers before the move are kept as the milestone “{milestone.name}”.",
             )
         return redirect("reviews:overview", pk=review.pk)
     plan = upgrade.review_upgrade_plan(review=review, target=target)
