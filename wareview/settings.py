@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "wareview.workloads",
     "wareview.reviews",
     "wareview.reports",
+    "wareview.plans",
 ]
 
 MIDDLEWARE = [

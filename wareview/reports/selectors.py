@@ -1,16 +1,19 @@
 """Reads for reports: everything a report shows, as plain dataclasses, in a fixed number of queries."""
 
 from collections import defaultdict
+from dataclasses import replace
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from wareview.lenses.models import Choice, DesignPrinciple
+from wareview.plans.models import ImprovementItem, ItemStatus
 from wareview.reports.data import (
     AreaSection,
     Practice,
     PracticeNotApplicable,
     QuestionFacts,
+    Recommendation,
     ReportData,
     principle_support,
 )
@@ -22,10 +25,11 @@ from wareview.reviews.selectors import OutlineArea, OutlineQuestion, review_outl
 REASON_LABELS = dict(NotApplicableReason.choices)
 
 
-def report_data(*, review: Review) -> ReportData:
+def report_data(*, review: Review, plan: bool = True) -> ReportData:
     """The whole report of `review`, built on the review's outline (`reviews.selectors.review_outline`, so its
-    areas and questions come in the navigation's order): four queries whatever the size of the lens, plus one
-    each for the review's workload (with its team) and lens when the caller did not load them."""
+    areas and questions come in the navigation's order): five queries whatever the size of the lens (four without
+    `plan`, the status and owner of each recommendation in the improvement plan), plus one each for the review's
+    workload (with its team) and lens when the caller did not load them."""
     lens_id = review.lens_id
     practices = _practices(lens_id)
     areas = [_section(area, practices) for area in review_outline(review=review, answers=True).areas]
@@ -37,6 +41,8 @@ def report_data(*, review: Review) -> ReportData:
     )
     workload = review.workload
     recommendations = recommendations_prioritize(questions=questions)
+    if plan:
+        recommendations = _with_plan(review, recommendations)
     return ReportData(
         review_id=review.pk,
         workload_name=workload.name,
@@ -52,6 +58,25 @@ def report_data(*, review: Review) -> ReportData:
     )
 
 
+def _with_plan(review: Review, recommendations: list[Recommendation]) -> list[Recommendation]:
+    """The recommendations with their item's status and owner; one without an item yet is open, with nobody."""
+    items = {
+        (question, practice): (STATUS_LABELS[status], owner or "")
+        for question, practice, status, owner in ImprovementItem.objects.filter(review=review).values_list(
+            "question_code", "practice_code", "status", "owner__username"
+        )
+    }
+    unplanned = (STATUS_LABELS[ItemStatus.OPEN], "")
+    return [
+        replace(item, plan_status=status, plan_owner=owner)
+        for item in recommendations
+        for status, owner in [items.get(item.key, unplanned)]
+    ]
+
+
+STATUS_LABELS = dict(ItemStatus.choices)
+
+
 def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
     """The state of what a review's report shows in a few characters, in one query. Every save bumps an answer's
     version, so the sum of versions grows with each change; the lens (a move to a new version), the number of
@@ -62,10 +87,17 @@ def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
         versions=Sum("version"),
         latest=Max("updated_at"),
         workload_changed=Max("review__workload__updated_at"),
+        # The report shows each recommendation's plan status and owner: a change to the plan is a new report.
+        plan_changed=Max(Subquery(_plan_last_change(review_id))),
     )
     latest = facts["latest"].isoformat() if facts["latest"] else "-"
     workload = facts["workload_changed"].isoformat() if facts["workload_changed"] else "-"
-    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}"
+    plan = facts["plan_changed"].isoformat() if facts["plan_changed"] else "-"
+    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}:{plan}"
+
+
+def _plan_last_change(review_id: int) -> QuerySet:
+    return ImprovementItem.objects.filter(review_id=review_id).order_by("-updated_at").values("updated_at")[:1]
 
 
 def review_recent_reports(*, review: Review, limit: int = 5) -> QuerySet[Report]:
