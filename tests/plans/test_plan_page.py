@@ -244,3 +244,22 @@ def test_the_review_overview_and_the_report_link_to_the_plan(client, cast):
     link = f'href="{plan_url(cast.review)}">Improvement plan</a>'
     assert link in client.get(f"/reviews/{cast.review.pk}/").content.decode()
     assert link in client.get(f"/reviews/{cast.review.pk}/report/").content.decode()
+
+
+def test_a_nul_in_an_items_note_is_refused_and_the_item_is_unchanged(client, cast):
+    answer(cast.review, "Q_01", "a")
+    client.force_login(cast.owner)
+    client.get(plan_url(cast.review))
+    item = item_of(cast.review, "q_01_b")
+    assert edit(client, item, status="done", note="Half\x00way").status_code == 400
+    item.refresh_from_db()
+    assert (item.status, item.note) == (ItemStatus.OPEN, "")
+
+
+def test_an_item_of_another_review_is_not_found_under_this_one(client, cast):
+    other = review_start(workload=cast.workload, lens=build_lens(), user=cast.owner)
+    answer(other, "Q_01", "a")
+    client.force_login(cast.owner)
+    client.get(plan_url(other))
+    item = item_of(other, "q_01_b")
+    assert client.get(f"/reviews/{cast.review.pk}/plan/items/{item.pk}/").status_code == 404
