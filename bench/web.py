@@ -9,8 +9,8 @@ all through the app's services, plus 1,000 workloads in the team and a review of
 serves bench.settings with gunicorn on 127.0.0.1 (DEBUG off), signs in eight virtual users, each on a
 keep-alive connection with its own session and question, and measures the floor (bench.urls: one SELECT and
 one UPDATE), the question page, the autosave, the htmx switch between questions of the 200-question review, the
-dashboard, and comparing and saving milestones of the 200-question review at concurrency 1 and 8, warm-up
-requests discarded, with the server's CPU per request from /proc.
+dashboard, comparing and saving milestones of the 200-question review and that review's improvement plan at
+concurrency 1 and 8, warm-up requests discarded, with the server's CPU per request from /proc.
 Prints one line per measure, `bench <name> c=<n> p50_ms=<x> p95_ms=<y> floor_p50_ms=<z> ratio=<x/z> db=<db>
 locked=<n> errors=<n> cpu_ms=<c> cpu_ratio=<c/floor's> bytes=<b>` (names get a `_sqlite` suffix on SQLite),
 writes the same to bench/results/web_<db>.json, and exits non-zero on any failed request, "database is locked"
@@ -73,6 +73,7 @@ MEASURES = (
     # goes first, while the workload has only its two prepared milestones.
     ("milestone_compare", "milestone_compare", 60),
     ("milestone_save", "milestone_save", 40),
+    ("plan_page", "plan_page", 80),
 )
 REQUEST_TIMEOUT = 30
 # The milestone compare measures two milestones that differ in this many answers, from this question on.
@@ -223,6 +224,7 @@ def switch_walk(workload) -> Walk:
     lens = Lens.objects.published().filter(slug=SWITCH_LENS_SLUG).first() or switch_lens()
     review = Review.objects.open().filter(workload=workload, lens_slug=lens.slug).first()
     review = review or review_start(workload=workload, lens=lens, user=workload.created_by)
+    plan_answers(review)
     codes = list(Question.objects.filter(pillar__lens=lens).order_by("order").values_list("code", flat=True))
     return Walk(review.pk, codes, workload.pk, milestone_pair(review))
 
@@ -246,6 +248,17 @@ def milestone_pair(review) -> tuple[int, int]:
         )
     after = milestone_save(review=review, name="Bench after", user=review.created_by)
     return before.pk, after.pk
+
+
+def plan_answers(review) -> None:
+    """Answer every question of the 200-question review with its first practice alone (medium risk: two practices
+    recommended each), once, in one bulk update, so its improvement plan holds 400 items."""
+    from wareview.reviews.models import Answer, AnswerRisk
+
+    answers = list(Answer.objects.filter(review=review, risk=AnswerRisk.UNANSWERED).select_related("question"))
+    for answer in answers:
+        answer.selected, answer.risk = [f"{answer.question.code.lower()}_a"], AnswerRisk.MEDIUM
+    Answer.objects.bulk_update(answers, ["selected", "risk"])
 
 
 def switch_lens():
@@ -442,6 +455,11 @@ class VirtualUser:
     def dashboard(self) -> tuple[bool, float, int]:
         status, body, elapsed = self.send("GET", "/")
         return 200 <= status < 300 and b"Dashboard workload" in body, elapsed, len(body)
+
+    def plan_page(self) -> tuple[bool, float, int]:
+        """The first page of the 200-question review's improvement plan (400 items, 25 a page)."""
+        status, body, elapsed = self.send("GET", f"/reviews/{self.walk.review_pk}/plan/")
+        return 200 <= status < 300 and b"Improvement plan" in body, elapsed, len(body)
 
     def question_switch(self) -> tuple[bool, float, int]:
         """The next question of the 200-question review, as htmx asks for it when the user moves on: HX-Request,

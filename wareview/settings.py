@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "wareview.milestones",
     "wareview.reports",
     "wareview.health",
+    "wareview.plans",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("wareview.workloads.urls")),
     path("", include("wareview.milestones.urls")),
     path("", include("wareview.reports.urls")),
+    path("", include("wareview.plans.urls")),
 ]

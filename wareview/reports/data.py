@@ -116,6 +116,14 @@ class Recommendation:
 
     question: QuestionFacts
     practice: Practice
+    # Its item in the review's improvement plan: the status in words and the owner's name ("" for nobody).
+    plan_status: str = ""
+    plan_owner: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(question code, practice code): what names the recommendation's item in the improvement plan."""
+        return (self.question.code, self.practice.code)
 
     @property
     def risk(self) -> str:

@@ -94,6 +94,8 @@ def _recommendation(position: int, item: Recommendation) -> dict:
         "effort": item.practice.effort,
         "impact": item.practice.impact,
         "supported_principles": sorted(item.practice.principles),
+        "plan_status": item.plan_status,
+        "plan_owner": item.plan_owner,
     }
 
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 
 from django.db.models import Count, Max, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -10,11 +11,13 @@ from wareview.lenses.models import Choice, DesignPrinciple
 from wareview.milestones.compare import Comparison, outlines_compare
 from wareview.milestones.models import Milestone
 from wareview.milestones.selectors import latest_milestone, milestone_outline, practice_titles
+from wareview.plans.models import ImprovementItem, ItemStatus
 from wareview.reports.data import (
     AreaSection,
     Practice,
     PracticeNotApplicable,
     QuestionFacts,
+    Recommendation,
     ReportData,
     principle_support,
 )
@@ -26,15 +29,18 @@ from wareview.reviews.selectors import OutlineArea, OutlineQuestion, ReviewOutli
 REASON_LABELS = dict(NotApplicableReason.choices)
 
 
-def report_data(*, review: Review, milestone: Milestone | None = None) -> ReportData:
+def report_data(
+    *, review: Review, milestone: Milestone | None = None, plan: bool = True, changes: bool = True
+) -> ReportData:
     """The whole report of `review`, built on the review's outline (`reviews.selectors.review_outline`, so its
-    areas and questions come in the navigation's order): four queries whatever the size of the lens, plus one
-    each for the review's workload (with its team) and lens when the caller did not load them.
+    areas and questions come in the navigation's order): five queries whatever the size of the lens (four without
+    `plan`, the status and owner of each recommendation in the improvement plan), plus one each for the review's
+    workload (with its team) and lens when the caller did not load them.
 
     With `milestone`, the report of the review as at that milestone: the same outline fed by the milestone's
-    saved answers, against the lens version they answered. Without one, the report adds what changed since the
-    review's newest milestone, when it has one (one query to look, two more to compare, three with another lens
-    version)."""
+    saved answers, against the lens version they answered, without the plan (which lives in the present).
+    Without one (and unless `changes` is off), the report adds what changed since the review's newest milestone,
+    when it has one (one query to look, two more to compare, three with another lens version)."""
     lens = milestone.lens if milestone else review.lens
     practices = _practices(lens.pk)
     if milestone:
@@ -50,7 +56,9 @@ def report_data(*, review: Review, milestone: Milestone | None = None) -> Report
     )
     workload = review.workload
     recommendations = recommendations_prioritize(questions=questions)
-    changes = None if milestone else _changes_since_latest(review=review, now=outline, practices=practices)
+    since = None if milestone or not changes else _changes_since_latest(review=review, now=outline, practices=practices)
+    if plan and not milestone:
+        recommendations = _with_plan(review, recommendations)
     return ReportData(
         review_id=review.pk,
         workload_name=workload.name,
@@ -65,8 +73,8 @@ def report_data(*, review: Review, milestone: Milestone | None = None) -> Report
         quick_wins=quick_wins(recommendations),
         milestone_id=milestone.pk if milestone else None,
         as_at=milestone.as_at if milestone else "",
-        changes_since=changes[0].name if changes else "",
-        changes=changes[1] if changes else None,
+        changes_since=since[0].name if since else "",
+        changes=since[1] if since else None,
     )
 
 
@@ -93,6 +101,25 @@ def _changes_since_latest(
     return milestone, comparison
 
 
+def _with_plan(review: Review, recommendations: list[Recommendation]) -> list[Recommendation]:
+    """The recommendations with their item's status and owner; one without an item yet is open, with nobody."""
+    items = {
+        (question, practice): (STATUS_LABELS[status], owner or "")
+        for question, practice, status, owner in ImprovementItem.objects.filter(review=review).values_list(
+            "question_code", "practice_code", "status", "owner__username"
+        )
+    }
+    unplanned = (STATUS_LABELS[ItemStatus.OPEN], "")
+    return [
+        replace(item, plan_status=status, plan_owner=owner)
+        for item in recommendations
+        for status, owner in [items.get(item.key, unplanned)]
+    ]
+
+
+STATUS_LABELS = dict(ItemStatus.choices)
+
+
 def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
     """The state of what a review's report shows in a few characters, in one query. Every save bumps an answer's
     version, so the sum of versions grows with each change; the lens (a move to a new version), the number of
@@ -106,10 +133,17 @@ def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
         latest=Max("updated_at"),
         workload_changed=Max("review__workload__updated_at"),
         milestone=Max(Subquery(newest_milestone)),
+        # The report shows each recommendation's plan status and owner: a change to the plan is a new report.
+        plan_changed=Max(Subquery(_plan_last_change(review_id))),
     )
     latest = facts["latest"].isoformat() if facts["latest"] else "-"
     workload = facts["workload_changed"].isoformat() if facts["workload_changed"] else "-"
-    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}:{facts['milestone'] or '-'}"
+    plan = facts["plan_changed"].isoformat() if facts["plan_changed"] else "-"
+    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}:{facts['milestone'] or '-'}:{plan}"
+
+
+def _plan_last_change(review_id: int) -> QuerySet:
+    return ImprovementItem.objects.filter(review_id=review_id).order_by("-updated_at").values("updated_at")[:1]
 
 
 def milestone_fingerprint(*, milestone: Milestone) -> str:

@@ -95,6 +95,18 @@ class ReviewOutline(QuestionTally):
         counts = self.risk_counts
         return [(level.value, counts[level.value]) for level in risk_levels.LEVELS]
 
+    def walk_start(self) -> str | None:
+        """Where "Walk through the questions" starts: the first unanswered question, or the first when all are
+        answered (None for a lens without questions)."""
+        questions = self.questions
+        first = next((q for q in questions if q.risk == AnswerRisk.UNANSWERED), questions[0] if questions else None)
+        return first.code if first else None
+
+    def needing_attention(self) -> list[OutlineQuestion]:
+        """The questions at high or medium risk, worst first (`risk_levels` order), then in lens order."""
+        at_risk = [q for q in self.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)]
+        return sorted(at_risk, key=lambda question: risk_levels.risk_level(question.risk).order)
+
     def area_of(self, code: str) -> OutlineArea:
         return next(area for area in self.areas if any(question.code == code for question in area.questions))
 

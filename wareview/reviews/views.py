@@ -63,12 +63,38 @@ def review_overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "review": review,
         "progress": progress,
-        "attention": [q for q in progress.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)],
+        "walk_start": progress.walk_start(),
+        "attention": progress.needing_attention(),
         "newer_versions": upgrade.newer_versions(review=review),
         "chart_svg": _risk_chart(progress),
         "can_write": access.can_write,
+        # Closing and reopening need the role that writes; a closed review is otherwise read-only.
+        "can_close": access.allows(Need.WRITE),
     }
     return render(request, "reviews/overview.html", context)
+
+
+@login_required
+@require_POST
+def review_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, need=Need.WRITE).review
+    services.review_close(review=review)
+    messages.success(request, "The review is closed: its answers are kept read-only. Reopen it to change them.")
+    return redirect("reviews:overview", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, need=Need.WRITE, even_closed=True).review
+    try:
+        services.review_reopen(review=review)
+    except services.ReviewError as error:
+        return render(
+            request, "reviews/review_reopen_refused.html", {"review": review, "error": str(error)}, status=409
+        )
+    messages.success(request, "The review is open again.")
+    return redirect("reviews:overview", pk=review.pk)
 
 
 def _risk_chart(progress: selectors.ReviewOutline) -> str:
