@@ -16,3 +16,7 @@ CSRF_COOKIE_SECURE = False
 # Hashed names as in production, without WhiteNoise's compression of every file (a minute of collectstatic on a
 # small machine): the benchmark never fetches a static file, its pages only name them.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}  # noqa: F405
+
+# With Redis (the full stack), the benchmark's sessions stay apart from those of an app sharing the server.
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = "wareview-bench"  # noqa: F405

@@ -99,8 +99,13 @@ class OutOfTime(BenchError):
 
 def configured_database_url() -> str:
     """DATABASE_URL as the app's settings would read it: the environment first, then the development .env."""
+    return configured("DATABASE_URL")
+
+
+def configured(name: str) -> str:
+    """A setting's environment variable as the app would read it: the environment first, then the development .env."""
     load_env_file(os.environ.get("WAREVIEW_ENV_FILE", str(ROOT / ".env")))
-    return os.environ.get("DATABASE_URL", "")
+    return os.environ.get(name, "")
 
 
 def bench_database_url(url: str) -> str:
@@ -135,7 +140,9 @@ def server_environment(db: str, settings: str) -> dict[str, str]:
         "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
-        "REDIS_URL": "",
+        # The full stack is PostgreSQL with Redis, which holds the sessions (see wareview/settings.py); SQLite is the
+        # embedded default, without it.
+        "REDIS_URL": configured("REDIS_URL") if db == "postgresql" else "",
         "DATABASE_URL": bench_database_url(configured_database_url()) if db == "postgresql" else "",
     }
 
@@ -727,6 +734,7 @@ def report(db: str, measures: list[dict], *, saves: int, history: int, locked: i
             "threads": 1,
             "worker_class": "gthread",
             "worker_connections": CONNECTIONS_PER_WORKER,
+            "sessions": "cache (Redis) over the database" if os.environ.get("REDIS_URL") else "database",
         },
         "warmup": WARMUP,
         "measures": measures,

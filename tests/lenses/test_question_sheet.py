@@ -37,10 +37,11 @@ def test_a_published_question_is_read_once_and_then_kept_in_memory():
     with CaptureQueriesContext(connection) as second_read:
         second = question_sheet(question.pk)
 
-    assert len(first_read) == 2
+    assert len(first_read) == 3  # the question, its choices, its rules
     assert len(second_read) == 0
     assert second is first
     assert first.codes == ["q_01_a", "q_01_b", "q_01_c", "q_01_no"]
+    assert first.question == question
 
 
 def test_a_draft_read_before_publishing_is_kept_once_published():

@@ -8,11 +8,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from wareview.lenses.selectors import question_sheet
 from wareview.milestones.access import get_milestone_for
 from wareview.milestones.services import milestone_save
 from wareview.reports.access import get_report_for
 from wareview.reports.models import Report
-from wareview.reviews.access import get_answer_for, get_review_for
+from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
 from wareview.teams.access import NOT_FOUND, Need, get_team_for
 from wareview.teams.models import Role
 from wareview.workloads.access import get_workload_for
@@ -152,10 +153,47 @@ def test_the_result_cannot_be_changed(cast):
         access.role = Role.OWNER
 
 
-def test_the_answer_comes_with_what_the_question_page_and_a_save_show(cast, django_assert_num_queries):
+def test_the_answer_comes_with_what_the_question_page_shows(cast, django_assert_num_queries):
     with django_assert_num_queries(1):
-        answer = get_answer_for(cast.contributor, cast.review.pk, "Q_01", need=Need.WRITE).answer
+        answer = get_answer_for(cast.contributor, cast.review.pk, "Q_01").answer
     with django_assert_num_queries(0):
         assert answer.review.workload.name == "Checkout"
         assert answer.review.lens == cast.lens
-        assert answer.question.focus_area.name
+        assert answer.question.title
+
+
+def test_an_answer_to_write_is_one_query_with_its_question_from_memory(cast, django_assert_num_queries):
+    answer = get_answer_for(cast.contributor, cast.review.pk, "Q_02").answer
+    question_sheet(answer.question_id)  # what the question page reads before any save
+    with django_assert_num_queries(1):
+        access = get_answer_to_write(cast.contributor, cast.review.pk, "Q_02")
+    with django_assert_num_queries(0):
+        assert (access.answer, access.answer.question.code, access.role) == (answer, "Q_02", Role.CONTRIBUTOR)
+    assert not hasattr(access.answer, "access_role")
+
+
+@pytest.mark.parametrize("role", ["owner", "contributor"])
+def test_owners_and_contributors_get_an_answer_to_write(cast, role):
+    assert get_answer_to_write(cast.user(role), cast.review.pk, "Q_01").can_write
+
+
+def test_a_viewer_is_refused_an_answer_to_write_with_the_reason(cast):
+    with pytest.raises(PermissionDenied, match="Viewers can read this review but not change its answers."):
+        get_answer_to_write(cast.viewer, cast.review.pk, "Q_01")
+
+
+def test_an_outsider_asking_for_an_answer_to_write_gets_the_same_404_as_for_one_that_does_not_exist(cast):
+    for user, review_pk, code in [
+        (cast.outsider, cast.review.pk, "Q_01"),
+        (cast.owner, MISSING_ID, "Q_01"),
+        (cast.owner, cast.review.pk, "Q_99"),
+    ]:
+        with pytest.raises(Http404, match=NOT_FOUND):
+            get_answer_to_write(user, review_pk, code)
+
+
+def test_an_anonymous_visitor_asking_for_an_answer_to_write_gets_the_404_without_a_query(
+    cast, django_assert_num_queries
+):
+    with django_assert_num_queries(0), pytest.raises(Http404):
+        get_answer_to_write(AnonymousUser(), cast.review.pk, "Q_01")

@@ -4,13 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from wareview.lenses.mapping import OldQuestion
-from wareview.lenses.models import Choice, Lens, Question
+from wareview.lenses.models import Choice, Lens, Question, RiskRule
 
 
 @dataclass(frozen=True)
 class QuestionSheet:
-    """A question's best practices (in order) and its risk rules (in order)."""
+    """A question's row, its best practices (in order) and its risk rules (in order)."""
 
+    question: Question
     choices: tuple[Choice, ...]
     rules: tuple[tuple[str, str], ...]
 
@@ -53,20 +54,12 @@ question_sheet = QuestionSheets(maxsize=4096)
 
 
 def _sheet_read(question_id: int) -> tuple[QuestionSheet, bool]:
-    """The sheet and whether its lens is published, in two queries."""
+    """The sheet and whether its lens is published, in three queries."""
+    question = Question.objects.select_related("pillar__lens").get(pk=question_id)
     choices = tuple(Choice.objects.filter(question_id=question_id).order_by("order", "pk"))
-    # From the question, joined to its rules: one row even when it has none, and its lens's status on each.
-    rows = (
-        Question.objects.filter(pk=question_id)
-        .order_by("risk_rules__order", "risk_rules__pk")
-        .values_list("risk_rules__condition", "risk_rules__risk", "pillar__lens__status")
-    )
-    rules, statuses = [], set()
-    for condition, risk, status in rows:
-        statuses.add(status)
-        if condition is not None:
-            rules.append((condition, risk))
-    return QuestionSheet(choices=choices, rules=tuple(rules)), statuses == {Lens.Status.PUBLISHED}
+    rules = RiskRule.objects.filter(question_id=question_id).order_by("order", "pk").values_list("condition", "risk")
+    sheet = QuestionSheet(question=question, choices=choices, rules=tuple(rules))
+    return sheet, question.pillar.lens.status == Lens.Status.PUBLISHED
 
 
 def lens_previous_version(*, lens: Lens) -> Lens | None:

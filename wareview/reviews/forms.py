@@ -77,11 +77,14 @@ class AnswerForm(forms.Form):
         selected.choices = [(choice.code, choice.title) for choice in sheet.choices]
         fields = [merging.NOTES, merging.APPLICABILITY, *(merging.practice_field(code) for code in sheet.codes)]
         changed.choices = [(name, name) for name in fields]
-        marked = self.fields["practice_not_applicable"]
-        assert isinstance(marked, forms.MultipleChoiceField)
-        marked.choices = selected.choices
+        marks = self.fields["practice_not_applicable"]
+        assert isinstance(marks, forms.MultipleChoiceField)
+        marks.choices = selected.choices
+        # A reason and a note are checked (and kept) only for a practice marked as not applying; the page sends
+        # them for every practice, and building fields for all of them made most of the cost of a save's form.
+        marked = set(self["practice_not_applicable"].data or ())
         for choice in sheet.choices:
-            if not choice.is_none:
+            if choice.code in marked and not choice.is_none:
                 self.fields[reason_field(choice.code)] = _practice_reason_field(choice.title)
                 self.fields[note_field(choice.code)] = _practice_note_field(choice.title)
 

@@ -23,7 +23,7 @@ from wareview.lib.http import HtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.milestones.services import milestone_save_before_upgrade
 from wareview.reviews import merging, selectors, services, upgrade
-from wareview.reviews.access import get_answer_for, get_review_for
+from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason
@@ -157,7 +157,7 @@ def question_history(request: HtmxHttpRequest, pk: int, code: str) -> HttpRespon
 
 
 def _save_answer(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
-    answer = get_answer_for(request.user, pk, code, need=Need.WRITE).answer
+    answer = get_answer_to_write(request.user, pk, code).answer
     form = AnswerForm(request.POST, sheet=question_sheet(answer.question_id))
     if not form.is_valid():
         return _refused(request, answer, form.first_error())

@@ -58,7 +58,7 @@ class TeamAccess(Access):
 
 
 M = TypeVar("M", bound=Model)
-_ROLE = "access_role"
+ROLE_COLUMN = "access_role"
 
 
 def member_row(queryset: QuerySet[M], user, *, memberships: str, need: Need, refusal: str) -> tuple[M, Role]:
@@ -72,14 +72,20 @@ def member_row(queryset: QuerySet[M], user, *, memberships: str, need: Need, ref
         raise Http404(NOT_FOUND)
     row = (
         queryset.filter(**{f"{memberships}__user": user})
-        .annotate(**{_ROLE: F(f"{memberships}__role")})
+        .annotate(**{ROLE_COLUMN: F(f"{memberships}__role")})
         .order_by()
         .first()
     )
+    return role_checked(row, need=need, refusal=refusal)
+
+
+def role_checked(row: M | None, *, need: Need, refusal: str) -> tuple[M, Role]:
+    """The row a member's query found, with the role it read beside it (as `ROLE_COLUMN`); see `member_row` for
+    who is refused."""
     if row is None:
         raise Http404(NOT_FOUND)
     # The role belongs to the result, not to the model instance: take the annotation off the row.
-    role = Role(vars(row).pop(_ROLE))
+    role = Role(vars(row).pop(ROLE_COLUMN))
     if LEVEL[role] < need:
         raise PermissionDenied(OWNERS_ONLY if need is Need.OWNER else refusal)
     return row, role
