@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("wareview.teams.urls")),
     path("", include("wareview.workloads.urls")),
     path("", include("wareview.reports.urls")),
+    path("", include("wareview.audit.urls")),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from wareview.audit.services import client_ip
 from wareview.lenses.models import Lens
 from wareview.reviews.selectors import workload_reviews
 from wareview.teams.access import Need, get_team_for
@@ -63,7 +64,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def workload_delete(request: HttpRequest, pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, pk, need=Need.OWNER).workload
     if request.method == "POST":
-        workload.delete()
+        services.workload_delete(workload=workload, by=request.user, ip=client_ip(request))
         messages.success(request, f"Deleted {workload.name} and its reviews.")
         return redirect("teams:detail", pk=workload.team_id)
     return render(request, "workloads/workload_confirm_delete.html", {"workload": workload})
