@@ -376,3 +376,13 @@ def test_the_owners_team_page_takes_the_same_queries_with_1_and_30_invitations(c
     with django_assert_num_queries(owner_queries):
         body = client.get(url, {"invitations_page": 2}).content.decode()
     assert "Page 2 of 2" in body.split('aria-label="Pages of invitations"')[1]
+
+
+def test_staff_see_invitations_in_the_admin_without_their_token(client, cast, invited):
+    invitation, link = invited
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:teams_invitation_changelist")).content.decode()
+    assert "newbie@example.com" in listing
+    page = client.get(reverse("admin:teams_invitation_change", args=[invitation.pk])).content.decode()
+    assert invitation.token_hash not in page and link.split("/")[2] not in page
+    assert client.get(reverse("admin:teams_invitation_add")).status_code == 403
