@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wareview.reports",
     "wareview.health",
     "wareview.plans",
+    "wareview.audit",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,7 @@ REPORT_RETENTION_DAYS = int(env_str("REPORT_RETENTION_DAYS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "reports-prune": {"task": "reports.prune", "schedule": 60 * 60},
     "health-heartbeat": {"task": "health.heartbeat", "schedule": 60},
+    "audit-prune": {"task": "audit.prune", "schedule": 24 * 60 * 60},
 }
 # `/healthz` reports the worker as failing when its last heartbeat (sent every minute) is older than this.
 HEALTH_WORKER_MAX_AGE = int(env_str("HEALTH_WORKER_MAX_AGE", "180"))
@@ -215,6 +217,13 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Invitations to a team (wareview/teams/README.md): the link an invitee gets works this many days after it was
+# (last) sent.
+INVITATION_MAX_AGE_DAYS = int(env_str("INVITATION_MAX_AGE_DAYS", "7"))
+# The audit log (wareview/audit/README.md) keeps entries this many days; `manage.py prune_audit`, run daily by
+# Celery beat, deletes older ones.
+AUDIT_RETENTION_DAYS = int(env_str("AUDIT_RETENTION_DAYS", "365"))
 
 # Lens files uploaded in the admin larger than this are refused with a message, before they are read.
 LENS_UPLOAD_MAX_BYTES = int(env_str("LENS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))

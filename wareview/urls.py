@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("wareview.milestones.urls")),
     path("", include("wareview.reports.urls")),
     path("", include("wareview.plans.urls")),
+    path("", include("wareview.audit.urls")),
 ]

@@ -272,8 +272,8 @@ def test_a_question_without_a_default_rule_imports_with_a_warning() -> None:
 
 def test_importing_a_lens_takes_a_fixed_number_of_queries(django_assert_num_queries) -> None:
     # Savepoint, the next version number, one INSERT per table (lens, pillars, focus areas, questions,
-    # choices, risk rules), release.
-    with django_assert_num_queries(9):
+    # choices, risk rules), the audit entry, release.
+    with django_assert_num_queries(10):
         lens_import(text=as_text(a_lens()))
 
 

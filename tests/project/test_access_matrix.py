@@ -21,6 +21,11 @@ WRITE_PAGE = {"owner": 200, "contributor": 200, "viewer": 403, "outsider": 404, 
 # A report only reads the review, so every member may ask for one (see wareview/reports/README.md).
 MEMBER_POST = {"owner": 302, "contributor": 302, "viewer": 302, "outsider": 404, "anonymous": 302}
 SIGNED_IN = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 200, "anonymous": 302}
+# An invitation link opened by the person it was sent to: a page for anyone, signed in or not (a person signed out
+# may sign in or create an account there); accepting joins the team, or tells a member they already are one. The
+# empty form a signed-out person posts is refused with its errors.
+INVITEE_PAGE = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 200, "anonymous": 200}
+INVITEE_POST = {"owner": 302, "contributor": 302, "viewer": 302, "outsider": 302, "anonymous": 400}
 
 
 def answer_post(cast) -> dict:
@@ -69,12 +74,18 @@ MATRIX = {
     "milestones:question": ("get", lambda c: [c.milestone.pk, "Q_01"], None, READ),
     "teams:list": ("get", lambda c: [], None, SIGNED_IN),
     "teams:detail": ("get", lambda c: [c.team.pk], None, READ),
-    "teams:member_add": (
+    "teams:invitation_create": (
         "post",
         lambda c: [c.team.pk],
-        lambda c: {"identifier": "newbie", "role": "viewer"},
+        lambda c: {"email": "someone@example.com", "role": "viewer"},
         OWNER_ONLY,
     ),
+    "teams:invitation_resend": ("post", lambda c: [c.team.pk, c.invitation.pk], lambda c: {}, OWNER_ONLY),
+    "teams:invitation_revoke": ("post", lambda c: [c.team.pk, c.invitation.pk], lambda c: {}, OWNER_ONLY),
+    # Each role opens the link of an invitation sent to its own address (see walk_cast).
+    "teams:invitation_accept": ("get", lambda c: [c.invitation_token[c.walker]], None, INVITEE_PAGE),
+    "teams:invitation_accept POST": ("post", lambda c: [c.invitation_token[c.walker]], lambda c: {}, INVITEE_POST),
+    "audit:team_log": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
     "teams:member_update": (
         "post",
         lambda c: [c.team.pk, c.viewer_membership.pk],
@@ -109,11 +120,20 @@ def walk_cast(cast, settings, tmp_path):
     )
     cast.ready_report = Report.objects.create(review=cast.review, requested_by=cast.owner, status=Report.Status.READY)
     cast.ready_report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
-    from tests.factories import UserFactory, build_lens
+    from tests.factories import build_lens
     from wareview.lenses.services import lens_new_draft, lens_publish
-    from wareview.teams.models import Membership
+    from wareview.teams.models import Invitation, Membership, Role, token_hash
 
-    UserFactory(username="newbie")
+    cast.invitation = Invitation.objects.create(
+        team=cast.team, email="newbie@example.com", role=Role.VIEWER, token_hash=token_hash("for-newbie")
+    )
+    # An invitation to this team for each role's own address (the anonymous visitor's goes to a new address).
+    cast.invitation_token = {}
+    for role in ROLES:
+        email = f"{role}@example.org" if role == "anonymous" else cast.user(role).email
+        token = f"token-for-{role}"
+        Invitation.objects.create(team=cast.team, email=email, role=Role.VIEWER, token_hash=token_hash(token))
+        cast.invitation_token[role] = token
     cast.other_lens = build_lens()
     cast.viewer_membership = Membership.objects.get(team=cast.team, user=cast.viewer)
     cast.version_two = lens_publish(lens=lens_new_draft(lens=cast.lens))
@@ -135,10 +155,11 @@ def test_each_url_answers_each_role_as_expected(client, walk_cast, entry, role):
     method, args, data, expected = MATRIX[entry]
     if role != "anonymous":
         client.force_login(walk_cast.user(role))
+    walk_cast.walker = role
     url = reverse(entry.split()[0], args=args(walk_cast))
     response = client.post(url, data(walk_cast)) if method == "post" else client.get(url)
     assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
-    if role == "anonymous":
+    if role == "anonymous" and response.status_code == 302:
         assert response["Location"].startswith(reverse("login"))
     else:
         # What a signed-in person is shown (or refused) is never kept by a shared cache or on disk.
@@ -191,7 +212,7 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans"}
+    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit"}
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"

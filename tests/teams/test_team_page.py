@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from wareview.teams.models import Membership, Role
+from wareview.teams.models import Invitation, Membership, Role, token_hash
 from wareview.workloads.models import Workload
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 # User, team with the member's role, then a count and a page for each of workloads and members.
 TEAM_PAGE_QUERIES = 6 + SESSION_QUERIES
+# Owners also see a page of the invitations waiting to be accepted: a count and the page.
+OWNER_PAGE_QUERIES = TEAM_PAGE_QUERIES + 2
 
 
 def add_workloads(team, number: int, *, first: int = 0) -> None:
@@ -108,12 +110,24 @@ def count_queries(client, team) -> int:
     return len(queries)
 
 
-def test_the_team_page_takes_the_same_queries_for_3_and_60_workloads_and_members(client, cast):
-    client.force_login(cast.owner)
+def add_invitations(team, number: int, *, first: int = 0) -> None:
+    Invitation.objects.bulk_create(
+        Invitation(team=team, email=f"invitee{n}@example.com", token_hash=token_hash(f"t{n}"))
+        for n in range(first, first + number)
+    )
+
+
+@pytest.mark.parametrize(("role", "queries"), [("owner", OWNER_PAGE_QUERIES), ("viewer", TEAM_PAGE_QUERIES)])
+def test_the_team_page_takes_the_same_queries_for_3_and_60_workloads_members_and_invitations(
+    client, cast, role, queries
+):
+    client.force_login(cast.user(role))
     add_workloads(cast.team, 2)
+    add_invitations(cast.team, 1)
     team_page(client, cast.team)  # the session is in the cache from here on
     few = count_queries(client, cast.team)
     add_workloads(cast.team, 57, first=2)
     add_members(cast.team, 57)
+    add_invitations(cast.team, 59, first=1)
     many = count_queries(client, cast.team)
-    assert few == many == TEAM_PAGE_QUERIES
+    assert few == many == queries

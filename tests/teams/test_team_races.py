@@ -4,10 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
 from tests.teams.races import at_once, meet_before, need_postgresql
 from wareview.teams import services
-from wareview.teams.models import Membership, Role
+from wareview.teams.models import Invitation, Membership, Role
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -61,17 +60,17 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner(two_owners, monk
     assert Membership.objects.filter(team=cast.team, role=Role.OWNER).count() == 1
 
 
-def test_two_owners_adding_the_same_person_at_once_make_one_membership(two_owners, monkeypatch):
+def test_two_owners_inviting_the_same_address_at_once_make_one_invitation(two_owners, monkeypatch, mailoutbox):
     cast = two_owners
-    UserFactory(username="newbie")
-    meet_before(monkeypatch, services, "member_add")
-    url = reverse("teams:member_add", args=[cast.team.pk])
+    meet_before(monkeypatch, services, "invitation_create")
+    url = reverse("teams:invitation_create", args=[cast.team.pk])
 
-    def add(by):
-        return lambda: signed_in(by).post(url, {"identifier": "newbie", "role": "viewer"})
+    def invite(by, address):
+        return lambda: signed_in(by).post(url, {"email": address, "role": "viewer"})
 
-    responses = at_once(add(cast.owner), add(cast.contributor))
+    responses = at_once(invite(cast.owner, "newbie@example.com"), invite(cast.contributor, "NEWBIE@example.com"))
     assert sorted(response.status_code for response in responses) == [302, 400]
     refused = next(response for response in responses if response.status_code == 400)
-    assert "newbie is already a member of Payments." in refused.content.decode()
-    assert Membership.objects.filter(team=cast.team, user__username="newbie").count() == 1
+    assert "already has an invitation waiting" in refused.content.decode()
+    assert Invitation.objects.filter(team=cast.team, email__iexact="newbie@example.com").count() == 1
+    assert len(mailoutbox) == 1

@@ -17,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from wareview.audit.services import client_ip
 from wareview.lenses import services
 from wareview.lenses.checks import MappingCheck
 from wareview.lenses.interchange import LensImportError, lens_export, lens_import
@@ -116,7 +117,12 @@ class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = lens_import(text=upload.read(), slug=form.cleaned_data["slug"] or None)
+                result = lens_import(
+                    text=upload.read(),
+                    slug=form.cleaned_data["slug"] or None,
+                    by=request.user,
+                    ip=client_ip(request),
+                )
             except LensImportError as error:
                 errors = error.errors
             else:
@@ -158,7 +164,7 @@ class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[Lens]) -> None:
         for lens in queryset:
             try:
-                published = services.lens_publish(lens=lens)
+                published = services.lens_publish(lens=lens, by=request.user, ip=client_ip(request))
             except services.LensStateError as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Field, Max, Model, QuerySet
 from django.utils import timezone
 
+from wareview.audit.models import Action
+from wareview.audit.services import audit_record
 from wareview.lenses.models import (
     Choice,
     DesignPrinciple,
@@ -29,14 +31,16 @@ def lens_next_version(*, slug: str) -> int:
 
 
 @transaction.atomic
-def lens_publish(*, lens: Lens) -> Lens:
-    """Freeze a draft: from now on reviews may start on it and nothing writes its rows (see models.py)."""
+def lens_publish(*, lens: Lens, by=None, ip: str | None = None) -> Lens:
+    """Freeze a draft: from now on reviews may start on it and nothing writes its rows (see models.py). `by`
+    (None: a command or a test) is recorded in the audit log."""
     lens = Lens.objects.select_for_update().get(pk=lens.pk)
     if lens.is_published:
         raise LensStateError(f"{lens.name} v{lens.version} is already published.")
     lens.status = Lens.Status.PUBLISHED
     lens.published_at = timezone.now()
     lens.save(update_fields=["status", "published_at"])
+    audit_record(action=Action.LENS_PUBLISHED, actor=by, target=f"{lens.name} ({lens.slug} v{lens.version})", ip=ip)
     return lens
 
 

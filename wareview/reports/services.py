@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from wareview.audit.models import Action
+from wareview.audit.services import audit_record
 from wareview.milestones.models import Milestone
 from wareview.reports.models import (
     NOT_QUEUED_MESSAGE,
@@ -170,6 +172,19 @@ def report_expire_all_stale(*, now=None) -> int:
         expired = lost.update(status=Report.Status.FAILED, error=STALE_MESSAGE, finished_at=now)
         expired += waited.update(status=Report.Status.FAILED, error=queued_too_long_message(), finished_at=now)
     return expired
+
+
+def report_downloaded(*, report: Report, by, ip: str | None = None) -> None:
+    """Record in the audit log that `by` downloaded the PDF of `report` (loaded with its review's workload)."""
+    workload = report.review.workload
+    audit_record(
+        action=Action.REPORT_DOWNLOADED,
+        actor=by,
+        team=workload.team_id,
+        target=f"{workload.name}: {report.download_name()}",
+        details={"report": report.pk, "review": report.review_id},
+        ip=ip,
+    )
 
 
 def report_prune(*, days: int | None = None, now=None) -> PruneResult:

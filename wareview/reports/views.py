@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from wareview.audit.services import client_ip
 from wareview.lib.http import HtmxHttpRequest
 from wareview.milestones.access import get_milestone_for
 from wareview.milestones.models import Milestone
@@ -20,6 +21,7 @@ from wareview.reports.selectors import report_data, review_recent_reports
 from wareview.reports.services import (
     ReportError,
     ReportRateLimited,
+    report_downloaded,
     report_request,
     report_retry,
 )
@@ -130,6 +132,7 @@ def download(request: HtmxHttpRequest, pk: int) -> FileResponse:
     report = get_report_for(request.user, pk).report
     if report.status != Report.Status.READY or not report.file:
         raise Http404("This report is not ready.")
+    report_downloaded(report=report, by=request.user, ip=client_ip(request))
     return FileResponse(
         report.file.open("rb"), as_attachment=True, filename=report.download_name(), content_type="application/pdf"
     )

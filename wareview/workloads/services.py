@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from wareview.audit.models import Action
+from wareview.audit.services import audit_record
 from wareview.teams.models import Team
 from wareview.workloads.models import Workload
 
@@ -28,6 +30,21 @@ def workload_update(*, workload: Workload, fields: dict[str, Any]) -> Workload:
         setattr(workload, name, value)
     _save(workload)
     return workload
+
+
+@transaction.atomic
+def workload_delete(*, workload: Workload, by, ip: str | None = None) -> None:
+    """Delete `workload` with its reviews and their reports, as the owner `by`."""
+    reviews = workload.reviews.count()
+    workload.delete()
+    audit_record(
+        action=Action.WORKLOAD_DELETED,
+        actor=by,
+        team=workload.team_id,
+        target=workload.name,
+        details={"reviews": reviews},
+        ip=ip,
+    )
 
 
 def _save(workload: Workload) -> None:

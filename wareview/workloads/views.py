@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
+from wareview.audit.services import client_ip
 from wareview.lenses.models import Lens
 from wareview.lib.charts import trend_chart_svg
 from wareview.lib.paging import paginate
@@ -85,7 +86,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def workload_delete(request: HttpRequest, pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, pk, need=Need.OWNER).workload
     if request.method == "POST":
-        workload.delete()
+        services.workload_delete(workload=workload, by=request.user, ip=client_ip(request))
         messages.success(request, f"Deleted {workload.name} and its reviews.")
         return redirect("teams:detail", pk=workload.team_id)
     return render(request, "workloads/workload_confirm_delete.html", {"workload": workload})
