@@ -19,6 +19,7 @@ from wareview.lib.env import (
     env_str,
     load_env_file,
 )
+from wareview.lib.sso import issuer_origin, openid_connect_provider
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV_FILE = env_str("WAREVIEW_ENV_FILE", str(BASE_DIR / ".env"))
@@ -173,25 +174,16 @@ MFA_TOTP_ISSUER = "wareview"
 
 # Single sign-on with OpenID Connect, on when OIDC_ISSUER is set (wareview/accounts/README.md, docs/single-sign-on.md).
 OIDC_ISSUER = env_str("OIDC_ISSUER")
-OIDC_PROVIDER_ID = "sso"
 SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
 if OIDC_ISSUER:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [
-            {
-                "provider_id": OIDC_PROVIDER_ID,
-                "name": env_str("OIDC_NAME", "single sign-on"),
-                "client_id": env_required("OIDC_CLIENT_ID", "single sign-on is on (OIDC_ISSUER is set)."),
-                "secret": env_required("OIDC_CLIENT_SECRET", "single sign-on is on (OIDC_ISSUER is set)."),
-                "settings": {
-                    "server_url": OIDC_ISSUER,
-                    # The claim that identifies a person at the provider for good (Entra ID: oid).
-                    "uid_field": env_str("OIDC_UID_CLAIM", "sub"),
-                },
-            }
-        ],
-    }
+    SOCIALACCOUNT_PROVIDERS = openid_connect_provider(
+        issuer=OIDC_ISSUER,
+        client_id=env_required("OIDC_CLIENT_ID", "single sign-on is on (OIDC_ISSUER is set)."),
+        secret=env_required("OIDC_CLIENT_SECRET", "single sign-on is on (OIDC_ISSUER is set)."),
+        name=env_str("OIDC_NAME", "single sign-on"),
+        # The claim that names a person at the provider for good: sub, or oid on Entra ID.
+        uid_claim=env_str("OIDC_UID_CLAIM", "sub"),
+    )
 # The claim that gives a new account its username (the part before the @ when it holds an e-mail address).
 OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
 # Whether a person the provider vouches for but who has no account here gets one at first sign-in.
@@ -301,7 +293,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # The single sign-on button posts here and is sent on to the provider's sign-in page.
+        "form-action": [SELF, *([issuer_origin(OIDC_ISSUER)] if OIDC_ISSUER else [])],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],
