@@ -8,8 +8,9 @@ migrated, the Performance Efficiency fixture loaded, and a user owning a team, a
 all through the app's services, plus 1,000 workloads in the team and a review of a 200-question lens. It
 serves bench.settings with gunicorn on 127.0.0.1 (DEBUG off), signs in eight virtual users, each on a
 keep-alive connection with its own session and question, and measures the floor (bench.urls: one SELECT and
-one UPDATE), the question page, the autosave, the htmx switch between questions of the 200-question review and
-the dashboard at concurrency 1 and 8, warm-up requests discarded, with the server's CPU per request from /proc.
+one UPDATE), the question page, the autosave, the htmx switch between questions of the 200-question review, the
+dashboard, comparing and saving milestones of the 200-question review and that review's improvement plan at
+concurrency 1 and 8, warm-up requests discarded, with the server's CPU per request from /proc.
 Prints one line per measure, `bench <name> c=<n> p50_ms=<x> p95_ms=<y> floor_p50_ms=<z> ratio=<x/z> db=<db>
 locked=<n> errors=<n> cpu_ms=<c> cpu_ratio=<c/floor's> bytes=<b>` (names get a `_sqlite` suffix on SQLite),
 writes the same to bench/results/web_<db>.json, and exits non-zero on any failed request, "database is locked"
@@ -68,8 +69,16 @@ MEASURES = (
     ("autosave", "autosave", REQUESTS),
     ("question_switch", "question_switch", REQUESTS),
     ("dashboard", "dashboard", 80),
+    # Both on the 200-question review. Each save writes a milestone of 200 answers, so fewer of them; the compare
+    # goes first, while the workload has only its two prepared milestones.
+    ("milestone_compare", "milestone_compare", 60),
+    ("milestone_save", "milestone_save", 40),
+    ("plan_page", "plan_page", 80),
 )
 REQUEST_TIMEOUT = 30
+# The milestone compare measures two milestones that differ in this many answers, from this question on.
+MILESTONE_CHANGES = 20
+MILESTONE_CHANGES_FROM = 100
 TARGET_RATIO = 2.0
 VERSION_INPUT = re.compile(rb'id="answer-version-[^"]+" name="version" value="(\d+)"')
 LISTENING = re.compile(rb"Listening at: http://127\.0\.0\.1:(\d+)")
@@ -143,10 +152,13 @@ class Slot:
 
 @dataclass
 class Walk:
-    """The review of the 200-question lens, and its question codes in order, for the question switch."""
+    """The review of the 200-question lens, and its question codes in order, for the question switch; its
+    workload and two milestones of it that differ in 20 answers, for the milestone measures."""
 
     review_pk: int
     codes: list[str]
+    workload_pk: int = 0
+    milestones: tuple[int, int] = (0, 0)
 
 
 def prepare(password: str) -> tuple[int, list[Slot], Walk]:
@@ -212,8 +224,41 @@ def switch_walk(workload) -> Walk:
     lens = Lens.objects.published().filter(slug=SWITCH_LENS_SLUG).first() or switch_lens()
     review = Review.objects.open().filter(workload=workload, lens_slug=lens.slug).first()
     review = review or review_start(workload=workload, lens=lens, user=workload.created_by)
+    plan_answers(review)
     codes = list(Question.objects.filter(pillar__lens=lens).order_by("order").values_list("code", flat=True))
-    return Walk(review.pk, codes)
+    return Walk(review.pk, codes, workload.pk, milestone_pair(review))
+
+
+def milestone_pair(review) -> tuple[int, int]:
+    """Two milestones of `review`, 20 answers apart, made afresh on every run after the earlier runs' milestones
+    are deleted (each saved milestone holds 200 answers)."""
+    from wareview.milestones.models import Milestone
+    from wareview.milestones.services import milestone_save
+    from wareview.reviews.models import Answer
+    from wareview.reviews.services import AnswerState, answer_save
+
+    Milestone.objects.filter(workload_id=review.workload_id).delete()
+    before = milestone_save(review=review, name="Bench before", user=review.created_by)
+    answers = Answer.objects.filter(review=review).select_related("question").order_by("question__order")
+    for answer in answers[MILESTONE_CHANGES_FROM : MILESTONE_CHANGES_FROM + MILESTONE_CHANGES]:
+        code = answer.question.code.lower()
+        selected = [f"{code}_a"] if answer.selected != [f"{code}_a"] else [f"{code}_a", f"{code}_b"]
+        answer_save(
+            answer=answer, user=review.created_by, data=AnswerState(selected=selected), expected_version=answer.version
+        )
+    after = milestone_save(review=review, name="Bench after", user=review.created_by)
+    return before.pk, after.pk
+
+
+def plan_answers(review) -> None:
+    """Answer every question of the 200-question review with its first practice alone (medium risk: two practices
+    recommended each), once, in one bulk update, so its improvement plan holds 400 items."""
+    from wareview.reviews.models import Answer, AnswerRisk
+
+    answers = list(Answer.objects.filter(review=review, risk=AnswerRisk.UNANSWERED).select_related("question"))
+    for answer in answers:
+        answer.selected, answer.risk = [f"{answer.question.code.lower()}_a"], AnswerRisk.MEDIUM
+    Answer.objects.bulk_update(answers, ["selected", "risk"])
 
 
 def switch_lens():
@@ -411,6 +456,11 @@ class VirtualUser:
         status, body, elapsed = self.send("GET", "/")
         return 200 <= status < 300 and b"Dashboard workload" in body, elapsed, len(body)
 
+    def plan_page(self) -> tuple[bool, float, int]:
+        """The first page of the 200-question review's improvement plan (400 items, 25 a page)."""
+        status, body, elapsed = self.send("GET", f"/reviews/{self.walk.review_pk}/plan/")
+        return 200 <= status < 300 and b"Improvement plan" in body, elapsed, len(body)
+
     def question_switch(self) -> tuple[bool, float, int]:
         """The next question of the 200-question review, as htmx asks for it when the user moves on: HX-Request,
         and HX-Current-URL naming the question on screen, so only the two navigation entries come back."""
@@ -422,6 +472,19 @@ class VirtualUser:
             "GET", f"/reviews/{review_pk}/questions/{code}/", htmx=True, headers={"HX-Current-URL": current}
         )
         return 200 <= status < 300 and b"<html" not in body, elapsed, len(body)
+
+    def milestone_compare(self) -> tuple[bool, float, int]:
+        """The compare page of the two prepared milestones of the 200-question review."""
+        before, after = self.walk.milestones
+        path = f"/workloads/{self.walk.workload_pk}/compare/?before={before}&after={after}"
+        status, body, elapsed = self.send("GET", path)
+        return status == 200 and body.count(b'<tr class="compare-') == MILESTONE_CHANGES, elapsed, len(body)
+
+    def milestone_save(self) -> tuple[bool, float, int]:
+        """ "Save milestone" on the workload page for the 200-question review, under a new name each time."""
+        form = {"name": f"Bench {secrets.token_hex(6)}", "review": self.walk.review_pk}
+        status, body, elapsed = self.send("POST", f"/workloads/{self.walk.workload_pk}/milestones/", form)
+        return status == 302, elapsed, len(body)
 
     def autosave(self) -> tuple[bool, float, int]:
         """Save the other practice than last time, on the version the previous save's response carried."""

@@ -61,9 +61,11 @@ INSTALLED_APPS = [
     "wareview.teams",
     "wareview.workloads",
     "wareview.reviews",
+    "wareview.milestones",
     "wareview.reports",
     "wareview.health",
     "wareview.accounts",
+    "wareview.plans",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("wareview.reviews.urls")),
     path("", include("wareview.teams.urls")),
     path("", include("wareview.workloads.urls")),
+    path("", include("wareview.milestones.urls")),
     path("", include("wareview.reports.urls")),
+    path("", include("wareview.plans.urls")),
 ]

@@ -67,8 +67,15 @@ def open_dashboard(page: Page, review: Review) -> None:
     expect(page.get_by_role("heading", name="Your workloads")).to_be_visible()
 
 
+def open_plan(page: Page, review: Review) -> None:
+    page.goto(f"/reviews/{review.pk}/plan/")
+    expect(page.get_by_role("heading", name="Improvement plan")).to_be_visible()
+
+
 @pytest.mark.parametrize(
-    "open_page", [open_question, open_overview, open_dashboard], ids=["question", "overview", "dashboard"]
+    "open_page",
+    [open_question, open_overview, open_dashboard, open_plan],
+    ids=["question", "overview", "dashboard", "plan"],
 )
 def test_accessibility(
     page: Page, live_server, cast: Cast, answered_review: Review, open_page: Callable[[Page, Review], None]

@@ -12,8 +12,6 @@ from wareview.reviews.models import AnswerRisk, Review
 pytestmark = pytest.mark.browser
 
 
-
-
 def practice_group(page: Page, title: str) -> Locator:
     """The "Does it apply?" group of one best practice, found by its legend as a screen reader names it."""
     return page.get_by_role("group", name=re.compile(rf"Does it apply\? {re.escape(title)}$"))

@@ -15,8 +15,6 @@ pytestmark = pytest.mark.browser
 MARKER = "set before the first click"
 
 
-
-
 def practice(page: Page, title: str) -> Locator:
     return page.get_by_role("checkbox", name=title, exact=True)
 

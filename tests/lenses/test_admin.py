@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -275,3 +277,49 @@ def test_the_lens_upload_limit_is_five_megabytes_unless_set():
     from django.conf import settings
 
     assert settings.LENS_UPLOAD_MAX_BYTES == 5 * 1024 * 1024
+
+
+def second_version_question(code: str = "Q_02") -> Question:
+    from wareview.lenses.services import lens_new_draft
+
+    draft = lens_new_draft(lens=build_lens())
+    return Question.objects.get(pillar__lens=draft, code=code)
+
+
+def test_an_admin_maps_a_draft_question_and_practice_onto_the_previous_version(admin_client):
+    question = second_version_question()
+    data = question_form_data(
+        question, replaces='["Q_01", "Q_02"]', **{"choices-0-replaces": '["Q_01/q_01_a", "Q_02/q_02_a"]'}
+    )
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.replaces == ["Q_01", "Q_02"]
+    assert question.choices.get(code="q_02_a").replaces == ["Q_01/q_01_a", "Q_02/q_02_a"]
+
+
+def test_a_mapping_the_previous_version_cannot_satisfy_is_refused_in_the_admin(admin_client):
+    question = second_version_question()
+    data = question_form_data(
+        question,
+        replaces='["Q_09"]',
+        **{"choices-0-replaces": '["Q_01/q_01_zz"]', "choices-1-replaces": '["Q_01/q_01_a", "q_01_a"]'},
+    )
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "replaces[0]: names question 'Q_09', which v1 does not have" in body
+    assert "replaces[0]: names 'Q_01/q_01_zz': v1's Q_01 has no choice 'q_01_zz'" in body
+    assert "replaces[1]: 'q_01_a' is not \"<old question code>/<old choice code>\"" in body
+    question.refresh_from_db()
+    assert question.replaces == [] and not question.choices.exclude(replaces=[]).exists()
+
+
+def test_a_page_saved_without_a_mapping_keeps_it_empty(admin_client):
+    question = draft_question()
+    response = admin_client.post(
+        reverse("admin:lenses_question_change", args=[question.pk]), question_form_data(question, replaces="")
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.replaces == []

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import build_lens
-from wareview.lenses.models import Choice, Lens, RiskRule
+from wareview.lenses.models import Choice, Lens, Question, RiskRule
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,49 @@ def test_an_effort_or_impact_outside_its_scale_is_reported(capsys):
     err = capsys.readouterr().err
     assert "Q_02.q_02_a: effort 'huge' is not one of small, medium, large" in err
     assert "Q_03.q_03_b: impact 'HIGH' is not one of high, medium, low" in err
+
+
+def a_second_version_draft() -> Lens:
+    from wareview.lenses.services import lens_new_draft
+
+    return lens_new_draft(lens=build_lens())
+
+
+def test_a_mapping_naming_questions_and_choices_of_the_previous_version_passes(capsys):
+    draft = a_second_version_draft()
+    Question.objects.filter(pillar__lens=draft, code="Q_02").update(replaces=["Q_01", "Q_02"])
+    Choice.objects.filter(question__pillar__lens=draft, code="q_02_a").update(replaces=["Q_01/q_01_a", "Q_02/q_02_a"])
+    call_command("check_lenses")
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_a_malformed_mapping_is_reported_with_where_it_is(capsys):
+    draft = a_second_version_draft()
+    Question.objects.filter(pillar__lens=draft, code="Q_02").update(replaces="Q_01")
+    Choice.objects.filter(question__pillar__lens=draft, code="q_02_a").update(replaces=["q_01_a", 3, "Q_01/q_01_b"])
+    with pytest.raises(CommandError, match="3 problem"):
+        call_command("check_lenses")
+    err = capsys.readouterr().err
+    assert f"{draft.slug} v2: Q_02.replaces: must be a list of question codes, got string" in err
+    assert "Q_02.q_02_a.replaces[0]: 'q_01_a' is not \"<old question code>/<old choice code>\"" in err
+    assert "Q_02.q_02_a.replaces[1]: must be a string, got number" in err
+
+
+def test_a_mapping_naming_what_the_previous_version_lacks_is_reported(capsys):
+    draft = a_second_version_draft()
+    Question.objects.filter(pillar__lens=draft, code="Q_02").update(replaces=["Q_09"])
+    Choice.objects.filter(question__pillar__lens=draft, code="q_02_a").update(replaces=["Q_01/q_01_zz", "Q_07/x"])
+    with pytest.raises(CommandError, match="3 problem"):
+        call_command("check_lenses")
+    err = capsys.readouterr().err
+    assert "Q_02.replaces[0]: names question 'Q_09', which v1 does not have" in err
+    assert "Q_02.q_02_a.replaces[0]: names 'Q_01/q_01_zz': v1's Q_01 has no choice 'q_01_zz'" in err
+    assert "Q_02.q_02_a.replaces[1]: names question 'Q_07', which v1 does not have" in err
+
+
+def test_a_mapping_in_a_first_version_names_nothing_that_exists(capsys):
+    lens = build_lens(status=Lens.Status.DRAFT)
+    Question.objects.filter(pillar__lens=lens, code="Q_01").update(replaces=["Q_01"])
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("check_lenses")
+    assert "Q_01.replaces[0]: names 'Q_01', but the lens has no earlier published version" in capsys.readouterr().err

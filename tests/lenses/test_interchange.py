@@ -628,3 +628,44 @@ def test_a_blank_effort_or_impact_in_a_file_means_the_lens_does_not_say() -> Non
     assert lens_export(lens=lens).document["pillars"][0]["questions"][0]["choices"][0]["wareview"] == {
         "verification": VERIFY
     }
+
+
+# The upgrade mapping: "replaces" under the "wareview" key of a question and of a choice
+
+
+def test_the_upgrade_mapping_round_trips_under_the_wareview_key_of_questions_and_choices() -> None:
+    choices = [
+        a_choice("practice_a", wareview={"replaces": ["rel_1/old_a", "rel_2/old_b"], "effort": "small"}),
+        a_choice("practice_b"),
+    ]
+    question = a_question(choices=choices, wareview={"replaces": ["rel_1", "rel_2"], "_why": "merged"})
+    document = a_lens(pillars=[a_pillar(questions=[question, a_question("rel_3")])])
+
+    result = lens_import(text=as_text(document))
+
+    merged, plain = Question.objects.filter(pillar__lens=result.lens).order_by("order")
+    assert (merged.replaces, merged.extra) == (["rel_1", "rel_2"], {"wareview": {"_why": "merged"}})
+    assert plain.replaces == []
+    first, second = merged.choices.order_by("order")
+    assert (first.replaces, first.effort, second.replaces) == (["rel_1/old_a", "rel_2/old_b"], "small", [])
+    assert result.warnings == ["pillars[0].questions[0].wareview._why: unknown key, kept for export but not shown"]
+    assert lens_export(lens=result.lens).document == document
+
+
+def test_a_malformed_upgrade_mapping_is_refused_with_its_json_path_and_nothing_is_written() -> None:
+    choices = [
+        a_choice("practice_a", wareview={"replaces": ["old_a"]}),
+        a_choice("practice_b", wareview={"replaces": "rel_1/old_b"}),
+    ]
+    question = a_question(choices=choices, wareview={"replaces": ["rel 1", 7, "rel_2", "rel_2"]})
+    document = a_lens(pillars=[a_pillar(questions=[question])])
+
+    where = "pillars[0].questions[0]"
+    assert refused(as_text(document)) == [
+        f"{where}.wareview.replaces[0]: 'rel 1' is not a question code (no spaces or '/', at most 128 characters)",
+        f"{where}.wareview.replaces[1]: must be a string, got number",
+        f"{where}.wareview.replaces[3]: 'rel_2' is listed twice",
+        f"{where}.choices[0].wareview.replaces[0]: 'old_a' is not \"<old question code>/<old choice code>\"",
+        f"{where}.choices[1].wareview.replaces: must be a list of "
+        '"<old question code>/<old choice code>" strings, got string',
+    ]

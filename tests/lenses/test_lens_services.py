@@ -76,3 +76,14 @@ def test_a_new_draft_copies_each_practices_verification_effort_and_impact():
     copy = services.lens_new_draft(lens=services.lens_publish(lens=draft))
     choice = Choice.objects.get(question__pillar__lens=copy, code="q_01_a")
     assert (choice.verification, choice.effort, choice.impact) == ("Ask for the runbook.", "small", "high")
+
+
+def test_a_new_draft_leaves_the_upgrade_mapping_empty_so_each_code_maps_to_itself():
+    draft = build_lens(status=Lens.Status.DRAFT)
+    Question.objects.filter(pillar__lens=draft, code="Q_02").update(replaces=["Q_01", "Q_02"])
+    Choice.objects.filter(question__pillar__lens=draft, code="q_02_a").update(replaces=["Q_01/q_01_a"])
+    copy = services.lens_new_draft(lens=services.lens_publish(lens=draft))
+    assert all(q.replaces == [] for q in Question.objects.filter(pillar__lens=copy))
+    assert all(c.replaces == [] for c in Choice.objects.filter(question__pillar__lens=copy))
+    original = Choice.objects.get(question__pillar__lens=draft, code="q_02_a")
+    assert original.replaces == ["Q_01/q_01_a"]

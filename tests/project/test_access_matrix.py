@@ -27,6 +27,10 @@ def answer_post(cast) -> dict:
     return {"version": 0, "selected": ["q_01_a"], "reason": "", "notes": ""}
 
 
+def item_post(cast) -> dict:
+    return {"status": "in_progress", "owner": "carlos", "due_date": "2030-01-31", "note": "", "wont_do_reason": ""}
+
+
 # url name → (method, args from the cast, POST data from the cast, expected status per role)
 MATRIX = {
     "reviews:dashboard": ("get", lambda c: [], None, SIGNED_IN),
@@ -37,13 +41,32 @@ MATRIX = {
     "reviews:upgrade": ("get", lambda c: [c.review.pk, c.version_two.pk], None, READ),
     "reviews:upgrade POST": ("post", lambda c: [c.review.pk, c.version_two.pk], lambda c: {}, WRITE),
     "reviews:history": ("get", lambda c: [c.review.pk, "Q_01"], None, READ),
+    "reviews:close": ("post", lambda c: [c.review.pk], lambda c: {}, WRITE),
+    "reviews:reopen": ("post", lambda c: [c.closed_review.pk], lambda c: {}, WRITE),
+    "plans:plan": ("get", lambda c: [c.review.pk], None, READ),
+    "plans:csv": ("get", lambda c: [c.review.pk], None, READ),
+    "plans:item": ("get", lambda c: [c.review.pk, c.plan_item.pk], None, READ),
+    "plans:item POST": ("post", lambda c: [c.review.pk, c.plan_item.pk], item_post, WRITE),
     "reports:page": ("get", lambda c: [c.review.pk], None, READ),
     "reports:pdf_request": ("post", lambda c: [c.review.pk], lambda c: {}, MEMBER_POST),
     "reports:export_csv": ("get", lambda c: [c.review.pk], None, READ),
     "reports:export_json": ("get", lambda c: [c.review.pk], None, READ),
+    "reports:milestone_page": ("get", lambda c: [c.milestone.pk], None, READ),
+    "reports:milestone_pdf_request": ("post", lambda c: [c.milestone.pk], lambda c: {}, MEMBER_POST),
+    "reports:milestone_export_csv": ("get", lambda c: [c.milestone.pk], None, READ),
+    "reports:milestone_export_json": ("get", lambda c: [c.milestone.pk], None, READ),
     "reports:job": ("get", lambda c: [c.report.pk], None, READ),
     "reports:retry": ("post", lambda c: [c.failed_report.pk], lambda c: {}, MEMBER_POST),
     "reports:download": ("get", lambda c: [c.ready_report.pk], None, READ),
+    "milestones:create": (
+        "post",
+        lambda c: [c.workload.pk],
+        lambda c: {"name": "Matrix", "review": c.review.pk},
+        WRITE,
+    ),
+    "milestones:compare": ("get", lambda c: [c.workload.pk], None, READ),
+    "milestones:overview": ("get", lambda c: [c.milestone.pk], None, READ),
+    "milestones:question": ("get", lambda c: [c.milestone.pk, "Q_01"], None, READ),
     "teams:list": ("get", lambda c: [], None, SIGNED_IN),
     "teams:detail": ("get", lambda c: [c.team.pk], None, READ),
     "teams:member_add": (
@@ -99,6 +122,15 @@ def walk_cast(cast, settings, tmp_path):
     cast.other_lens = build_lens()
     cast.viewer_membership = Membership.objects.get(team=cast.team, user=cast.viewer)
     cast.version_two = lens_publish(lens=lens_new_draft(lens=cast.lens))
+    from wareview.milestones.services import milestone_save
+
+    cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
+    from wareview.plans.models import ImprovementItem
+    from wareview.reviews.services import review_close, review_start
+
+    cast.plan_item = ImprovementItem.objects.create(review=cast.review, question_code="Q_01", practice_code="q_01_b")
+    cast.closed_review = review_start(workload=cast.workload, lens=cast.other_lens, user=cast.owner)
+    review_close(review=cast.closed_review)
     return cast
 
 
@@ -164,7 +196,7 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads", "reports"}
+    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans"}
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"

@@ -34,3 +34,16 @@ def test_the_shared_helpers_import_no_app():
     for path in (PACKAGE / "lib").rglob("*.py"):
         names = imports_of(path)
         assert not [name for name in names if name.startswith("wareview.") and not name.startswith("wareview.lib")]
+
+
+def test_the_reviews_app_imports_nothing_from_the_plans_app():
+    # The plan follows the answers through reviews.signals; the reviews app never knows it is there.
+    for path in (PACKAGE / "reviews").rglob("*.py"):
+        assert not [name for name in imports_of(path) if name.startswith("wareview.plans")], path
+
+
+def test_the_reports_app_reads_only_the_plans_models():
+    # plans builds on the report's selectors, so reports may read the plan's rows but nothing above them.
+    for path in (PACKAGE / "reports").rglob("*.py"):
+        names = [name for name in imports_of(path) if name.startswith("wareview.plans")]
+        assert all(name.startswith("wareview.plans.models") for name in names), path

@@ -190,11 +190,11 @@ def test_the_task_retries_a_transient_error_and_then_succeeds(review, owner, mon
     real_report_data = services.report_data
     calls = []
 
-    def flaky_report_data(*, review):
+    def flaky_report_data(*, review, **options):
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
-        return real_report_data(review=review)
+        return real_report_data(review=review, **options)
 
     monkeypatch.setattr(services, "report_data", flaky_report_data)
     report = Report.objects.create(review=review, requested_by=owner)

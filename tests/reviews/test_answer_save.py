@@ -144,10 +144,11 @@ def test_selected_practices_are_stored_in_the_question_order(client, cast):
 # so each test warms them with one page view first.
 # With Redis, sessions are read from the cache; without it, from the database (one more query).
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-# Autosave: user, answer with its access check, update, history insert, progress counts; plus the save's
+# Autosave that ticks or unticks a practice: user, answer with its access check, update, history insert, the
+# improvement plan's items of those practices (wareview/plans follows the ticks), progress counts; plus the save's
 # two transaction statements (BEGIN and COMMIT on SQLite; SAVEPOINT and RELEASE on PostgreSQL, where the test
-# already runs inside a transaction).
-AUTOSAVE_QUERIES = 7 + SESSION_QUERIES
+# already runs inside a transaction). A save that changes no tick (notes, applicability) leaves the plan alone.
+AUTOSAVE_QUERIES = 8 + SESSION_QUERIES
 # Question page: user, answer with its access check, navigation.
 QUESTION_PAGE_QUERIES = 3 + SESSION_QUERIES
 
@@ -193,6 +194,17 @@ def test_a_save_that_keeps_the_question_answered_leaves_progress_alone_and_skips
     assert '<span class="risk risk-NO_RISK">No risk</span>' in body
     assert "review-progress" not in body
     assert len(queries) == AUTOSAVE_QUERIES - 1
+
+
+def test_a_save_of_the_notes_alone_does_not_read_the_improvement_plan(client, cast):
+    client.force_login(cast.contributor)
+    save(client, cast.review, htmx=True, selected=["q_01_a"])
+    data = {"version": 1, "selected": ["q_01_a"], "reason": "", "notes": "Only the notes change."}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(question_url(cast.review), data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert len(queries) == AUTOSAVE_QUERIES - 2  # neither the plan's items nor the progress
+    assert not [query for query in queries.captured_queries if "plans_improvementitem" in query["sql"]]
 
 
 def test_unticking_everything_moves_the_progress_back(client, cast):

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from wareview.milestones.access import get_milestone_for
+from wareview.milestones.services import milestone_save
 from wareview.reports.access import get_report_for
 from wareview.reports.models import Report
 from wareview.reviews.access import get_answer_for, get_review_for
@@ -47,6 +49,11 @@ HELPERS = {
         lambda user: get_answer_for(user, MISSING_ID, "Q_01"),
         lambda c, access: (access.answer.review, access.answer.question.code) == (c.review, "Q_01"),
     ),
+    "milestone": (
+        lambda c, user, **kw: get_milestone_for(user, c.milestone.pk, **kw),
+        lambda user: get_milestone_for(user, MISSING_ID),
+        lambda c, access: access.milestone == c.milestone and access.milestone.review.workload.team == c.team,
+    ),
     "report": (
         lambda c, user, **kw: get_report_for(user, c.report.pk, **kw),
         lambda user: get_report_for(user, MISSING_ID),
@@ -58,6 +65,7 @@ HELPERS = {
 @pytest.fixture
 def everything(cast, report):
     cast.report = report
+    cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
     return cast
 
 

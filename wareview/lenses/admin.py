@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from wareview.lenses import services
+from wareview.lenses.checks import MappingCheck
 from wareview.lenses.interchange import LensImportError, lens_export, lens_import
 from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule
 from wareview.lenses.risk import RuleError, check_condition
@@ -203,8 +204,43 @@ class PillarAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     fields = ["lens", "order", "code", "name", "description"]
 
 
+class ReplacesForm(forms.ModelForm):
+    """Checks `replaces` (the upgrade mapping) as `check_lenses` does: well formed, and naming what the lens's
+    previous published version has. `mapping` is None when the lens is not known yet (a new question)."""
+
+    of_choice: bool = False
+
+    def __init__(self, *args, mapping: MappingCheck | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mapping = mapping
+
+    def clean_replaces(self) -> list:
+        replaces = self.cleaned_data.get("replaces")
+        if replaces in (None, ""):
+            return []
+        problems = (self._mapping() or MappingCheck.format_only()).problems(replaces, of_choice=self.of_choice)
+        if problems:
+            raise forms.ValidationError(problems, code="invalid_replaces")
+        assert isinstance(replaces, list)  # a value that is not a list is a problem above
+        return replaces
+
+    def _mapping(self) -> MappingCheck | None:
+        return self.mapping
+
+
+class ChoiceForm(ReplacesForm):
+    of_choice = True
+
+
+class QuestionForm(ReplacesForm):
+    def _mapping(self) -> MappingCheck | None:
+        pillar = self.cleaned_data.get("pillar")
+        return MappingCheck.of(pillar.lens) if pillar is not None else None
+
+
 class ChoiceInline(PublishedLensReadOnly, admin.StackedInline):
     model = Choice
+    form = ChoiceForm
     fields = [
         ("order", "code", "is_none"),
         "title",
@@ -214,6 +250,7 @@ class ChoiceInline(PublishedLensReadOnly, admin.StackedInline):
         "verification",
         ("effort", "impact"),
         "principles",
+        "replaces",
     ]
     extra = 0
     filter_horizontal = ["principles"]
@@ -256,7 +293,9 @@ class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
         "title",
         "description",
         ("helpful_resource_text", "helpful_resource_url"),
+        "replaces",
     ]
+    form = QuestionForm
     inlines = [ChoiceInline, RiskRuleInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
@@ -267,6 +306,9 @@ class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, RiskRuleInline):
             kwargs["form_kwargs"] = {"known_codes": submitted_choice_codes(request, obj)}
+        if isinstance(inline, ChoiceInline) and request.method == "POST":
+            lens = obj.pillar.lens if obj is not None and obj.pk else None
+            kwargs["form_kwargs"] = {"mapping": MappingCheck.of(lens) if lens else None}
         return kwargs
 
 

@@ -3,8 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from wareview.lenses.mapping import OldQuestion, replaces_format_problems, replaces_reference_problems
 from wareview.lenses.models import Choice, Lens, Question, RiskRule
 from wareview.lenses.risk import RuleError, check_condition
+from wareview.lenses.selectors import lens_previous_version, mapping_targets
 from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
 
 
@@ -18,7 +20,8 @@ class LensReport:
 def lens_check(*, lens: Lens) -> LensReport:
     """Rules parse and name existing choices of their question; guidance is present; codes are unique; effort
     and impact come from their scales, and a lens that gives any practice verification, effort or impact gives
-    every practice (but "None of these") all three."""
+    every practice (but "None of these") all three; every `replaces` entry (the upgrade mapping) is well formed
+    and names a question or choice of the lens's previous published version."""
     report = LensReport(lens=lens)
     questions = list(Question.objects.filter(pillar__lens=lens).order_by("pillar__order", "order"))
     choices = defaultdict(list)
@@ -29,11 +32,46 @@ def lens_check(*, lens: Lens) -> LensReport:
         rules[rule.question_id].append(rule)
     _check_unique_codes(report, questions)
     practice_facts = any(_facts_given(choice) for question_choices in choices.values() for choice in question_choices)
+    mapping = MappingCheck.of(lens)
     for question in questions:
         _check_question(report, question, choices[question.pk], rules[question.pk])
+        report.problems += mapping.problems(question.replaces, of_choice=False, where=question.code)
         for choice in choices[question.pk]:
             _check_practice_facts(report, question, choice, complete=practice_facts)
+            report.problems += mapping.problems(choice.replaces, of_choice=True, where=f"{question.code}.{choice.code}")
     return report
+
+
+@dataclass(frozen=True)
+class MappingCheck:
+    """Checks of the upgrade mapping (`replaces`) of a lens's questions and choices: well formed, and naming
+    what the lens's previous published version has (`previous`, None when there is none). Two queries."""
+
+    previous: dict[str, OldQuestion] | None
+    previous_name: str
+    against_previous: bool = True
+
+    @classmethod
+    def format_only(cls) -> "MappingCheck":
+        """Checks of the format alone, where the lens is not known yet."""
+        return cls(previous=None, previous_name="", against_previous=False)
+
+    @classmethod
+    def of(cls, lens: Lens | None) -> "MappingCheck":
+        previous = lens_previous_version(lens=lens) if lens is not None else None
+        if previous is None:
+            return cls(previous=None, previous_name="")
+        return cls(previous=mapping_targets(lens=previous), previous_name=f"v{previous.version}")
+
+    def problems(self, replaces: object, *, of_choice: bool, where: str = "") -> list[str]:
+        """Each problem as "<where>.replaces[<index>]: <message>"."""
+        problems = replaces_format_problems(replaces, of_choice=of_choice)
+        if not problems and self.against_previous and isinstance(replaces, list):
+            problems = replaces_reference_problems(
+                replaces, of_choice=of_choice, previous=self.previous, previous_name=self.previous_name
+            )
+        prefix = f"{where}." if where else ""
+        return [f"{prefix}replaces{index}: {message}" for index, message in problems]
 
 
 def _check_unique_codes(report: LensReport, questions: list[Question]) -> None:

@@ -255,6 +255,14 @@ class Question(LensRow, models.Model):
     helpful_resource_url = models.URLField(max_length=2048, blank=True)
     order = models.PositiveIntegerField(default=0)
     extra = models.JSONField(default=dict, blank=True)
+    replaces = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Upgrade mapping: a JSON list of question codes of the lens's previous version whose answers this "
+            'question takes over, e.g. ["PERF_02", "PERF_03"]. Empty: the question with this code.'
+        ),
+    )
 
     objects = QuestionManager.from_queryset(LensRowQuerySet)()
     lens_path = "pillar__lens"
@@ -288,7 +296,8 @@ class Choice(LensRow, models.Model):
 
     `verification`, `effort` and `impact` are wareview's own (AWS lens files have no such keys): how to check
     that the practice is followed, and how much work it takes and changes (`wareview.lib.practice_scales`);
-    blank when the lens does not say. Lens files carry them under the choice's "wareview" key.
+    blank when the lens does not say. Lens files carry them under the choice's "wareview" key, with `replaces`
+    (the upgrade mapping, see `wareview.lenses.mapping`).
     """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -311,6 +320,15 @@ class Choice(LensRow, models.Model):
     principles = models.ManyToManyField(DesignPrinciple, blank=True, related_name="choices")
     additional_resources = models.JSONField(default=list, blank=True)
     extra = models.JSONField(default=dict, blank=True)
+    replaces = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            'Upgrade mapping: a JSON list of "<old question code>/<old choice code>" of the lens\'s previous '
+            'version; a tick (or "does not apply" mark) on any of them becomes one here, e.g. '
+            '["PERF_03/perf_storage_metrics"]. Empty: this code in each question the question takes over.'
+        ),
+    )
 
     objects = QuestionPartManager.from_queryset(LensRowQuerySet)()
     lens_path = "question__pillar__lens"

@@ -1,7 +1,9 @@
-"""Reads of question sets that the review pages make on every request."""
+"""Reads of question sets: those the review pages make on every request, and the upgrade mapping's."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
+from wareview.lenses.mapping import OldQuestion
 from wareview.lenses.models import Choice, Lens, Question
 
 
@@ -65,3 +67,21 @@ def _sheet_read(question_id: int) -> tuple[QuestionSheet, bool]:
         if condition is not None:
             rules.append((condition, risk))
     return QuestionSheet(choices=choices, rules=tuple(rules)), statuses == {Lens.Status.PUBLISHED}
+
+
+def lens_previous_version(*, lens: Lens) -> Lens | None:
+    """The published version an upgrade mapping of `lens` points at: same slug, the next lower version."""
+    earlier = Lens.objects.published().filter(slug=lens.slug, version__lt=lens.version)
+    return earlier.order_by("-version").first()
+
+
+def mapping_targets(*, lens: Lens) -> dict[str, OldQuestion]:
+    """What an upgrade mapping may name in `lens`: each question code with its choice codes, in one query."""
+    choices: dict[str, set[str]] = defaultdict(set)
+    nones: dict[str, set[str]] = defaultdict(set)
+    rows = Question.objects.filter(pillar__lens=lens).values_list("code", "choices__code", "choices__is_none")
+    for question, choice, is_none in rows:
+        choices[question].update([choice] if choice is not None else [])
+        if is_none:
+            nones[question].add(choice)
+    return {code: OldQuestion(frozenset(codes), frozenset(nones[code])) for code, codes in choices.items()}

@@ -1,10 +1,10 @@
 """Writes to question sets: publishing a draft and copying a published lens into a new draft version."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Field, Max, Model, QuerySet
 from django.utils import timezone
 
 from wareview.lenses.models import (
@@ -45,7 +45,8 @@ def lens_new_draft(*, lens: Lens) -> Lens:
     """Copy `lens` whole into a new draft version with the next version number, with bulk writes.
 
     This is how a published lens gets changed: the copy is a draft from its first row, so the model guard lets
-    every row be written, and the published original is only read.
+    every row be written, and the published original is only read. The copy's `replaces` are empty: the
+    original's mapping pointed at the version before it, and every code of the copy maps to itself.
     """
     draft = Lens.objects.create(
         slug=lens.slug,
@@ -58,22 +59,33 @@ def lens_new_draft(*, lens: Lens) -> Lens:
         pillars = _copy_rows(Pillar.objects.filter(lens=lens), lens=draft)
         principles = _copy_rows(DesignPrinciple.objects.filter(pillar__lens=lens), pillar=pillars)
         areas = _copy_focus_areas(lens=lens, pillars=pillars)
-        questions = _copy_rows(Question.objects.filter(pillar__lens=lens), pillar=pillars, focus_area=areas)
-        choices = _copy_rows(Choice.objects.filter(question__pillar__lens=lens), question=questions)
+        questions = _copy_rows(
+            Question.objects.filter(pillar__lens=lens), pillar=pillars, focus_area=areas, _cleared=["replaces"]
+        )
+        choices = _copy_rows(
+            Choice.objects.filter(question__pillar__lens=lens), question=questions, _cleared=["replaces"]
+        )
         _copy_rows(RiskRule.objects.filter(question__pillar__lens=lens), question=questions)
         _copy_choice_principles(lens=lens, choices=choices, principles=principles)
     return draft
 
 
-def _copy_rows(queryset: QuerySet[_Row], **parents: Model | Mapping[int, Model]) -> dict[int, _Row]:
+def _copy_rows(
+    queryset: QuerySet[_Row], _cleared: Sequence[str] = (), **parents: Model | Mapping[int, Model]
+) -> dict[int, _Row]:
     """Insert a copy of every row of `queryset`; each keyword maps a foreign key to {old id: new parent}.
 
-    A parent given as a model instance replaces the key outright. Returns {old id: new row}.
+    A parent given as a model instance replaces the key outright; the fields named in `_cleared` get their
+    default on the copy. Returns {old id: new row}.
     """
     old_rows = list(queryset.order_by("pk"))
     old_ids = [row.pk for row in old_rows]
+    fields = [queryset.model._meta.get_field(name) for name in _cleared]
     for row in old_rows:
         row.pk = None
+        for model_field in fields:
+            assert isinstance(model_field, Field)  # a plain column, named by the caller
+            setattr(row, model_field.name, model_field.get_default())
         for field, parent in parents.items():
             if isinstance(parent, Mapping):
                 old_parent_id = getattr(row, f"{field}_id")

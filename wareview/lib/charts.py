@@ -7,7 +7,7 @@ escaped. Colours and words come from `risk_levels`, worst first; a legend always
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from wareview.lib.risk_levels import LEVELS
+from wareview.lib.risk_levels import HIGH, LEVELS, MEDIUM
 
 WIDTH = 640
 LABEL_WIDTH = 190
@@ -79,3 +79,91 @@ def _description(rows: Sequence[tuple[str, Mapping[str, int]]]) -> str:
         words = ", ".join(f"{counts[level.value]} {level.label.lower()}" for level in LEVELS if counts.get(level.value))
         lines.append(f"{label}: {words or 'no questions'}.")
     return " ".join(lines)
+
+
+TREND_HEIGHT = 220
+TREND_LEFT = 40
+TREND_RIGHT = 48
+TREND_TOP = 34
+TREND_BOTTOM = 44
+TREND_LABEL_CHARS = 16
+COMPLETION_COLOUR = "#1d2430"
+
+
+def trend_chart_svg(
+    *, points: Sequence[tuple[str, int, int, int]], title: str = "Risk trend", chart_id: str = "trend"
+) -> str:
+    """A line per measure over (label, high, medium, completion percent) points, oldest first: high and medium
+    risk counts on the left scale, completion (dashed) on the right scale of 0–100 %.
+
+    Like the risk chart it carries a <title> and a <desc> giving every value, and escapes every label; the page
+    shows the same numbers in a table beside it."""
+    plot_width = WIDTH - TREND_LEFT - TREND_RIGHT
+    plot_height = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
+    largest = max((max(high, medium) for _, high, medium, _ in points), default=0) or 1
+    step = plot_width / max(len(points) - 1, 1)
+
+    def x(index: int) -> float:
+        return TREND_LEFT + (index * step if len(points) > 1 else plot_width / 2)
+
+    def y(value: float, top: float) -> float:
+        return TREND_TOP + plot_height * (1 - value / top)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" role="img" viewBox="0 0 {WIDTH} {TREND_HEIGHT}" '
+        f'width="{WIDTH}" height="{TREND_HEIGHT}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_trend_description(points))}</desc>',
+        _trend_legend(),
+        _trend_axes(largest, plot_width, plot_height),
+    ]
+    series = (
+        (HIGH.colour, "", [(x(i), y(high, largest)) for i, (_, high, _, _) in enumerate(points)]),
+        (MEDIUM.colour, "", [(x(i), y(medium, largest)) for i, (_, _, medium, _) in enumerate(points)]),
+        (COMPLETION_COLOUR, ' stroke-dasharray="5 4"', [(x(i), y(share, 100)) for i, (*_, share) in enumerate(points)]),
+    )
+    for colour, dash, coordinates in series:
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in coordinates)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+        parts.extend(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>' for px, py in coordinates)
+    for index, (label, *_) in enumerate(points):
+        short = label if len(label) <= TREND_LABEL_CHARS else label[: TREND_LABEL_CHARS - 1] + "…"
+        parts.append(
+            f'<text x="{x(index):.1f}" y="{TREND_HEIGHT - TREND_BOTTOM + 18}" font-size="10" text-anchor="middle" '
+            f'fill="#1d2430" {FONT}>{escape(short)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _trend_legend() -> str:
+    items = ((HIGH.colour, HIGH.label), (MEDIUM.colour, MEDIUM.label), (COMPLETION_COLOUR, "Completion (%)"))
+    parts, x = [], 0
+    for colour, label in items:
+        parts.append(
+            f'<rect x="{x}" y="6" width="14" height="4" fill="{colour}"/>'
+            f'<text x="{x + 19}" y="12" font-size="11" fill="#1d2430" {FONT}>{escape(label)}</text>'
+        )
+        x += 36 + 7 * len(label)
+    return "".join(parts)
+
+
+def _trend_axes(largest: int, plot_width: float, plot_height: float) -> str:
+    bottom, right = TREND_TOP + plot_height, TREND_LEFT + plot_width
+    return (
+        f'<line x1="{TREND_LEFT}" y1="{TREND_TOP}" x2="{TREND_LEFT}" y2="{bottom}" stroke="#8b95a5"/>'
+        f'<line x1="{TREND_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#8b95a5"/>'
+        f'<line x1="{right}" y1="{TREND_TOP}" x2="{right}" y2="{bottom}" stroke="#8b95a5"/>'
+        f'<text x="{TREND_LEFT - 6}" y="{TREND_TOP + 4}" font-size="10" text-anchor="end" fill="#4a5565" {FONT}>'
+        f"{largest}</text>"
+        f'<text x="{TREND_LEFT - 6}" y="{bottom + 4}" font-size="10" text-anchor="end" fill="#4a5565" {FONT}>0</text>'
+        f'<text x="{right + 6}" y="{TREND_TOP + 4}" font-size="10" fill="#4a5565" {FONT}>100%</text>'
+        f'<text x="{right + 6}" y="{bottom + 4}" font-size="10" fill="#4a5565" {FONT}>0%</text>'
+    )
+
+
+def _trend_description(points: Sequence[tuple[str, int, int, int]]) -> str:
+    return " ".join(
+        f"{label}: {high} {HIGH.label.lower()}, {medium} {MEDIUM.label.lower()}, {share}% complete."
+        for label, high, medium, share in points
+    )

@@ -1,12 +1,17 @@
 """Long lists shown a page at a time, with links to the neighbouring pages that keep the rest of the query."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
+
+
+class PageNotFound(Exception):
+    """A page number a strict list does not have, with words for the person who asked for it."""
 
 
 @dataclass(frozen=True)
@@ -20,14 +25,33 @@ class Pager:
         return self.page.paginator.num_pages > 1
 
 
-def paginate(request: HttpRequest, items: QuerySet, *, param: str = "page", per_page: int = PAGE_SIZE) -> Pager:
+def paginate(
+    request: HttpRequest,
+    items: QuerySet | Sequence,
+    *,
+    param: str = "page",
+    per_page: int = PAGE_SIZE,
+    strict: bool = False,
+) -> Pager:
     """The page of `items` that `request.GET[param]` asks for, in two queries (a count and the page) whatever
     the length of the list. A page number that is not a number gives the first page and one out of range the
-    last, so no address of a page fails."""
-    page = Paginator(items, per_page).get_page(request.GET.get(param))
+    last, so no address of a page fails; with `strict`, either raises PageNotFound with the reason instead."""
+    paginator = Paginator(items, per_page)
+    number = request.GET.get(param)
+    page = _strict_page(paginator, number) if strict and number is not None else paginator.get_page(number)
     previous = page.previous_page_number() if page.has_previous() else None
     following = page.next_page_number() if page.has_next() else None
     return Pager(page, _page_url(request, param, previous), _page_url(request, param, following))
+
+
+def _strict_page(paginator: Paginator, number: str) -> Page:
+    try:
+        return paginator.page(number)
+    except InvalidPage as error:
+        pages = paginator.num_pages
+        raise PageNotFound(
+            f"There is no page {number[:20]} here: the list has {pages} page{'s' if pages != 1 else ''}."
+        ) from error
 
 
 def _page_url(request: HttpRequest, param: str, number: int | None) -> str | None:

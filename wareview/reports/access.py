@@ -17,7 +17,7 @@ def get_report_for(user, pk: int, *, need: Need = Need.READ) -> ReportAccess:
     """The report `pk` with its review (workload, team, lens) in one query; Http404 for anyone outside the team.
     Every member may do all a report offers, so the views ask for no more than `Need.READ`."""
     report, role = member_row(
-        Report.objects.select_related("review__workload__team", "review__lens").filter(pk=pk),
+        Report.objects.select_related("review__workload__team", "review__lens", "milestone__lens").filter(pk=pk),
         user,
         memberships="review__workload__team__memberships",
         need=need,

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from wareview.lenses.ordering import AreaPath, question_sort_key
 from wareview.lib import practice_scales, risk_levels
 from wareview.lib.numbers import percent
+
+if TYPE_CHECKING:
+    from wareview.milestones.compare import Comparison
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,14 @@ class Recommendation:
 
     question: QuestionFacts
     practice: Practice
+    # Its item in the review's improvement plan: the status in words and the owner's name ("" for nobody).
+    plan_status: str = ""
+    plan_owner: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(question code, practice code): what names the recommendation's item in the improvement plan."""
+        return (self.question.code, self.practice.code)
 
     @property
     def risk(self) -> str:
@@ -159,6 +171,12 @@ class ReportData:
     principles: list[PrincipleSupport]
     recommendations: list[Recommendation]
     quick_wins: list[Recommendation] = field(default_factory=list)
+    # A report of a milestone: its id and "as at milestone <name>, <date>", which titles the page and exports.
+    milestone_id: int | None = None
+    as_at: str = ""
+    # A report of the review as it is, when the review has a milestone: what changed since the newest one.
+    changes_since: str = ""
+    changes: Comparison | None = None
 
     @property
     def questions(self) -> list[QuestionFacts]:

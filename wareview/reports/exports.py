@@ -24,7 +24,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_filename(*, data: ReportData, extension: str) -> str:
-    return f"wareview-{slugify(data.workload_name) or 'workload'}-review-{data.review_id}.{extension}"
+    """`wareview-<workload>-review-<id>.csv`; a milestone's export adds its title:
+    `…-as-at-milestone-baseline-3-march-2026.csv`."""
+    as_at = f"-{slugify(data.as_at)}" if data.as_at else ""
+    return f"wareview-{slugify(data.workload_name) or 'workload'}-review-{data.review_id}{as_at}.{extension}"
 
 
 def export_rows(*, data: ReportData) -> list[dict]:
@@ -51,6 +54,9 @@ def export_json(*, data: ReportData) -> dict:
             "lens": {"name": data.lens_name, "version": data.lens_version},
             "review_owner": data.review_owner,
             "generated_at": data.generated_at.isoformat(),
+            # A milestone's export: "as at milestone <name>, <date>"; empty for the review as it is.
+            "milestone_id": data.milestone_id,
+            "as_at": data.as_at,
             "completion_percent": data.percent,
             "risk_counts": dict(data.risk_counts),
         },
@@ -88,6 +94,8 @@ def _recommendation(position: int, item: Recommendation) -> dict:
         "effort": item.practice.effort,
         "impact": item.practice.impact,
         "supported_principles": sorted(item.practice.principles),
+        "plan_status": item.plan_status,
+        "plan_owner": item.plan_owner,
     }
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from wareview.milestones.models import Milestone
 from wareview.reviews.models import Review
 
 # The render task's limits, in seconds. The hard limit kills the task; a report still "rendering" after it
@@ -65,6 +66,8 @@ class Report(models.Model):
         FAILED = "failed", "Failed"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    # A report of the review as at this milestone; empty for a report of the review as it is.
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     format = models.CharField(max_length=8, choices=Format.choices, default=Format.PDF)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
@@ -131,4 +134,6 @@ class Report(models.Model):
         return ""
 
     def download_name(self) -> str:
+        if self.milestone_id:
+            return f"wareview-review-{self.review_id}-milestone-{self.milestone_id}-report-{self.pk}.pdf"
         return f"wareview-review-{self.review_id}-report-{self.pk}.pdf"

@@ -1,55 +1,123 @@
 """Reads for reports: everything a report shows, as plain dataclasses, in a fixed number of queries."""
 
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import replace
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from wareview.lenses.models import Choice, DesignPrinciple
+from wareview.milestones.compare import Comparison, outlines_compare
+from wareview.milestones.models import Milestone
+from wareview.milestones.selectors import latest_milestone, milestone_outline, practice_titles
+from wareview.plans.models import ImprovementItem, ItemStatus
 from wareview.reports.data import (
     AreaSection,
     Practice,
     PracticeNotApplicable,
     QuestionFacts,
+    Recommendation,
     ReportData,
     principle_support,
 )
 from wareview.reports.models import Report
 from wareview.reports.recommendations import quick_wins, recommendations_prioritize
 from wareview.reviews.models import Answer, NotApplicableReason, Review
-from wareview.reviews.selectors import OutlineArea, OutlineQuestion, review_outline
+from wareview.reviews.selectors import OutlineArea, OutlineQuestion, ReviewOutline, review_outline
 
 REASON_LABELS = dict(NotApplicableReason.choices)
 
 
-def report_data(*, review: Review) -> ReportData:
+def report_data(
+    *, review: Review, milestone: Milestone | None = None, plan: bool = True, changes: bool = True
+) -> ReportData:
     """The whole report of `review`, built on the review's outline (`reviews.selectors.review_outline`, so its
-    areas and questions come in the navigation's order): four queries whatever the size of the lens, plus one
-    each for the review's workload (with its team) and lens when the caller did not load them."""
-    lens_id = review.lens_id
-    practices = _practices(lens_id)
-    areas = [_section(area, practices) for area in review_outline(review=review, answers=True).areas]
+    areas and questions come in the navigation's order): five queries whatever the size of the lens (four without
+    `plan`, the status and owner of each recommendation in the improvement plan), plus one each for the review's
+    workload (with its team) and lens when the caller did not load them.
+
+    With `milestone`, the report of the review as at that milestone: the same outline fed by the milestone's
+    saved answers, against the lens version they answered, without the plan (which lives in the present).
+    Without one (and unless `changes` is off), the report adds what changed since the review's newest milestone,
+    when it has one (one query to look, two more to compare, three with another lens version)."""
+    lens = milestone.lens if milestone else review.lens
+    practices = _practices(lens.pk)
+    if milestone:
+        outline = milestone_outline(milestone=milestone, answers=True)
+    else:
+        outline = review_outline(review=review, answers=True)
+    areas = [_section(area, practices) for area in outline.areas]
     questions = [question for area in areas for question in area.questions]
     principles = (
-        DesignPrinciple.objects.filter(pillar__lens_id=lens_id)
+        DesignPrinciple.objects.filter(pillar__lens_id=lens.pk)
         .order_by("pillar__order", "order", "pk")
         .values_list("code", "name", "description")
     )
     workload = review.workload
     recommendations = recommendations_prioritize(questions=questions)
+    since = None if milestone or not changes else _changes_since_latest(review=review, now=outline, practices=practices)
+    if plan and not milestone:
+        recommendations = _with_plan(review, recommendations)
     return ReportData(
         review_id=review.pk,
         workload_name=workload.name,
         team_name=workload.team.name,
-        lens_name=review.lens.name,
-        lens_version=review.lens.version,
+        lens_name=lens.name,
+        lens_version=lens.version,
         review_owner=workload.review_owner,
         generated_at=timezone.now(),
         areas=areas,
         principles=principle_support(principles=list(principles), questions=questions),
         recommendations=recommendations,
         quick_wins=quick_wins(recommendations),
+        milestone_id=milestone.pk if milestone else None,
+        as_at=milestone.as_at if milestone else "",
+        changes_since=since[0].name if since else "",
+        changes=since[1] if since else None,
     )
+
+
+def _changes_since_latest(
+    *, review: Review, now: ReviewOutline, practices: dict[int, list[Practice]]
+) -> tuple[Milestone, Comparison] | None:
+    """The review's newest milestone and what changed since, or None when it has no milestone."""
+    milestone = latest_milestone(review=review)
+    if milestone is None:
+        return None
+    before = milestone_outline(milestone=milestone, answers=True)
+    titles: dict[int, Mapping[str, str]] = {
+        question_id: {practice.code: practice.title for practice in own} for question_id, own in practices.items()
+    }
+    if milestone.lens_id != review.lens_id:
+        titles.update(practice_titles(question_ids={question.question_id for question in before.questions}))
+    comparison = outlines_compare(
+        before=before,
+        after=now,
+        titles=titles,
+        before_label=f"{milestone.name} ({milestone.date_label})",
+        after_label="now",
+    )
+    return milestone, comparison
+
+
+def _with_plan(review: Review, recommendations: list[Recommendation]) -> list[Recommendation]:
+    """The recommendations with their item's status and owner; one without an item yet is open, with nobody."""
+    items = {
+        (question, practice): (STATUS_LABELS[status], owner or "")
+        for question, practice, status, owner in ImprovementItem.objects.filter(review=review).values_list(
+            "question_code", "practice_code", "status", "owner__username"
+        )
+    }
+    unplanned = (STATUS_LABELS[ItemStatus.OPEN], "")
+    return [
+        replace(item, plan_status=status, plan_owner=owner)
+        for item in recommendations
+        for status, owner in [items.get(item.key, unplanned)]
+    ]
+
+
+STATUS_LABELS = dict(ItemStatus.choices)
 
 
 def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
@@ -57,19 +125,36 @@ def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
     version, so the sum of versions grows with each change; the lens (a move to a new version), the number of
     answers and the last save time are added so the fingerprint cannot repeat, and the workload's last change
     (its name and facts are on the cover) so an edited workload gets a new report."""
+    # The review's newest milestone is part of it too: the report shows what changed since that milestone.
+    newest_milestone = Milestone.objects.filter(review_id=review_id).order_by("-pk").values("pk")[:1]
     facts = Answer.objects.filter(review_id=review_id).aggregate(
         count=Count("pk"),
         versions=Sum("version"),
         latest=Max("updated_at"),
         workload_changed=Max("review__workload__updated_at"),
+        milestone=Max(Subquery(newest_milestone)),
+        # The report shows each recommendation's plan status and owner: a change to the plan is a new report.
+        plan_changed=Max(Subquery(_plan_last_change(review_id))),
     )
     latest = facts["latest"].isoformat() if facts["latest"] else "-"
     workload = facts["workload_changed"].isoformat() if facts["workload_changed"] else "-"
-    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}"
+    plan = facts["plan_changed"].isoformat() if facts["plan_changed"] else "-"
+    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}:{facts['milestone'] or '-'}:{plan}"
 
 
-def review_recent_reports(*, review: Review, limit: int = 5) -> QuerySet[Report]:
-    return Report.objects.filter(review=review).select_related("requested_by")[:limit]
+def _plan_last_change(review_id: int) -> QuerySet:
+    return ImprovementItem.objects.filter(review_id=review_id).order_by("-updated_at").values("updated_at")[:1]
+
+
+def milestone_fingerprint(*, milestone: Milestone) -> str:
+    """What a milestone's report shows: the milestone never changes, its workload's name and facts may. No query:
+    the milestone comes with its workload."""
+    return f"milestone:{milestone.pk}:{milestone.workload.updated_at.isoformat()}"
+
+
+def review_recent_reports(*, review: Review, milestone: Milestone | None = None, limit: int = 5) -> QuerySet[Report]:
+    """The newest PDFs of the review as it is, or of the review as at `milestone`."""
+    return Report.objects.filter(review=review, milestone=milestone).select_related("requested_by")[:limit]
 
 
 def _practices(lens_id: int) -> dict[int, list[Practice]]:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from wareview.milestones.models import Milestone
 from wareview.reports.models import (
     NOT_QUEUED_MESSAGE,
     STALE_AFTER,
@@ -28,7 +29,7 @@ from wareview.reports.models import (
     queued_too_long_message,
 )
 from wareview.reports.rendering import pdf_from_html, report_html
-from wareview.reports.selectors import report_data, review_answers_fingerprint
+from wareview.reports.selectors import milestone_fingerprint, report_data, review_answers_fingerprint
 from wareview.reviews.models import Review
 
 logger = logging.getLogger(__name__)
@@ -68,19 +69,25 @@ class PruneResult:
 
 
 @transaction.atomic
-def report_request(*, review: Review, user) -> Report:
-    """A PDF of `review`: the live report (queued, rendering or ready) of the same answers if there is one, so a
-    double click makes one job; otherwise a new report, sent to the worker once this transaction commits.
+def report_request(*, review: Review, user, milestone: Milestone | None = None) -> Report:
+    """A PDF of `review` (as at `milestone` when given): the live report (queued, rendering or ready) of the same
+    answers if there is one, so a double click makes one job; otherwise a new report, sent to the worker once this
+    transaction commits.
 
     Requests for the same review take turns on the review's row, so two at once cannot both make a job.
     Raises ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
     lens_id = Review.objects.select_for_update().values_list("lens_id", flat=True).get(pk=review.pk)
-    fingerprint = review_answers_fingerprint(review_id=review.pk, lens_id=lens_id)
+    if milestone:
+        fingerprint = milestone_fingerprint(milestone=milestone)
+    else:
+        fingerprint = review_answers_fingerprint(review_id=review.pk, lens_id=lens_id)
     report = Report.objects.live().filter(review_id=review.pk, answers_fingerprint=fingerprint).first()
     if report is not None:
         return report
     _check_rate(user=user)
-    report = Report.objects.create(review=review, requested_by=user, answers_fingerprint=fingerprint)
+    report = Report.objects.create(
+        review=review, milestone=milestone, requested_by=user, answers_fingerprint=fingerprint
+    )
     _enqueue(report_id=report.pk)
     if current_app.conf.task_always_eager:
         transaction.on_commit(_report_prune_if_due)
@@ -120,8 +127,12 @@ def report_render(*, report_id: int) -> Report:
     if report.status == Report.Status.READY:
         return report
     # The answers as they are now, read before the data: a later request for the same answers reuses this report.
-    report.answers_fingerprint = review_answers_fingerprint(review_id=report.review_id, lens_id=report.review.lens_id)
-    data = report_data(review=report.review)
+    if report.milestone:
+        report.answers_fingerprint = milestone_fingerprint(milestone=report.milestone)
+    else:
+        fingerprint = review_answers_fingerprint(review_id=report.review_id, lens_id=report.review.lens_id)
+        report.answers_fingerprint = fingerprint
+    data = report_data(review=report.review, milestone=report.milestone)
     _report_progress(report=report, progress=40)
     pdf = pdf_from_html(report_html(data=data))
     _report_progress(report=report, progress=90)
@@ -239,7 +250,7 @@ def _send(*, report_id: int) -> None:
 def _report_claim(*, report_id: int) -> Report:
     report = (
         Report.objects.select_for_update(of=("self",))
-        .select_related("review__workload__team", "review__lens")
+        .select_related("review__workload__team", "review__lens", "milestone__lens", "milestone__workload")
         .get(pk=report_id)
     )
     if report.status != Report.Status.READY:

@@ -9,8 +9,11 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from wareview.lib.http import HtmxHttpRequest
+from wareview.milestones.access import get_milestone_for
+from wareview.milestones.models import Milestone
 from wareview.reports import exports
 from wareview.reports.access import get_report_for
+from wareview.reports.data import ReportData
 from wareview.reports.models import Report
 from wareview.reports.rendering import report_context
 from wareview.reports.selectors import report_data, review_recent_reports
@@ -21,6 +24,7 @@ from wareview.reports.services import (
     report_retry,
 )
 from wareview.reviews.access import get_review_for
+from wareview.reviews.models import Review
 
 PROGRESS_PARTIAL = "reports/job.html#progress"
 REFUSED_PAGE = "reports/refused.html"
@@ -29,9 +33,21 @@ REFUSED_PAGE = "reports/refused.html"
 @login_required
 @require_safe
 def report_page(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
-    review = get_review_for(request.user, review_pk).review
-    context = report_context(data=report_data(review=review))
-    context.update(review=review, reports=review_recent_reports(review=review))
+    return _report_page(request, review=get_review_for(request.user, review_pk).review)
+
+
+@login_required
+@require_safe
+def milestone_page(request: HtmxHttpRequest, milestone_pk: int) -> HttpResponse:
+    """The report of a review as at one of its milestones: the same page, titled "as at milestone …"."""
+    milestone = get_milestone_for(request.user, milestone_pk).milestone
+    return _report_page(request, review=milestone.review, milestone=milestone)
+
+
+def _report_page(request: HtmxHttpRequest, *, review: Review, milestone: Milestone | None = None) -> HttpResponse:
+    context = report_context(data=report_data(review=review, milestone=milestone))
+    reports = review_recent_reports(review=review, milestone=milestone)
+    context.update(review=review, milestone=milestone, reports=reports)
     return render(request, "reports/report.html", context)
 
 
@@ -39,9 +55,20 @@ def report_page(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def pdf_request(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
-    review = get_review_for(request.user, review_pk).review
+    return _pdf_request(request, review=get_review_for(request.user, review_pk).review)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def milestone_pdf_request(request: HtmxHttpRequest, milestone_pk: int) -> HttpResponse:
+    milestone = get_milestone_for(request.user, milestone_pk).milestone
+    return _pdf_request(request, review=milestone.review, milestone=milestone)
+
+
+def _pdf_request(request: HtmxHttpRequest, *, review: Review, milestone: Milestone | None = None) -> HttpResponse:
     try:
-        report = report_request(review=review, user=request.user)
+        report = report_request(review=review, user=request.user, milestone=milestone)
     except ReportRateLimited as error:
         return _too_many(request, error, review=review)
     if request.htmx:
@@ -111,7 +138,17 @@ def download(request: HtmxHttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_safe
 def export_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
-    data = report_data(review=get_review_for(request.user, review_pk).review)
+    return _csv(report_data(review=get_review_for(request.user, review_pk).review))
+
+
+@login_required
+@require_safe
+def milestone_export_csv(request: HtmxHttpRequest, milestone_pk: int) -> HttpResponse:
+    milestone = get_milestone_for(request.user, milestone_pk).milestone
+    return _csv(report_data(review=milestone.review, milestone=milestone))
+
+
+def _csv(data: ReportData) -> HttpResponse:
     response = HttpResponse(exports.export_csv(data=data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="csv")}"'
     return response
@@ -120,7 +157,17 @@ def export_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def export_json(request: HtmxHttpRequest, review_pk: int) -> JsonResponse:
-    data = report_data(review=get_review_for(request.user, review_pk).review)
+    return _json(report_data(review=get_review_for(request.user, review_pk).review))
+
+
+@login_required
+@require_safe
+def milestone_export_json(request: HtmxHttpRequest, milestone_pk: int) -> JsonResponse:
+    milestone = get_milestone_for(request.user, milestone_pk).milestone
+    return _json(report_data(review=milestone.review, milestone=milestone))
+
+
+def _json(data: ReportData) -> JsonResponse:
     response = JsonResponse(exports.export_json(data=data), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(data=data, extension="json")}"'
     return response

@@ -4,24 +4,44 @@ answer. Each helper is one query that also reads the user's role; the shape is d
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from wareview.reviews.models import Answer, Review
 from wareview.teams.access import Access, Need, member_row
 
 VIEWER_REFUSAL = "Viewers can read this review but not change its answers."
+CLOSED_REFUSAL = "This review is closed, so it cannot change. Reopen it from its overview first."
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewAccess(Access):
     review: Review
 
+    @property
+    def can_write(self) -> bool:
+        """The role writes and the review is open (a closed review is read-only for everyone)."""
+        return super().can_write and not self.review.is_closed
+
 
 @dataclass(frozen=True, kw_only=True)
 class AnswerAccess(Access):
     answer: Answer
 
+    @property
+    def can_write(self) -> bool:
+        return super().can_write and not self.answer.review.is_closed
 
-def get_review_for(user, pk: int, *, need: Need = Need.READ) -> ReviewAccess:
-    """The review `pk` with its workload, team and lens; Http404 for outsiders, PermissionDenied short of `need`."""
+
+def refuse_closed(review: Review, need: Need) -> None:
+    """PermissionDenied (`CLOSED_REFUSAL`) for a change to a closed review; every access helper of something in a
+    review calls it."""
+    if need >= Need.WRITE and review.is_closed:
+        raise PermissionDenied(CLOSED_REFUSAL)
+
+
+def get_review_for(user, pk: int, *, need: Need = Need.READ, even_closed: bool = False) -> ReviewAccess:
+    """The review `pk` with its workload, team and lens; Http404 for outsiders, PermissionDenied short of `need`
+    or for a change to a closed review (unless `even_closed`: reopening it)."""
     review, role = member_row(
         Review.objects.select_related("workload__team", "lens").filter(pk=pk),
         user,
@@ -29,6 +49,8 @@ def get_review_for(user, pk: int, *, need: Need = Need.READ) -> ReviewAccess:
         need=need,
         refusal=VIEWER_REFUSAL,
     )
+    if not even_closed:
+        refuse_closed(review, need)
     return ReviewAccess(review=review, role=role)
 
 
@@ -44,4 +66,5 @@ def get_answer_for(user, review_pk: int, question_code: str, *, need: Need = Nee
         need=need,
         refusal=VIEWER_REFUSAL,
     )
+    refuse_closed(answer.review, need)
     return AnswerAccess(answer=answer, role=role)

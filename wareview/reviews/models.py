@@ -68,6 +68,12 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.workload} — {self.lens.name} v{self.lens.version}"
 
+    @property
+    def is_closed(self) -> bool:
+        """A closed review is kept read-only, out of the dashboard's counts, and frees its lens for a new review of
+        the workload; reopening it brings it back (see reviews/README.md)."""
+        return self.status == Review.Status.CLOSED
+
 
 class Answer(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")

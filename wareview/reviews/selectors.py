@@ -95,6 +95,18 @@ class ReviewOutline(QuestionTally):
         counts = self.risk_counts
         return [(level.value, counts[level.value]) for level in risk_levels.LEVELS]
 
+    def walk_start(self) -> str | None:
+        """Where "Walk through the questions" starts: the first unanswered question, or the first when all are
+        answered (None for a lens without questions)."""
+        questions = self.questions
+        first = next((q for q in questions if q.risk == AnswerRisk.UNANSWERED), questions[0] if questions else None)
+        return first.code if first else None
+
+    def needing_attention(self) -> list[OutlineQuestion]:
+        """The questions at high or medium risk, worst first (`risk_levels` order), then in lens order."""
+        at_risk = [q for q in self.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)]
+        return sorted(at_risk, key=lambda question: risk_levels.risk_level(question.risk).order)
+
     def area_of(self, code: str) -> OutlineArea:
         return next(area for area in self.areas if any(question.code == code for question in area.questions))
 
@@ -130,8 +142,15 @@ def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
     The navigation, the overview, an autosave's progress, the report and the exports all read this; with
     `answers=True` each question also carries its selected practices, notes, not-applicable reason and the best
     practices that do not apply."""
+    return outline_from_rows(Answer.objects.filter(review=review), answers=answers)
+
+
+def outline_from_rows(queryset: QuerySet, *, answers: bool = False) -> ReviewOutline:
+    """The outline built from answer-like rows: any queryset of a model with the answer's `question`, `risk`,
+    `selected`, `notes`, `reason` and `practices_not_applicable` (a review's answers, or a milestone's saved copy
+    of them), so everything that reads an outline reads both alike. One query."""
     fields = _OUTLINE_FIELDS + (_ANSWER_FIELDS if answers else ())
-    rows = sorted(Answer.objects.filter(review=review).order_by().values(*fields), key=_walk_key)
+    rows = sorted(queryset.order_by().values(*fields), key=_walk_key)
     areas: dict[tuple, OutlineArea] = {}
     for row in rows:
         group = (row["question__pillar__order"], row["question__pillar__name"], row[f"{_AREA}_id"])

@@ -12,6 +12,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.reviews import merging
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
+from wareview.reviews.signals import answer_practices_changed
 from wareview.workloads.models import Workload
 
 
@@ -47,6 +48,30 @@ def review_start(*, workload: Workload, lens: Lens, user) -> Review:
     questions = Question.objects.filter(pillar__lens=lens).values_list("pk", flat=True)
     Answer.objects.bulk_create(Answer(review=review, question_id=pk) for pk in questions)
     return review
+
+
+def review_close(*, review: Review) -> None:
+    """Close the review: read-only from now on, left out of the dashboard's counts; its lens is free for a new
+    review of the workload."""
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.CLOSED, updated_at=timezone.now())
+    review.status = Review.Status.CLOSED
+
+
+@transaction.atomic
+def review_reopen(*, review: Review) -> None:
+    """Open the closed review again, unless the workload has opened another review on the same lens since."""
+    refusal = (
+        f"{review.workload.name} has another open review on {review.lens.name}: close that one first to reopen this."
+    )
+    others = Review.objects.open().filter(workload_id=review.workload_id, lens_slug=review.lens_slug)
+    if others.exclude(pk=review.pk).exists():
+        raise ReviewError(refusal)
+    try:
+        with transaction.atomic():
+            Review.objects.filter(pk=review.pk).update(status=Review.Status.OPEN, updated_at=timezone.now())
+    except IntegrityError as error:  # another review of the lens was opened at the same moment
+        raise ReviewError(refusal) from error
+    review.status = Review.Status.OPEN
 
 
 def risk_for(
@@ -165,7 +190,12 @@ def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -
 
 
 def _record(answer: Answer, *, user, before: dict, note: str) -> None:
-    """Keep the change in history when it changed what a user sees."""
+    """Keep the change in history when it changed what a user sees; tell the apps that follow ticked practices
+    (`signals.answer_practices_changed`) when those changed."""
+    if list(answer.selected) != before["selected"]:
+        answer_practices_changed.send(
+            sender=Answer, answer=answer, user=user, before=tuple(before["selected"]), after=tuple(answer.selected)
+        )
     if answer.state() != before:
         AnswerChange.objects.create(
             answer=answer,

@@ -7,6 +7,7 @@ response refreshes the risk badge, the navigation's progress and the save status
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -20,6 +21,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import risk_chart_svg
 from wareview.lib.http import HtmxHttpRequest
 from wareview.lib.paging import paginate
+from wareview.milestones.services import milestone_save_before_upgrade
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
@@ -61,12 +63,38 @@ def review_overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "review": review,
         "progress": progress,
-        "attention": [q for q in progress.questions if q.risk in (AnswerRisk.HIGH, AnswerRisk.MEDIUM)],
+        "walk_start": progress.walk_start(),
+        "attention": progress.needing_attention(),
         "newer_versions": upgrade.newer_versions(review=review),
         "chart_svg": _risk_chart(progress),
         "can_write": access.can_write,
+        # Closing and reopening need the role that writes; a closed review is otherwise read-only.
+        "can_close": access.allows(Need.WRITE),
     }
     return render(request, "reviews/overview.html", context)
+
+
+@login_required
+@require_POST
+def review_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, need=Need.WRITE).review
+    services.review_close(review=review)
+    messages.success(request, "The review is closed: its answers are kept read-only. Reopen it to change them.")
+    return redirect("reviews:overview", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for(request.user, pk, need=Need.WRITE, even_closed=True).review
+    try:
+        services.review_reopen(review=review)
+    except services.ReviewError as error:
+        return render(
+            request, "reviews/review_reopen_refused.html", {"review": review, "error": str(error)}, status=409
+        )
+    messages.success(request, "The review is open again.")
+    return redirect("reviews:overview", pk=review.pk)
 
 
 def _risk_chart(progress: selectors.ReviewOutline) -> str:
@@ -279,8 +307,18 @@ def review_upgrade(request: HtmxHttpRequest, pk: int, lens_pk: int) -> HttpRespo
         Lens.objects.published(), pk=lens_pk, slug=review.lens.slug, version__gt=review.lens.version
     )
     if request.method == "POST":
-        upgrade.review_upgrade(review=review, target=target, user=request.user)
-        messages.success(request, f"The review now uses {target.name} v{target.version}; answers were carried over.")
+        try:
+            with transaction.atomic():  # the milestone and the move together, or neither
+                milestone = milestone_save_before_upgrade(review=review, version=target.version, user=request.user)
+                upgrade.review_upgrade(review=review, target=target, user=request.user)
+        except upgrade.UpgradeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"The review now uses {target.name} v{target.version}; answers were carried over. "
+                f"The answers before the move are kept as the milestone “{milestone.name}”.",
+            )
         return redirect("reviews:overview", pk=review.pk)
     plan = upgrade.review_upgrade_plan(review=review, target=target)
     context = {"review": review, "plan": plan, "can_write": access.can_write}

@@ -2,8 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
 from wareview.lenses.models import Lens
+from wareview.lib.charts import trend_chart_svg
+from wareview.lib.paging import paginate
+from wareview.milestones.forms import CompareForm, MilestoneForm
+from wareview.milestones.selectors import Trend, workload_milestones, workload_trends
 from wareview.reviews.selectors import workload_reviews
 from wareview.teams.access import Need, get_team_for
 from wareview.workloads import services
@@ -31,14 +36,31 @@ def workload_create(request: HttpRequest, team_pk: int) -> HttpResponse:
 def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_workload_for(request.user, pk)
     workload = access.workload
+    reviews = workload_reviews(workload=workload)
+    # Every milestone in one query: the trend draws them all, the list shows them a page at a time.
+    milestones = list(workload_milestones(workload=workload))
     context = {
         "workload": workload,
-        "reviews": workload_reviews(workload=workload),
+        "reviews": reviews,
         "lenses": Lens.objects.published(),
         "can_write": access.can_write,
         "is_owner": access.is_owner,
+        "milestones": paginate(request, milestones, param="milestones_page", per_page=MILESTONES_PAGE_SIZE),
+        "milestone_form": MilestoneForm(workload=workload),
+        "compare_form": CompareForm(milestones=milestones),
+        "trends": [(trend, _trend_chart(trend)) for trend in workload_trends(reviews=reviews, milestones=milestones)],
     }
     return render(request, "workloads/workload_detail.html", context)
+
+
+MILESTONES_PAGE_SIZE = 10
+
+
+def _trend_chart(trend: Trend) -> str:
+    points = [(point.label, point.high, point.medium, point.percent) for point in trend.points]
+    title = f"Risk trend of the {trend.review.lens.name} review"
+    # The chart escapes every label it draws.
+    return mark_safe(trend_chart_svg(points=points, title=title, chart_id=f"trend-{trend.review.pk}"))
 
 
 @login_required

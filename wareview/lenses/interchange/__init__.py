@@ -5,8 +5,10 @@ table, so the database never holds half a lens. Keys the format has but wareview
 `_version`) are kept in each row's `extra` and given back on export; unknown keys inside a `helpfulResource`
 or `improvementPlan` are kept in the owner's `extra` under that key. A choice's `verification`, `effort` and
 `impact` (wareview's own, absent from AWS files) travel under its `"wareview"` key, e.g.
-`"wareview": {"verification": "...", "effort": "small", "impact": "high"}`, each optional and exported only when
-set; unknown keys inside it are kept in the choice's `extra` under "wareview", like a resource's. Every problem
+`"wareview": {"verification": "...", "effort": "small", "impact": "high"}`, and so does the upgrade mapping of
+a question or choice (`"wareview": {"replaces": ["PERF_03/perf_storage_metrics"]}`, see
+`wareview.lenses.mapping`), each optional and exported only when set; unknown keys inside it are kept in the
+row's `extra` under "wareview", like a resource's. Every problem
 is reported with its JSON path, e.g. `pillars[2].questions[4].riskRules[1].condition: unknown choice 'x' at
 column 12`.
 """

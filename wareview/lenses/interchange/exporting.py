@@ -40,7 +40,10 @@ def _question_doc(question: Question) -> dict:
         "id": question.code,
         "title": question.title,
         "description": question.description,
-        **_present(helpfulResource=_resource(question, "helpful_resource", "helpfulResource")),
+        **_present(
+            helpfulResource=_resource(question, "helpful_resource", "helpfulResource"),
+            **{PRACTICE_KEY: _own_keys(question, replaces=question.replaces)},
+        ),
     }
     rules = [{"condition": rule.condition, "risk": rule.risk} for rule in question.risk_rules.all()]
     choices = [_choice_doc(choice) for choice in question.choices.all()]
@@ -56,16 +59,25 @@ def _choice_doc(choice: Choice) -> dict:
             helpfulResource=_resource(choice, "helpful_resource", "helpfulResource"),
             improvementPlan=_resource(choice, "improvement", "improvementPlan"),
             additionalResources=choice.additional_resources,
-            **{PRACTICE_KEY: _practice(choice)},
+            **{
+                PRACTICE_KEY: _own_keys(
+                    choice,
+                    verification=choice.verification,
+                    effort=choice.effort,
+                    impact=choice.impact,
+                    replaces=choice.replaces,
+                )
+            },
         ),
     }
     return _with_extra(fields, choice.extra, {})
 
 
-def _practice(choice: Choice) -> object:
-    """The choice's verification, effort and impact that are set, plus the unknown keys kept for that object."""
-    known = _present(verification=choice.verification, effort=choice.effort, impact=choice.impact)
-    unknown = choice.extra.get(PRACTICE_KEY, {})
+def _own_keys(row: Question | Choice, **values: object) -> object:
+    """wareview's own keys of the row that are set (a choice's verification, effort, impact; the upgrade
+    mapping), plus the unknown keys kept for that object."""
+    known = _present(**values)
+    unknown = row.extra.get(PRACTICE_KEY, {})
     if not isinstance(unknown, dict):  # a value under the key kept whole before wareview read it
         return known or unknown
     return {**known, **{key: value for key, value in unknown.items() if key not in known}}

@@ -16,6 +16,7 @@ from wareview.lenses.interchange.spec import (
     PILLAR_KEYS,
     PRACTICE_KEY,
     QUESTION_KEYS,
+    QUESTION_NESTED_FIELDS,
 )
 from wareview.lenses.interchange.validation import lens_validate, max_length
 from wareview.lenses.models import Choice, FocusArea, Lens, Pillar, Question, RiskRule, new_draft_rows
@@ -119,7 +120,8 @@ def _question_row(doc: dict, pillar: Pillar, area: FocusArea, order: int) -> Que
         helpful_resource_text=resource.get("displayText", ""),
         helpful_resource_url=resource.get("url", ""),
         order=order,
-        extra=_extra(doc, QUESTION_KEYS),
+        replaces=doc.get(PRACTICE_KEY, {}).get("replaces", []),
+        extra=_extra(doc, QUESTION_KEYS, QUESTION_NESTED_FIELDS),
     )
 
 
@@ -138,6 +140,7 @@ def _choice_row(question: Question, doc: dict, order: int) -> Choice:
         verification=practice.get("verification", ""),
         effort=practice.get("effort", ""),
         impact=practice.get("impact", ""),
+        replaces=practice.get("replaces", []),
         additional_resources=doc.get("additionalResources", []),
         is_none=doc["id"].endswith("_no"),
         order=order,
@@ -145,12 +148,12 @@ def _choice_row(question: Question, doc: dict, order: int) -> Choice:
     )
 
 
-def _extra(doc: dict, known: frozenset[str]) -> dict:
+def _extra(doc: dict, known: frozenset[str], nested: dict[str, tuple[str, ...]] = NESTED_FIELDS) -> dict:
     """The keys of `doc` wareview does not model, and under a nested object's key (a resource, the "wareview"
-    facts of a choice), that object's unknown keys."""
+    keys of a question or choice), that object's unknown keys."""
     extra = {key: value for key, value in doc.items() if key not in known}
-    for key in known.intersection(NESTED_FIELDS).intersection(doc):
-        unknown = {name: value for name, value in doc[key].items() if name not in NESTED_FIELDS[key]}
+    for key in known.intersection(nested).intersection(doc):
+        unknown = {name: value for name, value in doc[key].items() if name not in nested[key]}
         if unknown:
             extra[key] = unknown
     return extra

@@ -7,16 +7,19 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_]+")
 RESOURCE_TYPES = ("HELPFUL_RESOURCE", "IMPROVEMENT_PLAN")
 RESOURCE_KEYS = ("helpfulResource", "improvementPlan")
 RESOURCE_FIELDS = ("displayText", "url")
-# wareview's own facts about a best practice, under this key of a choice: {"verification", "effort", "impact"}.
+# wareview's own keys, under this key of a choice ({"verification", "effort", "impact", "replaces"}) and of a
+# question ({"replaces"}): a best practice's facts, and the upgrade mapping (see wareview.lenses.mapping).
 PRACTICE_KEY = "wareview"
-PRACTICE_FIELDS = ("verification", "effort", "impact")
+PRACTICE_FIELDS = ("verification", "effort", "impact", "replaces")
+QUESTION_OWN_FIELDS = ("replaces",)
 
 LENS_KEYS = frozenset({"schemaVersion", "name", "description", "pillars"})
 PILLAR_KEYS = frozenset({"id", "name", "questions"})
-QUESTION_KEYS = frozenset({"id", "title", "description", "helpfulResource", "choices", "riskRules"})
+QUESTION_KEYS = frozenset({"id", "title", "description", "helpfulResource", "choices", "riskRules", PRACTICE_KEY})
 CHOICE_KEYS = frozenset({"id", "title", "description", *RESOURCE_KEYS, "additionalResources", PRACTICE_KEY})
 # The objects whose known fields become columns: their other keys are kept in the owner's `extra` under their key.
 NESTED_FIELDS = {"helpfulResource": RESOURCE_FIELDS, "improvementPlan": RESOURCE_FIELDS, PRACTICE_KEY: PRACTICE_FIELDS}
+QUESTION_NESTED_FIELDS = {**NESTED_FIELDS, PRACTICE_KEY: QUESTION_OWN_FIELDS}
 
 # Where sources disagree on a limit, the stricter one (lens-format.md). Beyond it import warns but goes on;
 # beyond what a column holds (the models' max_length) it refuses.

@@ -19,11 +19,13 @@ from wareview.lenses.interchange.spec import (
     ID_PATTERN,
     PRACTICE_FIELDS,
     PRACTICE_KEY,
+    QUESTION_OWN_FIELDS,
     RESOURCE_FIELDS,
     RESOURCE_KEYS,
     RESOURCE_TYPES,
     SCHEMA_VERSION,
 )
+from wareview.lenses.mapping import replaces_format_problems
 from wareview.lenses.models import Choice, Lens, Pillar, Question, RiskRule
 from wareview.lenses.risk import DEFAULT, RuleError, check_condition, check_risk
 from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
@@ -130,6 +132,7 @@ def _check_question(result: ValidationResult, question: object, path: str, quest
     _text(result, question, "title", path, aws=AWS_TEXT["title"], db=max_length(Question, "title"), blank=False)
     _text(result, question, "description", path, aws=AWS_TEXT["description"])
     _check_resource(result, question, "helpfulResource", path)
+    _check_own_keys(result, question, path, QUESTION_OWN_FIELDS, of_choice=False)
     choice_paths: dict[str, str] = {}
     for k, choice in enumerate(_items(result, question, "choices", path, aws_max=AWS_CHOICES)):
         _check_choice(result, choice, f"{path}.choices[{k}]", choice_paths)
@@ -147,7 +150,7 @@ def _check_choice(result: ValidationResult, choice: object, path: str, choice_pa
     if "improvementPlan" not in choice and code is not None and not code.endswith("_no"):
         result.warn(path, "no improvementPlan; AWS requires one except on the choice whose id ends in _no")
     _check_additional_resources(result, choice, path)
-    _check_practice(result, choice, path)
+    _check_own_keys(result, choice, path, PRACTICE_FIELDS, of_choice=True)
 
 
 def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) -> None:
@@ -163,19 +166,26 @@ def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) 
     _warn_unknown_keys(result, resource, where, RESOURCE_FIELDS)
 
 
-def _check_practice(result: ValidationResult, choice: dict, path: str) -> None:
-    """wareview's own facts about a best practice (absent from AWS files), each optional: how to verify it is
-    followed, its effort and its impact, the last two from their scales or blank."""
+def _check_own_keys(
+    result: ValidationResult, owner: dict, path: str, known_keys: tuple[str, ...], *, of_choice: bool
+) -> None:
+    """wareview's own keys (absent from AWS files), each optional. On a choice, the facts about a best practice:
+    how to verify it is followed, its effort and its impact, the last two from their scales or blank. On a
+    question and a choice, the upgrade mapping (`replaces`), well formed."""
     where = f"{path}.{PRACTICE_KEY}"
-    if PRACTICE_KEY not in choice or not _is_object(choice[PRACTICE_KEY], where, result):
+    if PRACTICE_KEY not in owner or not _is_object(owner[PRACTICE_KEY], where, result):
         return
-    facts = choice[PRACTICE_KEY]
-    _text(result, facts, "verification", where, required=False)
-    for key, scale in (("effort", EFFORT_LABELS), ("impact", IMPACT_LABELS)):
-        value = _text(result, facts, key, where, required=False)
-        if value and value not in scale:
-            result.error(f"{where}.{key}", f"{value!r} is not one of {', '.join(scale)}")
-    _warn_unknown_keys(result, facts, where, PRACTICE_FIELDS)
+    own = owner[PRACTICE_KEY]
+    if of_choice:
+        _text(result, own, "verification", where, required=False)
+        for key, scale in (("effort", EFFORT_LABELS), ("impact", IMPACT_LABELS)):
+            value = _text(result, own, key, where, required=False)
+            if value and value not in scale:
+                result.error(f"{where}.{key}", f"{value!r} is not one of {', '.join(scale)}")
+    if "replaces" in own:
+        for index, message in replaces_format_problems(own["replaces"], of_choice=of_choice):
+            result.error(f"{where}.replaces{index}", message)
+    _warn_unknown_keys(result, own, where, known_keys)
 
 
 def _warn_unknown_keys(result: ValidationResult, owner: dict, path: str, known_keys: tuple[str, ...]) -> None:

@@ -9,7 +9,8 @@ class Command(BaseCommand):
         "Validate every lens in the database: risk rules parse and name choices of their own question, "
         "questions have guidance, best practices have improvement guidance, effort and impact come from their "
         "scales, and in a lens that gives any best practice verification, effort or impact, every best practice "
-        'but "None of these" has all three. Exits non-zero on any problem.'
+        'but "None of these" has all three; the upgrade mapping (each "replaces") is well formed and names questions '
+        "and choices of the lens's previous published version. Exits non-zero on any problem."
     )
 
     def add_arguments(self, parser) -> None:

@@ -1,0 +1,48 @@
+"""The report (page, PDF and JSON) shows each recommendation's plan status and owner."""
+
+import pytest
+from django.urls import reverse
+
+from tests.plans.helpers import edit, item_of, plan_url
+from tests.reports.helpers import answer
+from wareview.reports.rendering import report_html
+from wareview.reports.selectors import report_data, review_answers_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planned(client, cast):
+    answer(cast.review, "Q_01", "a")  # medium: b, c
+    client.force_login(cast.owner)
+    client.get(plan_url(cast.review))
+    edit(client, item_of(cast.review, "q_01_b"), status="in_progress", owner="carlos")
+    return cast.review
+
+
+def test_the_report_page_and_the_pdf_show_each_recommendations_plan_status_and_owner(client, planned):
+    page = client.get(reverse("reports:page", args=[planned.pk])).content.decode()
+    pdf = report_html(data=report_data(review=planned))
+    for html in (page, pdf):
+        assert "Plan: In progress · owner carlos" in html
+        assert "Plan: Open · no owner" in html
+
+
+def test_a_recommendation_without_an_item_yet_reads_as_open(cast):
+    answer(cast.review, "Q_02", "a")
+    statuses = {
+        item.key: (item.plan_status, item.plan_owner) for item in report_data(review=cast.review).recommendations
+    }
+    assert statuses[("Q_02", "q_02_b")] == ("Open", "")
+
+
+def test_the_json_export_carries_the_plan_status_and_owner(client, planned):
+    data = client.get(reverse("reports:export_json", args=[planned.pk])).json()
+    first = data["recommendations"][0]
+    assert (first["practice_code"], first["plan_status"], first["plan_owner"]) == ("q_01_b", "In progress", "carlos")
+
+
+def test_a_change_to_the_plan_gives_the_pdf_a_new_fingerprint(client, planned):
+    before = review_answers_fingerprint(review_id=planned.pk, lens_id=planned.lens_id)
+    edit(client, item_of(planned, "q_01_c"), status="done")
+    assert review_answers_fingerprint(review_id=planned.pk, lens_id=planned.lens_id) != before

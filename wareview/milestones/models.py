@@ -1,0 +1,81 @@
+"""A milestone: a review frozen at a point in time, to look back at and compare with.
+
+A milestone copies every answer of its review (`MilestoneAnswer`) with the lens version they answered, who saved
+it and when, and keeps its completion and risk counts on its own row so that lists and the trend read one row per
+milestone. Milestones are never changed: the app has no path that updates one, and the admin only shows them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import dateformat, timezone
+
+from wareview.lenses.models import Lens, Question
+from wareview.lib.numbers import percent
+from wareview.reviews.models import AnswerRisk, NotApplicableReason, Review
+from wareview.workloads.models import Workload
+
+NAME_MAX_LENGTH = 100
+
+
+class Milestone(models.Model):
+    workload = models.ForeignKey(Workload, on_delete=models.CASCADE, related_name="milestones")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="milestones")
+    # The lens version the answers were given against: a review may move to a newer version later.
+    lens = models.ForeignKey(Lens, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Counted from the answers when the milestone is saved, for lists and the trend.
+    question_count = models.PositiveIntegerField(default=0)
+    answered_count = models.PositiveIntegerField(default=0)
+    high_count = models.PositiveIntegerField(default=0)
+    medium_count = models.PositiveIntegerField(default=0)
+    no_risk_count = models.PositiveIntegerField(default=0)
+    not_applicable_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "workload", name="milestone_unique_name_in_workload"),
+        ]
+        indexes = [models.Index(fields=["workload", "-created_at"], name="milestone_workload_recent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def percent(self) -> int:
+        return percent(self.answered_count, self.question_count)
+
+    @property
+    def date_label(self) -> str:
+        """The day it was saved, in the site's time zone: "3 March 2026"."""
+        return dateformat.format(timezone.localtime(self.created_at), "j F Y")
+
+    @property
+    def as_at(self) -> str:
+        """How every page and export of the milestone is titled: "as at milestone Baseline, 3 March 2026"."""
+        return f"as at milestone {self.name}, {self.date_label}"
+
+
+class MilestoneAnswer(models.Model):
+    """An answer as it was when its milestone was saved: the same fields as `reviews.Answer`, so the review's
+    read model (`reviews.selectors.outline_from_rows`) reads both."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    selected = models.JSONField(default=list, blank=True)
+    practices_not_applicable = models.JSONField(default=dict, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    reason = models.CharField(max_length=30, choices=NotApplicableReason.choices, blank=True)
+    notes = models.TextField(blank=True)
+    risk = models.CharField(max_length=16, choices=AnswerRisk.choices, default=AnswerRisk.UNANSWERED)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "question"], name="milestone_answer_unique_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.get_risk_display()}"

@@ -1,0 +1,124 @@
+"""Reads for milestones: a milestone's outline (the review's read model, fed by the milestone's saved answers),
+a workload's milestones and trend, and the comparison of two points. Each is a fixed number of queries whatever
+the size of the lens."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from wareview.lenses.models import Choice
+from wareview.lib.numbers import percent
+from wareview.milestones.compare import Comparison, PracticeTitles, outlines_compare
+from wareview.milestones.models import Milestone, MilestoneAnswer
+from wareview.reviews.models import Review
+from wareview.reviews.selectors import ReviewOutline, outline_from_rows, review_outline
+from wareview.workloads.models import Workload
+
+NOW = "now"
+
+
+def milestone_outline(*, milestone: Milestone, answers: bool = False) -> ReviewOutline:
+    """The milestone as the review's outline (`reviews.selectors.ReviewOutline`): the same areas, order, counts
+    and, with `answers=True`, the same answer fields, as they were when it was saved. One query."""
+    return outline_from_rows(MilestoneAnswer.objects.filter(milestone=milestone), answers=answers)
+
+
+def workload_milestones(*, workload: Workload) -> QuerySet[Milestone]:
+    """The workload's milestones, newest first, with their counts, their review's lens and who saved them."""
+    milestones = Milestone.objects.filter(workload=workload).select_related("lens", "created_by")
+    return milestones.order_by("-created_at", "-pk")
+
+
+def latest_milestone(*, review: Review) -> Milestone | None:
+    """The review's newest milestone, or None. One query."""
+    return Milestone.objects.filter(review=review).order_by("-created_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """A point of the trend: a milestone, or the review now."""
+
+    label: str
+    when: str
+    high: int
+    medium: int
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.answered, self.total)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The points of one review, oldest first, ending with now."""
+
+    review: Review
+    points: list[TrendPoint]
+
+
+def workload_trends(*, reviews: list, milestones: list[Milestone]) -> list[Trend]:
+    """For each review that has milestones, its milestones oldest first and then now. No query: `reviews` come
+    from `reviews.selectors.workload_reviews` (with their counts), `milestones` from `workload_milestones`."""
+    by_review: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in milestones:
+        by_review[milestone.review_id].append(milestone)
+    trends = []
+    for review in reviews:
+        saved = sorted(by_review.get(review.pk, []), key=lambda milestone: (milestone.created_at, milestone.pk))
+        if not saved:
+            continue
+        points = [_point(milestone) for milestone in saved]
+        now = TrendPoint(
+            "Now", "", review.high_count, review.medium_count, review.answered_count, review.question_count
+        )
+        trends.append(Trend(review=review, points=[*points, now]))
+    return trends
+
+
+def _point(milestone: Milestone) -> TrendPoint:
+    return TrendPoint(
+        label=milestone.name,
+        when=milestone.date_label,
+        high=milestone.high_count,
+        medium=milestone.medium_count,
+        answered=milestone.answered_count,
+        total=milestone.question_count,
+    )
+
+
+def points_compare(*, before: Milestone | None, after: Milestone | None, review_id: int) -> Comparison:
+    """Compare two points of a workload: each a milestone or, when None, review `review_id` now. Three queries
+    (each side's answers, then the titles of their practices)."""
+    outlines = [_side_outline(side, review_id) for side in (before, after)]
+    question_ids = {question.question_id for outline in outlines for question in outline.questions}
+    return outlines_compare(
+        before=outlines[0],
+        after=outlines[1],
+        titles=practice_titles(question_ids=question_ids),
+        before_label=_side_label(before),
+        after_label=_side_label(after),
+    )
+
+
+def practice_titles(*, question_ids: set[int]) -> PracticeTitles:
+    """{question id: {practice code: title}} in each question's order. One query."""
+    titles: dict[int, dict[str, str]] = defaultdict(dict)
+    rows = Choice.objects.filter(question_id__in=question_ids).order_by("question_id", "order", "pk")
+    for question_id, code, title in rows.values_list("question_id", "code", "title"):
+        titles[question_id][code] = title
+    return titles
+
+
+def _side_outline(milestone: Milestone | None, review_id: int) -> ReviewOutline:
+    if milestone is None:
+        return review_outline(review=Review(pk=review_id), answers=True)
+    return milestone_outline(milestone=milestone, answers=True)
+
+
+def _side_label(milestone: Milestone | None) -> str:
+    if milestone is None:
+        return "Now"
+    return f"{milestone.name} ({milestone.date_label})"

@@ -1,0 +1,80 @@
+"""Writes for milestones: saving one, and the one saved before a review moves to a new lens version.
+
+A milestone is written once and never changed. Its name is unique in its workload whatever the case, and the
+database decides: two people saving the same name at once get one milestone and one refusal.
+"""
+
+from collections import Counter
+
+from django.db import IntegrityError, transaction
+
+from wareview.milestones.models import Milestone, MilestoneAnswer
+from wareview.reviews.models import Answer, AnswerRisk, Review
+
+# What a milestone copies of each answer (MilestoneAnswer has the same fields).
+COPIED_FIELDS = ("question_id", "selected", "practices_not_applicable", "not_applicable", "reason", "notes", "risk")
+
+
+class MilestoneError(Exception):
+    """A milestone that cannot be saved, with words for the person who asked."""
+
+
+def name_taken_message(name: str) -> str:
+    return f"The workload already has a milestone called “{name}”. Choose another name."
+
+
+@transaction.atomic
+def milestone_save(*, review: Review, name: str, user) -> Milestone:
+    """Freeze every answer of `review` under `name`: one read of the answers, one insert of the milestone and one
+    bulk insert of its answers, whatever the size of the lens. MilestoneError when the name is taken."""
+    # One SELECT is one consistent snapshot: the answers, their risks and the lens version they answer together.
+    rows = list(Answer.objects.filter(review=review).order_by().values(*COPIED_FIELDS, "question__pillar__lens_id"))
+    risks = Counter(row["risk"] for row in rows)
+    milestone = Milestone(
+        workload_id=review.workload_id,
+        review=review,
+        lens_id=rows[0]["question__pillar__lens_id"] if rows else review.lens_id,
+        name=name,
+        created_by=user,
+        question_count=len(rows),
+        answered_count=len(rows) - risks[AnswerRisk.UNANSWERED],
+        high_count=risks[AnswerRisk.HIGH],
+        medium_count=risks[AnswerRisk.MEDIUM],
+        no_risk_count=risks[AnswerRisk.NONE],
+        not_applicable_count=risks[AnswerRisk.NOT_APPLICABLE],
+    )
+    _insert(milestone)
+    MilestoneAnswer.objects.bulk_create(
+        MilestoneAnswer(milestone=milestone, **{name: row[name] for name in COPIED_FIELDS}) for row in rows
+    )
+    return milestone
+
+
+def before_upgrade_name(*, version: int) -> str:
+    return f"Before upgrade to v{version}"
+
+
+def milestone_save_before_upgrade(*, review: Review, version: int, user) -> Milestone:
+    """The milestone a move to lens version `version` saves first, "Before upgrade to v<N>", with " (2)", " (3)"…
+    after it when the workload already has one of that name."""
+    base = before_upgrade_name(version=version)
+    names = Milestone.objects.filter(workload_id=review.workload_id, name__istartswith=base).values_list("name")
+    taken = {name.lower() for (name,) in names}
+    number = 1
+    name = base
+    while name.lower() in taken:
+        number += 1
+        name = f"{base} ({number})"
+    return milestone_save(review=review, name=name, user=user)
+
+
+def _insert(milestone: Milestone) -> None:
+    # The savepoint keeps the caller's transaction usable after the unique constraint refuses the name.
+    try:
+        with transaction.atomic():
+            milestone.save(force_insert=True)
+    except IntegrityError:
+        clashes = Milestone.objects.filter(workload_id=milestone.workload_id, name__iexact=milestone.name)
+        if clashes.exists():
+            raise MilestoneError(name_taken_message(milestone.name)) from None
+        raise

@@ -1,0 +1,121 @@
+"""Reads for improvement plans: a review's plan in the report's priority order, an item's history, the team
+members who may own items. A fixed number of queries whatever the size of the lens or of the plan."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from wareview.lenses.models import Choice
+from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
+from wareview.reports.data import Recommendation, ReportData
+from wareview.reports.selectors import report_data
+from wareview.reviews.models import Review
+from wareview.teams.models import Team
+
+CLOSED_STATUSES = (ItemStatus.DONE, ItemStatus.WONT_DO)
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One item of the plan: the recommendation (question and practice, with its risk and guidance), its row (a
+    blank open one until it is written) and its `position` in the report's order (None for a done item no longer
+    recommended)."""
+
+    recommendation: Recommendation
+    item: ImprovementItem
+    position: int | None
+
+    @property
+    def risk(self) -> str:
+        return self.recommendation.risk
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.item.due_date
+        return bool(due and due < date.today() and self.item.status not in CLOSED_STATUSES)
+
+
+@dataclass(frozen=True)
+class Plan:
+    entries: list[PlanEntry]
+    # (question code, practice code) of the recommendations that have no item yet.
+    missing: list[tuple[str, str]]
+
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, number of items) for every status, in the vocabulary's order, zeros included."""
+        counts = Counter(entry.item.status for entry in self.entries)
+        return [(value, label, counts[value]) for value, label in ItemStatus.choices]
+
+    def filtered(self, *, status: str = "", owner: str = "", risk: str = "") -> list[PlanEntry]:
+        """The entries with that status, owner (a user's id, or "none" for nobody) and risk; blank means any."""
+        return [entry for entry in self.entries if _matches(entry, status=status, owner=owner, risk=risk)]
+
+
+def _matches(entry: PlanEntry, *, status: str, owner: str, risk: str) -> bool:
+    item = entry.item
+    owner_id = str(item.owner_id) if item.owner_id else "none"
+    return (
+        (not status or item.status == status) and (not owner or owner_id == owner) and (not risk or entry.risk == risk)
+    )
+
+
+def plan_source(*, review: Review) -> ReportData:
+    """What the plan is made of: the review's report without plan statuses (four queries)."""
+    return report_data(review=review, plan=False, changes=False)
+
+
+def review_plan(*, review: Review, data: ReportData) -> Plan:
+    """The plan of `review`: every recommendation of `data` in its order, with its item, then the done items no
+    longer recommended (their question is no longer at high or medium risk, or the practice is followed) in lens
+    order. Items of practices the lens no longer has are left out. One query."""
+    items = {
+        (item.question_code, item.practice_code): item
+        for item in ImprovementItem.objects.filter(review=review).select_related("owner")
+    }
+    entries = [
+        PlanEntry(recommendation=rec, item=items.get(rec.key) or _unplanned(review, rec), position=position)
+        for position, rec in enumerate(data.recommendations, 1)
+    ]
+    recommended = {rec.key for rec in data.recommendations}
+    missing = [rec.key for rec in data.recommendations if rec.key not in items]
+    for question in data.questions:
+        for practice in question.practices:
+            item = items.get((question.code, practice.code))
+            if (
+                item is not None
+                and item.status == ItemStatus.DONE
+                and (question.code, practice.code) not in recommended
+            ):
+                entries.append(PlanEntry(Recommendation(question=question, practice=practice), item, None))
+    return Plan(entries=entries, missing=missing)
+
+
+def _unplanned(review: Review, recommendation: Recommendation) -> ImprovementItem:
+    """A recommendation whose item is not written yet reads as open, with nobody (not saved)."""
+    question, practice = recommendation.key
+    return ImprovementItem(review=review, question_code=question, practice_code=practice)
+
+
+def team_members(*, team: Team) -> list:
+    """Who may own an item: the members of the team, by name. One query."""
+    return list(get_user_model().objects.filter(memberships__team=team).order_by("username"))
+
+
+def item_practice(*, item: ImprovementItem) -> Choice | None:
+    """The item's best practice in the review's lens, with its question; None when the lens no longer has it.
+    One query."""
+    return (
+        Choice.objects.filter(
+            question__pillar__lens_id=item.review.lens_id, question__code=item.question_code, code=item.practice_code
+        )
+        .select_related("question")
+        .first()
+    )
+
+
+def item_history(*, item: ImprovementItem) -> QuerySet[ImprovementItemChange]:
+    """Every change of the item, newest first, with who made it: a query for the view to show a page at a time."""
+    return ImprovementItemChange.objects.filter(item=item).select_related("changed_by").order_by("-changed_at", "-pk")
