@@ -435,7 +435,7 @@ class VirtualUser:
 
     def sign_in(self, password: str) -> None:
         self.send("GET", "/accounts/login/")
-        form = {"username": USERNAME, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        form = {"login": USERNAME, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
         status, _, _ = self.send("POST", "/accounts/login/", form)
         if status != 302 or "sessionid" not in self.cookies:
             raise BenchError(f"signing in answered {status} without a session")

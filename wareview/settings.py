@@ -10,7 +10,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from wareview.lib.env import LOOPBACK_HOSTS, env_bool, env_list, env_required, env_str, load_env_file
+from wareview.lib.env import (
+    LOOPBACK_HOSTS,
+    email_settings,
+    env_bool,
+    env_list,
+    env_required,
+    env_str,
+    load_env_file,
+)
+from wareview.lib.sso import issuer_origin, openid_connect_provider
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV_FILE = env_str("WAREVIEW_ENV_FILE", str(BASE_DIR / ".env"))
@@ -43,6 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "wareview.lenses",
     "wareview.teams",
     "wareview.workloads",
@@ -50,6 +64,7 @@ INSTALLED_APPS = [
     "wareview.milestones",
     "wareview.reports",
     "wareview.health",
+    "wareview.accounts",
     "wareview.plans",
     "wareview.audit",
 ]
@@ -66,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Turns an e-mail that could not be sent into a page that says so (wareview/accounts/README.md).
+    "wareview.accounts.middleware.MailNotSentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -123,6 +141,74 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# Accounts (django-allauth; the rules in wareview/accounts/README.md): sign in with a username or an e-mail
+# address, password reset and change, e-mail verification, optional TOTP two-factor, optional self sign-up and
+# single sign-on through OpenID Connect. Django's ModelBackend stays for the admin's own checks and the tests.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "wareview.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "wareview.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "wareview.accounts.forms.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Self sign-up is off unless asked for: a company adds its people by invitation or single sign-on.
+ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN")
+# "optional": a new address gets a confirmation link but may be used at once; "mandatory": nobody signs in with
+# an address not yet confirmed (accounts made before, with no address, could no longer sign in).
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[wareview] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins (app and admin: the admin signs in through the same page): after SIGNIN_FAILURE_LIMIT wrong
+# passwords for one account within SIGNIN_FAILURE_WINDOW seconds, that account's sign-in is refused until the
+# window has passed; one address may fail SIGNIN_FAILURES_PER_ADDRESS times a minute, whichever account it tries.
+SIGNIN_FAILURE_LIMIT = int(env_str("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_FAILURE_WINDOW = int(env_str("SIGNIN_FAILURE_WINDOW", "300"))
+SIGNIN_FAILURES_PER_ADDRESS = int(env_str("SIGNIN_FAILURES_PER_ADDRESS", "20"))
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{SIGNIN_FAILURES_PER_ADDRESS}/m/ip,{SIGNIN_FAILURE_LIMIT}/{SIGNIN_FAILURE_WINDOW}s/key",
+}
+# Behind a proxy the client's address is the proxy's; TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "wareview"
+
+# Single sign-on with OpenID Connect, on when OIDC_ISSUER is set (wareview/accounts/README.md, docs/single-sign-on.md).
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+if OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS = openid_connect_provider(
+        issuer=OIDC_ISSUER,
+        client_id=env_required("OIDC_CLIENT_ID", "single sign-on is on (OIDC_ISSUER is set)."),
+        secret=env_required("OIDC_CLIENT_SECRET", "single sign-on is on (OIDC_ISSUER is set)."),
+        name=env_str("OIDC_NAME", "single sign-on"),
+        # The claim that names a person at the provider for good: sub, or oid on Entra ID.
+        uid_claim=env_str("OIDC_UID_CLAIM", "sub"),
+    )
+# The claim that gives a new account its username (the part before the @ when it holds an e-mail address).
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+# Whether a person the provider vouches for but who has no account here gets one at first sign-in.
+OIDC_CREATE_ACCOUNTS = env_bool("OIDC_CREATE_ACCOUNTS", default=True)
+SOCIALACCOUNT_ONLY = False
+# An existing account whose address the provider says it has verified is the same person: sign them in to it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# E-mail (password resets, address confirmations): EMAIL_URL, e.g. smtp://user:password@mail.example.com:587?tls=1;
+# without it every message is written to the log (console), which suits the embedded default only.
+EMAIL = email_settings(env_str("EMAIL_URL"))
+EMAIL_BACKEND = EMAIL.backend
+EMAIL_HOST, EMAIL_PORT, EMAIL_TIMEOUT = EMAIL.host, EMAIL.port, EMAIL.timeout
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = EMAIL.user, EMAIL.password
+EMAIL_USE_TLS, EMAIL_USE_SSL = EMAIL.use_tls, EMAIL.use_ssl
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "wareview <wareview@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -152,7 +238,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "wareview.lib.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wareview",
             "OPTIONS": {
@@ -211,7 +297,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # The single sign-on button posts here and is sent on to the provider's sign-in page.
+        "form-action": [SELF, *([issuer_origin(OIDC_ISSUER)] if OIDC_ISSUER else [])],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

@@ -1,12 +1,16 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from wareview.health.views import healthz
 
+# The admin signs in through the app's own sign-in page: the same failed-sign-in limits and two-factor check.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("wareview.accounts.urls")),
     path("", include("wareview.reviews.urls")),
     path("", include("wareview.teams.urls")),
     path("", include("wareview.workloads.urls")),

@@ -163,14 +163,14 @@ def test_publishing_a_lens_in_the_admin_is_recorded(client):
 
 def test_signing_in_is_recorded(client):
     user = UserFactory(username="ana")
-    client.post(reverse("login"), {"username": "ana", "password": "a-long-test-password"}, REMOTE_ADDR=ADDRESS)
+    client.post(reverse("login"), {"login": "ana", "password": "a-long-test-password"}, REMOTE_ADDR=ADDRESS)
     entry = last(Action.SIGN_IN_SUCCEEDED)
     assert (entry.actor, entry.actor_name, entry.team, entry.ip_address) == (user, "ana", None, ADDRESS)
 
 
 def test_a_failed_sign_in_is_recorded_with_the_name_tried_and_never_the_password(client):
     UserFactory(username="ana")
-    response = client.post(reverse("login"), {"username": "ana", "password": "wrong-guess"}, REMOTE_ADDR=ADDRESS)
+    response = client.post(reverse("login"), {"login": "ana", "password": "wrong-guess"}, REMOTE_ADDR=ADDRESS)
     assert response.status_code == 200
     entry = last(Action.SIGN_IN_FAILED)
     assert (entry.actor, entry.actor_name, entry.target, entry.ip_address) == (None, "ana", "ana", ADDRESS)
@@ -196,7 +196,7 @@ def test_the_address_comes_from_x_forwarded_for_only_behind_a_declared_proxy(
     UserFactory(username="ana")
     client.post(
         reverse("login"),
-        {"username": "ana", "password": "a-long-test-password"},
+        {"login": "ana", "password": "a-long-test-password"},
         REMOTE_ADDR=ADDRESS,
         HTTP_X_FORWARDED_FOR=forwarded,
         HTTP_X_FORWARDED_PROTO="https",

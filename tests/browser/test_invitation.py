@@ -70,8 +70,8 @@ def test_someone_with_an_account_signs_in_from_the_invitation_and_accepts(
 
     newcomer_page.goto(link)
     newcomer_page.get_by_role("link", name="Sign in to accept").click()
-    newcomer_page.get_by_label("Username").fill("known")
-    newcomer_page.get_by_label("Password").fill(PASSWORD)
+    newcomer_page.get_by_label("Username or e-mail").fill("known")
+    newcomer_page.get_by_label("Password", exact=True).fill(PASSWORD)
     newcomer_page.get_by_role("button", name="Sign in").click()
     newcomer_page.get_by_role("button", name="Accept invitation").click()
 

@@ -38,7 +38,7 @@ def open_question(page: Page, live_server, user, review: Review, code: str = "Q_
 
 def test_a_contributor_walks_a_review_and_finds_everything_saved_after_reload(page: Page, cast: Cast) -> None:
     page.goto("/accounts/login/")
-    page.locator("#id_username").fill(cast.contributor.username)
+    page.get_by_label("Username or e-mail").fill(cast.contributor.username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Your workloads")).to_be_visible()

@@ -104,6 +104,11 @@ MATRIX = {
     ),
     "workloads:delete": ("get", lambda c: [c.workload.pk], None, OWNER_PAGE),
     "workloads:delete POST": ("post", lambda c: [c.workload.pk], lambda c: {}, OWNER_ONLY),
+    # A person's own account pages (every page under /accounts/ is walked in tests/accounts/test_account_pages.py).
+    "account_email": ("get", lambda c: [], None, SIGNED_IN),
+    "account_change_password": ("get", lambda c: [], None, SIGNED_IN),
+    "mfa_index": ("get", lambda c: [], None, SIGNED_IN),
+    "socialaccount_connections": ("get", lambda c: [], None, SIGNED_IN),
 }
 
 

@@ -66,7 +66,7 @@ def test_a_nul_in_a_query_string_is_refused(client, cast, query):
 
 def test_a_signed_out_visitor_sending_a_nul_is_refused_too(client):
     assert_refused(client.get("/teams/%00/"))
-    assert_refused(client.post(reverse("login"), {"username": "ana\x00", "password": "x"}))
+    assert_refused(client.post(reverse("login"), {"login": "ana\x00", "password": "x"}))
 
 
 def test_a_team_name_with_a_nul_is_refused_and_no_team_is_created(client, cast):

@@ -38,7 +38,7 @@ def own_redis(settings):
 def sign_in(client, user) -> None:
     user.set_password(PASSWORD)
     user.save()
-    response = client.post(reverse("login"), {"username": user.get_username(), "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": user.get_username(), "password": PASSWORD})
     assert response.status_code == 302, "the sign-in failed"
 
 

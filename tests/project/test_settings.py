@@ -11,6 +11,7 @@ PRODUCTION_ENV: dict[str, str | None] = {
     "WAREVIEW_ENV_FILE": "/nonexistent",
     "DATABASE_URL": "",
     "REDIS_URL": "",
+    "EMAIL_URL": "smtp://mail.example.com:587?tls=1",
 }
 
 

@@ -5,6 +5,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -303,7 +304,7 @@ def test_someone_signed_out_is_offered_to_sign_in_or_to_create_an_account(client
 def test_signing_in_from_the_invitation_comes_back_to_it(client, cast, invited):
     _, link = invited
     UserFactory(username="newbie", email="newbie@example.com")
-    response = client.post(reverse("login"), {"username": "newbie", "password": "a-long-test-password", "next": link})
+    response = client.post(reverse("login"), {"login": "newbie", "password": "a-long-test-password", "next": link})
     assert response["Location"] == link
     assert "Accept invitation" in client.get(link).content.decode()
 
@@ -317,6 +318,9 @@ def test_a_new_person_creates_an_account_on_the_invitation_and_joins(client, cas
     newbie = get_user_model().objects.get(username="newbie")
     assert newbie.email == "newbie@example.com"
     assert newbie.check_password("a-fine-long-secret")
+    # The link proved the address: it is confirmed, so two-factor and password resets work for it at once.
+    address = EmailAddress.objects.get(user=newbie)
+    assert (address.email, address.verified, address.primary) == ("newbie@example.com", True, True)
     assert Membership.objects.get(user=newbie, team=cast.team).role == Role.VIEWER
     # Signed in as the new account, which sees its team.
     assert client.get(reverse("teams:detail", args=[cast.team.pk])).status_code == 200

@@ -8,6 +8,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -176,6 +177,8 @@ def invitation_sign_up(*, invitation: Invitation, username: str, password: str, 
             user = get_user_model().objects.create_user(username=username, email=invitation.email, password=password)
     except IntegrityError:
         raise TeamError(f"The username {username} was taken a moment ago: choose another.") from None
+    # Opening the link sent to the address proves it: the account starts with it confirmed (allauth's record).
+    EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
     return invitation_accept(invitation=invitation, user=user, ip=ip)
 
 
