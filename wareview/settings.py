@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wareview.accounts",
     "wareview.plans",
     "wareview.audit",
+    "wareview.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +305,15 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Webhooks (wareview/webhooks/README.md): each try waits at most WEBHOOK_TIMEOUT seconds to connect and to read;
+# a delivery is tried WEBHOOK_MAX_ATTEMPTS times, WEBHOOK_RETRY_BASE_DELAY seconds after the first failure, then
+# twice as long each time; addresses of the server's own networks are refused unless
+# WEBHOOK_ALLOW_PRIVATE_ADDRESSES is on.
+WEBHOOK_TIMEOUT = float(env_str("WEBHOOK_TIMEOUT", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(env_str("WEBHOOK_MAX_ATTEMPTS", "5"))
+WEBHOOK_RETRY_BASE_DELAY = float(env_str("WEBHOOK_RETRY_BASE_DELAY", "10"))
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
 
 # Invitations to a team (wareview/teams/README.md): the link an invitee gets works this many days after it was
 # (last) sent.

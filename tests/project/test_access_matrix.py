@@ -36,6 +36,10 @@ def item_post(cast) -> dict:
     return {"status": "in_progress", "owner": "carlos", "due_date": "2030-01-31", "note": "", "wont_do_reason": ""}
 
 
+def webhook_post(cast) -> dict:
+    return {"url": "https://hooks.example.com/wareview", "events": ["milestone.saved"], "is_active": "on"}
+
+
 # url name → (method, args from the cast, POST data from the cast, expected status per role)
 MATRIX = {
     "reviews:dashboard": ("get", lambda c: [], None, SIGNED_IN),
@@ -86,6 +90,13 @@ MATRIX = {
     "teams:invitation_accept": ("get", lambda c: [c.invitation_token[c.walker]], None, INVITEE_PAGE),
     "teams:invitation_accept POST": ("post", lambda c: [c.invitation_token[c.walker]], lambda c: {}, INVITEE_POST),
     "audit:team_log": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
+    "webhooks:list": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
+    "webhooks:create": ("post", lambda c: [c.team.pk], webhook_post, OWNER_ONLY),
+    "webhooks:detail": ("get", lambda c: [c.webhook.pk], None, OWNER_PAGE),
+    "webhooks:update": ("post", lambda c: [c.webhook.pk], webhook_post, OWNER_ONLY),
+    "webhooks:rotate_secret": ("post", lambda c: [c.webhook.pk], lambda c: {}, OWNER_ONLY),
+    "webhooks:delete": ("post", lambda c: [c.webhook.pk], lambda c: {}, OWNER_ONLY),
+    "webhooks:delivery_resend": ("post", lambda c: [c.delivery.pk], lambda c: {}, OWNER_ONLY),
     "teams:member_update": (
         "post",
         lambda c: [c.team.pk, c.viewer_membership.pk],
@@ -151,6 +162,14 @@ def walk_cast(cast, settings, tmp_path):
     cast.plan_item = ImprovementItem.objects.create(review=cast.review, question_code="Q_01", practice_code="q_01_b")
     cast.closed_review = review_start(workload=cast.workload, lens=cast.other_lens, user=cast.owner)
     review_close(review=cast.closed_review)
+    from wareview.webhooks.models import Delivery, Event, Webhook
+
+    cast.webhook = Webhook.objects.create(
+        team=cast.team, url="https://hooks.example.com/in", events=[Event.REPORT_READY]
+    )
+    cast.delivery = Delivery.objects.create(
+        webhook=cast.webhook, event=Event.REPORT_READY, payload={}, status=Delivery.Status.FAILED
+    )
     return cast
 
 
@@ -217,7 +236,7 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit"}
+    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit", "webhooks"}
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"

@@ -47,3 +47,16 @@ def test_the_reports_app_reads_only_the_plans_models():
     for path in (PACKAGE / "reports").rglob("*.py"):
         names = [name for name in imports_of(path) if name.startswith("wareview.plans")]
         assert all(name.startswith("wareview.plans.models") for name in names), path
+
+
+def test_no_app_imports_the_webhooks_app():
+    # The apps send signals after commit (milestone_saved, review_completed, report_ready, items_changed) and
+    # webhooks listens: none of them knows it is there.
+    for path in PACKAGE.rglob("*.py"):
+        if "webhooks" in path.parts:
+            continue
+        assert not [name for name in imports_of(path) if name.startswith("wareview.webhooks")], path
+
+
+def test_the_webhook_services_do_not_import_their_tasks():
+    assert not {name for name in imports_of(PACKAGE / "webhooks" / "services.py") if "tasks" in name}

@@ -5,10 +5,12 @@ database decides: two people saving the same name at once get one milestone and 
 """
 
 from collections import Counter
+from functools import partial
 
 from django.db import IntegrityError, transaction
 
 from wareview.milestones.models import Milestone, MilestoneAnswer
+from wareview.milestones.signals import milestone_saved
 from wareview.reviews.models import Answer, AnswerRisk, Review
 
 # What a milestone copies of each answer (MilestoneAnswer has the same fields).
@@ -47,6 +49,7 @@ def milestone_save(*, review: Review, name: str, user) -> Milestone:
     MilestoneAnswer.objects.bulk_create(
         MilestoneAnswer(milestone=milestone, **{name: row[name] for name in COPIED_FIELDS}) for row in rows
     )
+    transaction.on_commit(partial(milestone_saved.send, sender=Milestone, milestone=milestone, user=user))
     return milestone
 
 

@@ -5,6 +5,7 @@ answers (a practice ticked marks its item done, unticked reopens it). Every chan
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from wareview.lenses.models import Question
 from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
+from wareview.plans.signals import items_changed
 from wareview.reviews.models import Answer, Review
 
 TICKED_NOTE = "Practice ticked in the review"
@@ -71,6 +73,7 @@ def item_update(*, item: ImprovementItem, user, edit: ItemEdit) -> ImprovementIt
         before={name: before[name] for name in changed},
         after={name: after[name] for name in changed},
     )
+    transaction.on_commit(partial(items_changed.send, sender=ImprovementItem, items=(item,), user=user))
     return item
 
 
@@ -115,6 +118,7 @@ def items_follow_answer(*, answer: Answer, user, ticked: Collection[str], untick
     if moved:
         ImprovementItem.objects.bulk_update(moved, ["status", "wont_do_reason", "updated_at"])
         ImprovementItemChange.objects.bulk_create(changes)
+        transaction.on_commit(partial(items_changed.send, sender=ImprovementItem, items=tuple(moved), user=user))
 
 
 def _follow(item: ImprovementItem, *, ticked: Collection[str]) -> tuple[str | None, str]:

@@ -32,6 +32,7 @@ from wareview.reports.models import (
 )
 from wareview.reports.rendering import pdf_from_html, report_html
 from wareview.reports.selectors import milestone_fingerprint, report_data, review_answers_fingerprint
+from wareview.reports.signals import report_ready
 from wareview.reviews.models import Review
 
 logger = logging.getLogger(__name__)
@@ -291,4 +292,5 @@ def _report_store(*, report: Report, pdf: bytes) -> Report:
     report.finished_at = timezone.now()
     report.save(update_fields=["file", "status", "progress", "error", "finished_at", "answers_fingerprint"])
     logger.info("Report %s ready: %d bytes", report.pk, len(pdf))
+    transaction.on_commit(partial(report_ready.send, sender=Report, report=report))
     return report

@@ -1,13 +1,18 @@
 """A deleted report takes its file with it: deleting a review or a workload (whose reports go by cascade, which
-sends this signal for each row) leaves no PDF behind under MEDIA_ROOT."""
+sends this signal for each row) leaves no PDF behind under MEDIA_ROOT. `report_ready` tells other apps
+(webhooks) that a PDF is ready."""
 
 from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from wareview.reports.models import Report
+
+# Sent once a PDF is stored and its report marked ready, after the commit. Arguments: `report` (loaded with its
+# review's workload and team, and its milestone).
+report_ready = Signal()
 
 
 @receiver(post_delete, sender=Report, dispatch_uid="reports.report_file_delete")

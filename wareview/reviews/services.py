@@ -1,6 +1,7 @@
 """Writes to reviews: starting one, saving an answer (merging concurrent saves, keeping history)."""
 
 from collections.abc import Collection
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -12,7 +13,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.reviews import merging
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
-from wareview.reviews.signals import answer_practices_changed
+from wareview.reviews.signals import answer_practices_changed, review_completed
 from wareview.workloads.models import Workload
 
 
@@ -125,11 +126,33 @@ def answer_save(
     if changed is not None:
         order = question_sheet(answer.question_id).codes
         data = merging.apply_fields(onto=answer.answer_state(), source=data, fields=changed, order=order)
+    # A save that answers an unanswered question may complete the review: such saves take turns on the review's
+    # row (before the answer's, the order a move to a new lens version locks them in), so of two saves answering
+    # the last two questions at once, the second sees the first's answer and is the one that completes it.
+    answering = answer.risk == AnswerRisk.UNANSWERED and _answers_something(data)
+    if answering:
+        Review.objects.select_for_update().filter(pk=answer.review_id).values_list("pk").first()
     before = answer.state()
     if _write(answer, user=user, state=data, expected_version=expected_version):
         _record(answer, user=user, before=before, note=note)
+        _check_completed(answer, user=user, before_risk=before["risk"])
         return answer
     return _merge_save(answer, user=user, data=data, expected_version=expected_version, changed=changed, note=note)
+
+
+def _answers_something(state: AnswerState) -> bool:
+    """Whether saving `state` leaves the question answered (see `risk_for`)."""
+    return bool(state.not_applicable or state.selected or state.practices_not_applicable)
+
+
+def _check_completed(answer: Answer, *, user, before_risk: str) -> None:
+    """Send `signals.review_completed` after the commit when this save answered the review's last unanswered
+    question: one query, and only on a save that moved its question from unanswered to answered."""
+    if before_risk != AnswerRisk.UNANSWERED or answer.risk == AnswerRisk.UNANSWERED:
+        return
+    if Answer.objects.filter(review_id=answer.review_id, risk=AnswerRisk.UNANSWERED).exists():
+        return
+    transaction.on_commit(partial(review_completed.send, sender=Review, review_id=answer.review_id, user=user))
 
 
 def _merge_save(
@@ -154,6 +177,7 @@ def _merge_save(
     before = current.state()
     _write(current, user=user, state=result.state, expected_version=current.version)
     _record(current, user=user, before=before, note=note)
+    _check_completed(current, user=user, before_risk=before["risk"])
     names = ("selected", "not_applicable", "reason", "notes", "practices_not_applicable", "risk", "updated_by")
     for name in (*names, "updated_at", "version"):
         setattr(answer, name, getattr(current, name))

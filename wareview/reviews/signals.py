@@ -1,5 +1,6 @@
 """Signals the reviews app sends, for apps that follow answers without the reviews app knowing them (the
-improvement plan marks an item done when its practice is ticked)."""
+improvement plan marks an item done when its practice is ticked; webhooks tell other systems a review is
+complete)."""
 
 from django.dispatch import Signal
 
@@ -7,3 +8,8 @@ from django.dispatch import Signal
 # included. Arguments: `answer` (the saved Answer), `user`, `before` and `after` (the
 # ticked practice codes before and after the save, as tuples).
 answer_practices_changed = Signal()
+
+# Sent after the transaction commits of the save that completes a review: the save that answers a question that was
+# unanswered when no other question of the review is left unanswered (see services.answer_save). A review whose
+# answers are cleared and answered again completes again. Arguments: `review_id`, `user`.
+review_completed = Signal()

@@ -1,0 +1,105 @@
+"""Webhooks: a team's URLs that are told, by a signed POST, when something happens to its reviews.
+
+A `Webhook` belongs to a team and names the events it wants; each event makes one `Delivery` per webhook that
+wants it, sent by a Celery task with retries, and each try is kept as a `DeliveryAttempt`.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+URL_MAX_LENGTH = 2000
+ERROR_MAX_LENGTH = 1000
+
+
+class Event(models.TextChoices):
+    MILESTONE_SAVED = "milestone.saved", "Milestone saved"
+    REVIEW_COMPLETED = "review.completed", "Review completed (every question answered)"
+    REPORT_READY = "report.ready", "Report ready (a PDF can be downloaded)"
+    ITEM_CHANGED = "improvement_item.changed", "Improvement item changed"
+
+
+def new_secret() -> str:
+    """A webhook's signing secret: 256 random bits, URL-safe."""
+    return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+class Webhook(models.Model):
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=URL_MAX_LENGTH)
+    # Values of `Event`, in the order of its choices.
+    events = models.JSONField(default=list)
+    # Kept as it is, since every delivery is signed with it; shown to the team's owners only.
+    secret = models.CharField(max_length=100, default=new_secret)
+    is_active = models.BooleanField("enabled", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    secret_rotated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        return [Event(value).label for value in self.events if value in Event.values]
+
+
+class Delivery(models.Model):
+    """One event sent to one webhook: the payload, where it stands, and how many tries it took."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Sending"
+        SUCCEEDED = "succeeded", "Delivered"
+        FAILED = "failed", "Failed"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    # Sent as the Wareview-Delivery header: the same on every try and on "Send again", so receivers can skip a
+    # delivery they already handled.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(max_length=40, choices=Event.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=ERROR_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["webhook", "-created_at"], name="webhook_delivery_recent")]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status != self.Status.PENDING
+
+
+class DeliveryAttempt(models.Model):
+    """One try of a delivery: when, what the receiver answered (or why nothing came back), how long it took."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_rows")
+    number = models.PositiveIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=ERROR_MAX_LENGTH, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} of delivery {self.delivery_id}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.response_code is not None and 200 <= self.response_code < 300

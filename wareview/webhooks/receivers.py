@@ -1,0 +1,42 @@
+"""The webhooks' side of the other apps' signals (connected in apps.WebhooksConfig.ready). Each is sent after
+its transaction commits; a team without a webhook that wants the event costs one query."""
+
+from typing import Any
+
+from wareview.milestones.models import Milestone
+from wareview.plans.models import ImprovementItem
+from wareview.reports.models import Report
+from wareview.webhooks import payloads
+from wareview.webhooks.models import Event
+from wareview.webhooks.selectors import subscribed_webhooks
+from wareview.webhooks.services import deliveries_create
+
+
+def milestone_saved(sender: Any, *, milestone: Milestone, **kwargs: Any) -> None:
+    webhooks = subscribed_webhooks(event=Event.MILESTONE_SAVED, review_id=milestone.review_id)
+    if webhooks:
+        payload = payloads.milestone_saved_payload(milestone=milestone)
+        deliveries_create(webhooks=webhooks, event=Event.MILESTONE_SAVED, payloads=[payload])
+
+
+def review_completed(sender: Any, *, review_id: int, **kwargs: Any) -> None:
+    webhooks = subscribed_webhooks(event=Event.REVIEW_COMPLETED, review_id=review_id)
+    if webhooks:
+        payload = payloads.review_completed_payload(review_id=review_id)
+        deliveries_create(webhooks=webhooks, event=Event.REVIEW_COMPLETED, payloads=[payload])
+
+
+def report_ready(sender: Any, *, report: Report, **kwargs: Any) -> None:
+    webhooks = subscribed_webhooks(event=Event.REPORT_READY, review_id=report.review_id)
+    if webhooks:
+        payload = payloads.report_ready_payload(report=report)
+        deliveries_create(webhooks=webhooks, event=Event.REPORT_READY, payloads=[payload])
+
+
+def items_changed(sender: Any, *, items: tuple[ImprovementItem, ...], **kwargs: Any) -> None:
+    if not items:
+        return
+    webhooks = subscribed_webhooks(event=Event.ITEM_CHANGED, review_id=items[0].review_id)
+    if webhooks:
+        item_payloads = payloads.items_changed_payloads(items=items)
+        deliveries_create(webhooks=webhooks, event=Event.ITEM_CHANGED, payloads=item_payloads)

@@ -1,0 +1,183 @@
+"""Writes for webhooks: registering, changing, rotating and deleting a webhook; recording an event as deliveries;
+one try of a delivery (in the worker); sending a delivery again.
+
+Deliveries are sent by the task registered under DELIVER_TASK (tasks.py), looked up by name so this module never
+imports its tasks.
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wareview.teams.models import Team
+from wareview.webhooks.models import ERROR_MAX_LENGTH, Delivery, DeliveryAttempt, Event, Webhook, new_secret
+from wareview.webhooks.sending import send
+from wareview.webhooks.signing import (
+    DELIVERY_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    payload_body,
+    signature_header,
+)
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "webhooks.deliver"
+NOT_QUEUED_MESSAGE = "The delivery could not be queued: the job queue is not answering. Send it again in a moment."
+DISABLED_MESSAGE = "The webhook was disabled before this delivery was sent."
+
+
+class WebhookError(Exception):
+    """A request about a webhook that cannot be done, with words for the person who made it."""
+
+
+@dataclass(frozen=True)
+class WebhookEdit:
+    """What the webhook form cleaned (forms.WebhookForm): the services trust it."""
+
+    url: str
+    events: list[str]
+    is_active: bool = True
+
+
+def webhook_create(*, team: Team, user, edit: WebhookEdit) -> Webhook:
+    """A new webhook of `team`, with a new secret."""
+    return Webhook.objects.create(
+        team=team, url=edit.url, events=_ordered(edit.events), is_active=edit.is_active, created_by=user
+    )
+
+
+def webhook_update(*, webhook: Webhook, edit: WebhookEdit) -> Webhook:
+    """Change the webhook's URL, events and whether it is enabled; its secret stays."""
+    webhook.url, webhook.events, webhook.is_active = edit.url, _ordered(edit.events), edit.is_active
+    webhook.save(update_fields=["url", "events", "is_active"])
+    return webhook
+
+
+def webhook_rotate_secret(*, webhook: Webhook) -> Webhook:
+    """Give the webhook a new secret: every try from now on, retries of earlier deliveries included, is signed
+    with it; the old one stops working at once."""
+    webhook.secret, webhook.secret_rotated_at = new_secret(), timezone.now()
+    webhook.save(update_fields=["secret", "secret_rotated_at"])
+    return webhook
+
+
+def webhook_delete(*, webhook: Webhook) -> None:
+    """Delete the webhook with its deliveries; a try already queued finds nothing and does nothing."""
+    webhook.delete()
+
+
+def _ordered(events: Iterable[str]) -> list[str]:
+    wanted = set(events)
+    return [value for value in Event.values if value in wanted]
+
+
+@transaction.atomic
+def deliveries_create(*, webhooks: Iterable[Webhook], event: Event, payloads: list[dict[str, Any]]) -> list[Delivery]:
+    """One delivery per webhook and payload, in one insert, each sent to the worker once this transaction
+    commits."""
+    deliveries = Delivery.objects.bulk_create(
+        [Delivery(webhook=webhook, event=event, payload=payload) for webhook in webhooks for payload in payloads]
+    )
+    for delivery in deliveries:
+        _enqueue(delivery_id=delivery.pk)
+    return deliveries
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait after the `attempt`-th failed try of a round: WEBHOOK_RETRY_BASE_DELAY, doubled each time."""
+    return float(settings.WEBHOOK_RETRY_BASE_DELAY * 2 ** (attempt - 1))
+
+
+def delivery_attempt(*, delivery_id: int, round_attempt: int, may_retry: bool = True) -> float | None:
+    """Try delivery `delivery_id` once (the `round_attempt`-th try since it was last queued) and record the try.
+
+    Returns the seconds to wait before the next try, or None when the delivery is finished: delivered, out of
+    tries (WEBHOOK_MAX_ATTEMPTS), not retried (`may_retry` false), gone, or its webhook disabled."""
+    delivery = Delivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None or delivery.is_finished:  # deleted with its webhook, or a message delivered twice
+        return None
+    webhook = delivery.webhook
+    if not webhook.is_active:
+        _delivery_finish(delivery, status=Delivery.Status.FAILED, error=DISABLED_MESSAGE)
+        return None
+    body = payload_body(delivery.payload)
+    headers = {
+        SIGNATURE_HEADER: signature_header(secret=webhook.secret, timestamp=int(time.time()), body=body),
+        EVENT_HEADER: delivery.event,
+        DELIVERY_HEADER: str(delivery.uuid),
+    }
+    result = send(
+        url=webhook.url,
+        body=body,
+        headers=headers,
+        timeout=settings.WEBHOOK_TIMEOUT,
+        allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    )
+    retry_in = None
+    if not result.succeeded and may_retry and round_attempt < settings.WEBHOOK_MAX_ATTEMPTS:
+        retry_in = retry_delay(round_attempt)
+    now = timezone.now()
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempts + 1,
+            at=now,
+            response_code=result.response_code,
+            error=result.error[:ERROR_MAX_LENGTH],
+            duration_ms=result.duration_ms,
+        )
+        status = Delivery.Status.SUCCEEDED if result.succeeded else Delivery.Status.FAILED
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.PENDING if retry_in is not None else status,
+            attempts=F("attempts") + 1,
+            response_code=result.response_code,
+            error=result.error[:ERROR_MAX_LENGTH],
+            last_attempt_at=now,
+            next_attempt_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
+        )
+    return retry_in
+
+
+@transaction.atomic
+def delivery_resend(*, delivery: Delivery) -> Delivery:
+    """Queue a finished delivery again, with the same payload and Wareview-Delivery id and a new round of tries.
+    WebhookError while it is still being sent or when its webhook is disabled."""
+    if not delivery.webhook.is_active:
+        raise WebhookError("The webhook is disabled: enable it before sending again.")
+    queued = Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.PENDING)
+    if not queued.update(status=Delivery.Status.PENDING, error="", next_attempt_at=None):
+        raise WebhookError("This delivery is still being sent: wait until it is delivered or has failed.")
+    _enqueue(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def _delivery_finish(delivery: Delivery, *, status: str, error: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(status=status, error=error[:ERROR_MAX_LENGTH], next_attempt_at=None)
+
+
+def _enqueue(*, delivery_id: int) -> None:
+    transaction.on_commit(partial(_send, delivery_id=delivery_id))
+
+
+def _send(*, delivery_id: int) -> None:
+    """Hand the delivery to the broker; if it refuses (Redis down), fail the delivery with words, so the owner sees
+    it and can send it again."""
+    try:
+        current_app.tasks[DELIVER_TASK].delay(delivery_id)
+    except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
+        logger.exception("Webhook delivery %s could not be queued", delivery_id)
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.FAILED, error=NOT_QUEUED_MESSAGE
+        )
