@@ -102,6 +102,7 @@ MATRIX = {
         lambda c: {"name": "Checkout", "environment": "production"},
         WRITE,
     ),
+    "reports:workload_page": ("get", lambda c: [c.workload.pk], None, READ),
     "workloads:delete": ("get", lambda c: [c.workload.pk], None, OWNER_PAGE),
     "workloads:delete POST": ("post", lambda c: [c.workload.pk], lambda c: {}, OWNER_ONLY),
     # A person's own account pages (every page under /accounts/ is walked in tests/accounts/test_account_pages.py).

@@ -20,8 +20,11 @@ LABEL_CHARS = 30
 FONT = 'font-family="Report Sans, DejaVu Sans, sans-serif"'  # Report Sans: the PDF's own @font-face
 
 
-def risk_chart_svg(*, rows: Sequence[tuple[str, Mapping[str, int]]], title: str = "Risk by focus area") -> str:
-    """A horizontal stacked bar per (label, risk counts) row, scaled to the largest row, with a legend.
+def risk_chart_svg(
+    *, rows: Sequence[tuple[str, Mapping[str, int]]], title: str = "Risk by focus area", chart_id: str = "risk-chart"
+) -> str:
+    """A horizontal stacked bar per (label, risk counts) row, scaled to the largest row, with a legend; `chart_id`
+    names its title and description, unique on a page that draws several.
 
     Each segment shows its count when there is room; the total is written after the bar. The chart carries a
     <title> and a <desc> listing every count, so it reads without colour and without sight."""
@@ -29,9 +32,9 @@ def risk_chart_svg(*, rows: Sequence[tuple[str, Mapping[str, int]]], title: str 
     height = LEGEND_HEIGHT + ROW_HEIGHT * max(len(rows), 1) + 6
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="risk-chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="risk-chart-title risk-chart-desc">',
-        f'<title id="risk-chart-title">{escape(title)}</title>',
-        f'<desc id="risk-chart-desc">{escape(_description(rows))}</desc>',
+        f'width="{WIDTH}" height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_description(rows))}</desc>',
         _legend(),
     ]
     for index, (label, counts) in enumerate(rows):
