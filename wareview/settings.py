@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wareview.accounts",
     "wareview.plans",
     "wareview.audit",
+    "wareview.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("wareview.reports.urls")),
     path("", include("wareview.plans.urls")),
     path("", include("wareview.audit.urls")),
+    path("", include("wareview.portfolio.urls")),
 ]

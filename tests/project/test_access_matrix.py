@@ -73,6 +73,9 @@ MATRIX = {
     "milestones:overview": ("get", lambda c: [c.milestone.pk], None, READ),
     "milestones:question": ("get", lambda c: [c.milestone.pk, "Q_01"], None, READ),
     "teams:list": ("get", lambda c: [], None, SIGNED_IN),
+    # Every signed-in person has a portfolio: the workloads of their own teams (tests/portfolio).
+    "portfolio:page": ("get", lambda c: [], None, SIGNED_IN),
+    "portfolio:csv": ("get", lambda c: [], None, SIGNED_IN),
     "teams:detail": ("get", lambda c: [c.team.pk], None, READ),
     "teams:invitation_create": (
         "post",
@@ -218,7 +221,7 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit"}
+    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit", "portfolio"}
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"
