@@ -151,6 +151,8 @@ def test_the_heatmap_colours_each_focus_area_by_its_worst_risk_with_a_title_a_de
         f"Search: {areas[0]} medium risk, {areas[1]} medium risk."
     )
     assert 'fill="#b3261e" stroke="#8b95a5" stroke-width="0.5"><title>Checkout' in svg
+    ids = re.findall(r' id="([^"]+)"', body)
+    assert len(ids) == len(set(ids))
     table = re.search(r'<table class="heatmap-table">.*?</table>', body, re.S).group(0)
     assert "<caption>" in table and "No review" in table and "risk-HIGH_RISK" in table
 

@@ -45,7 +45,7 @@ def _heatmap_svg(heatmap: selectors.Heatmap) -> str:
     rows = [(workload.name, risks) for workload, risks in heatmap.rows]
     title = f"Worst risk of each workload by focus area of {heatmap.lens.name}"
     # The chart escapes every label it draws.
-    return mark_safe(heatmap_svg(rows=rows, columns=heatmap.columns, title=title))
+    return mark_safe(heatmap_svg(rows=rows, columns=heatmap.columns, title=title, chart_id="heatmap-chart"))
 
 
 @login_required
