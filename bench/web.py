@@ -69,6 +69,8 @@ MEASURES = (
     ("autosave", "autosave", REQUESTS),
     ("question_switch", "question_switch", REQUESTS),
     ("dashboard", "dashboard", 80),
+    # The same 1,000 workloads in the portfolio: a page of 25 with its heatmap, and the missing practices of all.
+    ("portfolio", "portfolio", 80),
     # Both on the 200-question review. Each save writes a milestone of 200 answers, so fewer of them; the compare
     # goes first, while the workload has only its two prepared milestones.
     ("milestone_compare", "milestone_compare", 60),
@@ -461,6 +463,11 @@ class VirtualUser:
 
     def dashboard(self) -> tuple[bool, float, int]:
         status, body, elapsed = self.send("GET", "/")
+        return 200 <= status < 300 and b"Dashboard workload" in body, elapsed, len(body)
+
+    def portfolio(self) -> tuple[bool, float, int]:
+        """The portfolio's first page, sorted by high risks: the 1,000 dashboard workloads and the bench review's."""
+        status, body, elapsed = self.send("GET", "/portfolio/?sort=-high")
         return 200 <= status < 300 and b"Dashboard workload" in body, elapsed, len(body)
 
     def plan_page(self) -> tuple[bool, float, int]:

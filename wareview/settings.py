@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wareview.plans",
     "wareview.audit",
     "wareview.webhooks",
+    "wareview.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("wareview.plans.urls")),
     path("", include("wareview.audit.urls")),
     path("", include("wareview.webhooks.urls")),
+    path("", include("wareview.portfolio.urls")),
 ]

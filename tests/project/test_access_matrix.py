@@ -77,6 +77,9 @@ MATRIX = {
     "milestones:overview": ("get", lambda c: [c.milestone.pk], None, READ),
     "milestones:question": ("get", lambda c: [c.milestone.pk, "Q_01"], None, READ),
     "teams:list": ("get", lambda c: [], None, SIGNED_IN),
+    # Every signed-in person has a portfolio: the workloads of their own teams (tests/portfolio).
+    "portfolio:page": ("get", lambda c: [], None, SIGNED_IN),
+    "portfolio:csv": ("get", lambda c: [], None, SIGNED_IN),
     "teams:detail": ("get", lambda c: [c.team.pk], None, READ),
     "teams:invitation_create": (
         "post",
@@ -113,6 +116,7 @@ MATRIX = {
         lambda c: {"name": "Checkout", "environment": "production"},
         WRITE,
     ),
+    "reports:workload_page": ("get", lambda c: [c.workload.pk], None, READ),
     "workloads:delete": ("get", lambda c: [c.workload.pk], None, OWNER_PAGE),
     "workloads:delete POST": ("post", lambda c: [c.workload.pk], lambda c: {}, OWNER_ONLY),
     # A person's own account pages (every page under /accounts/ is walked in tests/accounts/test_account_pages.py).
@@ -236,7 +240,7 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit", "webhooks"}
+    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit", "webhooks", "portfolio"}
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"

@@ -20,8 +20,11 @@ LABEL_CHARS = 30
 FONT = 'font-family="Report Sans, DejaVu Sans, sans-serif"'  # Report Sans: the PDF's own @font-face
 
 
-def risk_chart_svg(*, rows: Sequence[tuple[str, Mapping[str, int]]], title: str = "Risk by focus area") -> str:
-    """A horizontal stacked bar per (label, risk counts) row, scaled to the largest row, with a legend.
+def risk_chart_svg(
+    *, rows: Sequence[tuple[str, Mapping[str, int]]], title: str = "Risk by focus area", chart_id: str = "risk-chart"
+) -> str:
+    """A horizontal stacked bar per (label, risk counts) row, scaled to the largest row, with a legend; `chart_id`
+    names its title and description, unique on a page that draws several.
 
     Each segment shows its count when there is room; the total is written after the bar. The chart carries a
     <title> and a <desc> listing every count, so it reads without colour and without sight."""
@@ -29,9 +32,9 @@ def risk_chart_svg(*, rows: Sequence[tuple[str, Mapping[str, int]]], title: str 
     height = LEGEND_HEIGHT + ROW_HEIGHT * max(len(rows), 1) + 6
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="risk-chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="risk-chart-title risk-chart-desc">',
-        f'<title id="risk-chart-title">{escape(title)}</title>',
-        f'<desc id="risk-chart-desc">{escape(_description(rows))}</desc>',
+        f'width="{WIDTH}" height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_description(rows))}</desc>',
         _legend(),
     ]
     for index, (label, counts) in enumerate(rows):
@@ -167,3 +170,81 @@ def _trend_description(points: Sequence[tuple[str, int, int, int]]) -> str:
         f"{label}: {high} {HIGH.label.lower()}, {medium} {MEDIUM.label.lower()}, {share}% complete."
         for label, high, medium, share in points
     )
+
+
+HEAT_LABEL_WIDTH = 200
+HEAT_CELL = 28
+HEAT_HEADER = 130
+HEAT_LABEL_CHARS = 28
+NO_REVIEW = ("#ffffff", "No review")
+
+
+def heatmap_svg(
+    *,
+    rows: Sequence[tuple[str, Sequence[str]]],
+    columns: Sequence[str],
+    title: str = "Worst risk by focus area",
+    chart_id: str = "heatmap",
+) -> str:
+    """A grid of (row label, risk value per column) rows under slanted column labels, each cell filled with its
+    risk's colour ("" for no review: white). Each cell carries its own <title> ("<row> · <column>: <risk>"), and
+    the chart a <title> and a <desc> listing every cell, so it reads without colour and without sight; the page
+    shows the same values in a table beside it."""
+    width = max(HEAT_LABEL_WIDTH + HEAT_CELL * max(len(columns), 1) + 20, WIDTH)  # room for the legend
+    height = LEGEND_HEIGHT + HEAT_HEADER + HEAT_CELL * max(len(rows), 1) + 6
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_heatmap_description(rows, columns))}</desc>',
+        _heat_legend(),
+    ]
+    top = LEGEND_HEIGHT + HEAT_HEADER
+    for index, column in enumerate(columns):
+        x = HEAT_LABEL_WIDTH + index * HEAT_CELL + HEAT_CELL / 2
+        short = column if len(column) <= HEAT_LABEL_CHARS else column[: HEAT_LABEL_CHARS - 1] + "…"
+        parts.append(
+            f'<text x="{x:.1f}" y="{top - 6}" font-size="10" fill="#1d2430" transform="rotate(-50 {x:.1f} {top - 6})" '
+            f"{FONT}>{escape(short)}</text>"
+        )
+    for row_index, (label, risks) in enumerate(rows):
+        y = top + row_index * HEAT_CELL
+        short = label if len(label) <= HEAT_LABEL_CHARS else label[: HEAT_LABEL_CHARS - 1] + "…"
+        parts.append(f'<text x="0" y="{y + 18}" font-size="11" fill="#1d2430" {FONT}>{escape(short)}</text>')
+        for column_index, (column, risk) in enumerate(zip(columns, risks, strict=True)):
+            colour, words = _heat_fill(risk)
+            x = HEAT_LABEL_WIDTH + column_index * HEAT_CELL
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{HEAT_CELL - 2}" height="{HEAT_CELL - 2}" fill="{colour}" '
+                f'stroke="#8b95a5" stroke-width="0.5"><title>{escape(f"{label} · {column}: {words}")}</title></rect>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _heat_fill(risk: str) -> tuple[str, str]:
+    if not risk:
+        return NO_REVIEW
+    level = next(level for level in LEVELS if level.value == risk)
+    return level.colour, level.label
+
+
+def _heat_legend() -> str:
+    items, x = [], 0
+    for colour, label in [*((level.colour, level.label) for level in LEVELS), NO_REVIEW]:
+        items.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}" stroke="#8b95a5" stroke-width="0.5"/>'
+            f'<text x="{x + 17}" y="14" font-size="11" fill="#1d2430" {FONT}>{label}</text>'
+        )
+        x += 30 + 7 * len(label)
+    return "".join(items)
+
+
+def _heatmap_description(rows: Sequence[tuple[str, Sequence[str]]], columns: Sequence[str]) -> str:
+    lines = []
+    for label, risks in rows:
+        cells = ", ".join(
+            f"{column} {_heat_fill(risk)[1].lower()}" for column, risk in zip(columns, risks, strict=True)
+        )
+        lines.append(f"{label}: {cells or 'no focus areas'}.")
+    return " ".join(lines) or "No workloads."

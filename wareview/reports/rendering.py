@@ -24,10 +24,12 @@ def static_dir() -> Path:
     return (Path(settings.BASE_DIR) / "static").resolve()
 
 
-def report_context(*, data: ReportData) -> dict:
+def report_context(*, data: ReportData, prefix: str = "") -> dict:
+    """What the report's sections read; `prefix` goes before every id they set, for a page that shows several."""
     rows = [(area.name, area.risk_counts) for area in data.areas]
     # The chart escapes every label itself.
-    return {"data": data, "chart_svg": mark_safe(risk_chart_svg(rows=rows))}
+    chart = risk_chart_svg(rows=rows, chart_id=f"{prefix}risk-chart")
+    return {"data": data, "chart_svg": mark_safe(chart), "prefix": prefix}
 
 
 def report_html(*, data: ReportData) -> str:

@@ -24,7 +24,15 @@ from wareview.reports.data import (
 from wareview.reports.models import Report
 from wareview.reports.recommendations import quick_wins, recommendations_prioritize
 from wareview.reviews.models import Answer, NotApplicableReason, Review
-from wareview.reviews.selectors import OutlineArea, OutlineQuestion, ReviewOutline, review_outline
+from wareview.reviews.selectors import (
+    OutlineArea,
+    OutlineQuestion,
+    ReviewOutline,
+    living_reviews,
+    review_outline,
+    workload_reviews,
+)
+from wareview.workloads.models import Workload
 
 REASON_LABELS = dict(NotApplicableReason.choices)
 
@@ -76,6 +84,16 @@ def report_data(
         changes_since=since[0].name if since else "",
         changes=since[1] if since else None,
     )
+
+
+def workload_report_data(*, workload: Workload) -> list[ReportData]:
+    """The report of each living review of `workload` (one per lens, by lens name): one query for the reviews,
+    then `report_data`'s few queries per lens, whatever the size of each lens."""
+    reports = []
+    for review in living_reviews(workload_reviews(workload=workload)):
+        review.workload = workload  # loaded with its team by the caller
+        reports.append(report_data(review=review))
+    return reports
 
 
 def _changes_since_latest(

@@ -5,6 +5,7 @@ from wareview.reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("workloads/<int:workload_pk>/report/", views.workload_page, name="workload_page"),
     path("reviews/<int:review_pk>/report/", views.report_page, name="page"),
     path("reviews/<int:review_pk>/report/pdf/", views.pdf_request, name="pdf_request"),
     path("reviews/<int:review_pk>/export.csv", views.export_csv, name="export_csv"),

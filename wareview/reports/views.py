@@ -17,7 +17,7 @@ from wareview.reports.access import get_report_for
 from wareview.reports.data import ReportData
 from wareview.reports.models import Report
 from wareview.reports.rendering import report_context
-from wareview.reports.selectors import report_data, review_recent_reports
+from wareview.reports.selectors import report_data, review_recent_reports, workload_report_data
 from wareview.reports.services import (
     ReportError,
     ReportRateLimited,
@@ -27,6 +27,7 @@ from wareview.reports.services import (
 )
 from wareview.reviews.access import get_review_for
 from wareview.reviews.models import Review
+from wareview.workloads.access import get_workload_for
 
 PROGRESS_PARTIAL = "reports/job.html#progress"
 REFUSED_PAGE = "reports/refused.html"
@@ -44,6 +45,17 @@ def milestone_page(request: HtmxHttpRequest, milestone_pk: int) -> HttpResponse:
     """The report of a review as at one of its milestones: the same page, titled "as at milestone …"."""
     milestone = get_milestone_for(request.user, milestone_pk).milestone
     return _report_page(request, review=milestone.review, milestone=milestone)
+
+
+@login_required
+@require_safe
+def workload_page(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
+    """The whole workload's report: each lens's living review in turn, with the sections of its own report."""
+    workload = get_workload_for(request.user, workload_pk).workload
+    lenses = [
+        report_context(data=data, prefix=f"lens-{data.review_id}-") for data in workload_report_data(workload=workload)
+    ]
+    return render(request, "reports/workload_report.html", {"workload": workload, "lenses": lenses})
 
 
 def _report_page(request: HtmxHttpRequest, *, review: Review, milestone: Milestone | None = None) -> HttpResponse:

@@ -293,9 +293,16 @@ def workload_reviews(*, workload: Workload) -> list[Review]:
             answered_count=Count("answers", filter=~Q(answers__risk=AnswerRisk.UNANSWERED)),
             high_count=Count("answers", filter=Q(answers__risk=AnswerRisk.HIGH)),
             medium_count=Count("answers", filter=Q(answers__risk=AnswerRisk.MEDIUM)),
+            no_risk_count=Count("answers", filter=Q(answers__risk=AnswerRisk.NONE)),
         )
     )
     return list(reviews)
+
+
+def living_reviews(reviews: list[Review]) -> list[Review]:
+    """The open reviews of a workload's `reviews` (`workload_reviews`), at most one per lens, by lens name: what
+    the workload page shows side by side and what the whole workload's report takes in turn."""
+    return sorted((review for review in reviews if not review.is_closed), key=lambda review: review.lens.name.lower())
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from wareview.workloads.models import Workload
+from wareview.workloads.models import Workload, WorkloadTag
+
+
+class WorkloadTagInline(admin.TabularInline):
+    model = WorkloadTag
+    extra = 0
 
 
 @admin.register(Workload)
@@ -9,3 +14,4 @@ class WorkloadAdmin(admin.ModelAdmin):
     list_filter = ["environment"]
     list_select_related = ["team"]
     search_fields = ["name", "team__name", "review_owner"]
+    inlines = [WorkloadTagInline]

@@ -1,4 +1,4 @@
-"""A workload is what a team reviews: an application or system, in one environment."""
+"""A workload is what a team reviews: an application or system, in one environment, with tags to find it by."""
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,7 @@ from wareview.teams.models import Team
 class Environment(models.TextChoices):
     PRODUCTION = "production", "Production"
     PRE_PRODUCTION = "pre_production", "Pre-production"
+    OTHER = "other", "Other"
 
 
 class WorkloadQuerySet(models.QuerySet["Workload"]):
@@ -38,6 +39,27 @@ class Workload(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), "team", name="workload_unique_name_in_team"),
         ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+TAG_MAX_LENGTH = 40
+
+
+class WorkloadTag(models.Model):
+    """A tag of a workload, normalized (lower case, words joined by hyphens; see `forms.normalized_tags`).
+
+    A row per tag rather than a comma-separated column: the portfolio filters on a tag with an indexed equality
+    on `name`, the same on PostgreSQL and SQLite, and a tag can never be half-matched ("pay" in "payments")."""
+
+    workload = models.ForeignKey(Workload, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=TAG_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["workload", "name"], name="workload_tag_unique")]
+        indexes = [models.Index(fields=["name", "workload"], name="workload_tag_name")]
 
     def __str__(self) -> str:
         return self.name

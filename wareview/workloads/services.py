@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from wareview.audit.models import Action
 from wareview.audit.services import audit_record
 from wareview.teams.models import Team
-from wareview.workloads.models import Workload
+from wareview.workloads.models import Workload, WorkloadTag
 
 
 class WorkloadError(Exception):
@@ -18,18 +18,37 @@ def name_taken_message(name: str) -> str:
     return f"The team already has a workload called “{name}”."
 
 
+@transaction.atomic
 def workload_create(*, team: Team, user, fields: dict[str, Any]) -> Workload:
-    """A new workload of `team` from a validated form's `fields`; WorkloadError if its name is taken."""
+    """A new workload of `team` from a validated form's `fields` (its `tags` a list of normalized names);
+    WorkloadError if its name is taken."""
+    fields = dict(fields)
+    tags = fields.pop("tags", [])
     workload = Workload(team=team, created_by=user, **fields)
     _save(workload)
+    workload_tags_set(workload=workload, names=tags)
     return workload
 
 
+@transaction.atomic
 def workload_update(*, workload: Workload, fields: dict[str, Any]) -> Workload:
+    """Change the workload's facts to `fields`; its tags only when `fields` names them."""
+    fields = dict(fields)
+    tags = fields.pop("tags", None)
     for name, value in fields.items():
         setattr(workload, name, value)
     _save(workload)
+    if tags is not None:
+        workload_tags_set(workload=workload, names=tags)
     return workload
+
+
+def workload_tags_set(*, workload: Workload, names: list[str]) -> None:
+    """Make the workload's tags exactly `names` (already normalized): two statements, whatever the number."""
+    WorkloadTag.objects.filter(workload=workload).exclude(name__in=names).delete()
+    WorkloadTag.objects.bulk_create(
+        [WorkloadTag(workload=workload, name=name) for name in names], ignore_conflicts=True
+    )
 
 
 @transaction.atomic

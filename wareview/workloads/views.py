@@ -10,7 +10,7 @@ from wareview.lib.charts import trend_chart_svg
 from wareview.lib.paging import paginate
 from wareview.milestones.forms import CompareForm, MilestoneForm
 from wareview.milestones.selectors import Trend, workload_milestones, workload_trends
-from wareview.reviews.selectors import workload_reviews
+from wareview.reviews.selectors import living_reviews, workload_reviews
 from wareview.teams.access import Need, get_team_for
 from wareview.workloads import services
 from wareview.workloads.access import get_workload_for
@@ -43,6 +43,8 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "workload": workload,
         "reviews": reviews,
+        "living_reviews": living_reviews(reviews),
+        "tags": list(workload.tags.all()),
         "lenses": Lens.objects.published(),
         "can_write": access.can_write,
         "is_owner": access.is_owner,

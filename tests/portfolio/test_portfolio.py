@@ -1,0 +1,219 @@
+"""The portfolio: every workload of the user's teams, filtered, sorted and paged, with a heatmap, the practices
+most often missing and a CSV; nobody sees a workload of a team they are not in."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import build_lens
+from wareview.reviews.models import Answer, AnswerRisk
+from wareview.reviews.services import review_start
+from wareview.teams.models import Membership, Role, Team
+from wareview.teams.services import team_create
+from wareview.workloads.models import Workload, WorkloadTag
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("portfolio:page")
+
+
+def answer(review, code, risk, *selected):
+    Answer.objects.filter(review=review, question__code=code).update(risk=risk, selected=list(selected))
+
+
+@pytest.fixture
+def portfolio(cast):
+    """Checkout (Payments, production, tag pci): Q_01 high risk missing b and c, Q_03 no risk. Search (a second
+    team the viewer is also in, pre-production): Q_01 medium risk missing c; every question answered. Ledger
+    (Payments, other environment): no review. The outsider's own team has Secret, with a high risk."""
+    answer(cast.review, "Q_01", AnswerRisk.HIGH, "q_01_a")
+    answer(cast.review, "Q_03", AnswerRisk.NONE, "q_03_a", "q_03_b", "q_03_c")
+    WorkloadTag.objects.create(workload=cast.workload, name="pci")
+    search_team = team_create(name="Search team", user=cast.contributor)
+    Membership.objects.create(team=search_team, user=cast.viewer, role=Role.VIEWER)
+    search = Workload.objects.create(team=search_team, name="Search", environment="pre_production")
+    search_review = review_start(workload=search, lens=cast.lens, user=cast.contributor)
+    for code in ("Q_01", "Q_02", "Q_03", "Q_04"):
+        answer(search_review, code, AnswerRisk.MEDIUM, f"{code.lower()}_a", f"{code.lower()}_b")
+    Workload.objects.create(team=cast.team, name="Ledger", environment="other")
+    secret = Workload.objects.create(team=Team.objects.get(name="Elsewhere"), name="Secret")
+    secret_review = review_start(workload=secret, lens=cast.lens, user=cast.outsider)
+    answer(secret_review, "Q_02", AnswerRisk.HIGH)
+    cast.search_review = search_review
+    return cast
+
+
+def names(body: str) -> list[str]:
+    table = re.search(r'<table class="portfolio-table">.*?</table>', body, re.S)
+    return re.findall(r'<th scope="row"><a href="/workloads/\d+/">([^<]+)</a></th>', table.group(0)) if table else []
+
+
+def test_the_top_navigation_leads_to_the_portfolio(client, cast):
+    client.force_login(cast.viewer)
+    assert f'<a href="{URL}">Portfolio</a>' in client.get(reverse("reviews:dashboard")).content.decode()
+
+
+def test_a_member_of_two_teams_sees_the_workloads_of_both_and_nothing_else(client, portfolio):
+    client.force_login(portfolio.viewer)
+    body = client.get(URL).content.decode()
+    assert names(body) == ["Checkout", "Ledger", "Search"]
+    assert "Secret" not in body
+
+
+def test_an_outsider_sees_only_their_own_team_in_the_list_the_heatmap_the_missing_practices_and_the_csv(
+    client, portfolio
+):
+    client.force_login(portfolio.outsider)
+    body = client.get(URL, {"lens": portfolio.lens.slug}).content.decode()
+    assert names(body) == ["Secret"]
+    for other in ("Checkout", "Search", "Ledger", "Payments"):
+        assert other not in body
+    # Secret answered Q_02 only (with nothing ticked): its three practices are the only ones missing.
+    missing = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>(Q_\d+)</td><td>[^<]+</td><td>(\d+)</td>", body)
+    assert missing == [
+        ("Q_02 practice a", "Q_02", "1"),
+        ("Q_02 practice b", "Q_02", "1"),
+        ("Q_02 practice c", "Q_02", "1"),
+    ]
+    exported = client.get(reverse("portfolio:csv")).content.decode()
+    assert [row["workload"] for row in csv.DictReader(io.StringIO(exported.lstrip("\ufeff")))] == ["Secret"]
+    # Asking for another team's id in the filter is refused like any unknown choice, and shows nothing.
+    response = client.get(URL, {"team": portfolio.team.pk})
+    assert response.status_code == 400 and "Checkout" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"environment": "pre_production"}, ["Search"]),
+        ({"environment": "other"}, ["Ledger"]),
+        ({"high_risks": "yes"}, ["Checkout"]),
+        ({"high_risks": "no"}, ["Ledger", "Search"]),
+        ({"completion": "no_review"}, ["Ledger"]),
+        ({"completion": "under_half"}, []),
+        ({"completion": "over_half"}, ["Checkout"]),
+        ({"completion": "complete"}, ["Search"]),
+        ({"tag": "PCI"}, ["Checkout"]),
+        ({"sort": "-high"}, ["Checkout", "Ledger", "Search"]),
+        ({"sort": "-completion"}, ["Search", "Checkout", "Ledger"]),
+        ({"sort": "completion"}, ["Ledger", "Checkout", "Search"]),
+    ],
+)
+def test_the_filters_and_sorting_narrow_and_order_the_list(client, portfolio, filters, expected):
+    client.force_login(portfolio.viewer)
+    response = client.get(URL, filters)
+    assert response.status_code == 200
+    assert names(response.content.decode()) == expected
+
+
+def test_filtering_on_a_team_and_a_lens(client, portfolio):
+    other_lens = build_lens()
+    review_start(workload=Workload.objects.get(name="Ledger"), lens=other_lens, user=portfolio.owner)
+    client.force_login(portfolio.viewer)
+    assert names(client.get(URL, {"team": portfolio.team.pk}).content.decode()) == ["Checkout", "Ledger"]
+    assert names(client.get(URL, {"lens": other_lens.slug}).content.decode()) == ["Ledger"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "words"),
+    [
+        ({"environment": "mars"}, "Select a valid choice. mars is not one of the available choices."),
+        ({"sort": "price"}, "Select a valid choice. price is not one of the available choices."),
+        ({"tag": "a, b"}, "Filter on one tag at a time."),
+    ],
+)
+def test_a_bad_filter_is_refused_with_words(client, portfolio, filters, words):
+    client.force_login(portfolio.viewer)
+    response = client.get(URL, filters)
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    exported = client.get(reverse("portfolio:csv"), filters)
+    assert exported.status_code == 400 and words in exported.content.decode()
+
+
+def test_the_heatmap_colours_each_focus_area_by_its_worst_risk_with_a_title_a_description_and_a_table(
+    client, portfolio
+):
+    client.force_login(portfolio.viewer)
+    body = client.get(URL).content.decode()  # no lens filter and no shipped lens: the only lens there is
+    svg = re.search(r'<svg[^>]*class="heatmap".*?</svg>', body, re.S).group(0)
+    assert 'role="img"' in svg and "<title id=" in svg
+    areas = [area.name for area in portfolio.lens.pillars.get().focus_areas.order_by("order")]
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
+    assert desc == (
+        f"Checkout: {areas[0]} high risk, {areas[1]} no risk. "
+        f"Ledger: {areas[0]} no review, {areas[1]} no review. "
+        f"Search: {areas[0]} medium risk, {areas[1]} medium risk."
+    )
+    assert 'fill="#b3261e" stroke="#8b95a5" stroke-width="0.5"><title>Checkout' in svg
+    ids = re.findall(r' id="([^"]+)"', body)
+    assert len(ids) == len(set(ids))
+    table = re.search(r'<table class="heatmap-table">.*?</table>', body, re.S).group(0)
+    assert "<caption>" in table and "No review" in table and "risk-HIGH_RISK" in table
+
+
+def test_the_most_missing_practices_count_the_workloads_missing_each(client, portfolio):
+    client.force_login(portfolio.viewer)
+    body = client.get(URL).content.decode()
+    missing = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>(Q_\d+)</td><td>[^<]+</td><td>(\d+)</td>", body)
+    # Q_01: Checkout misses b and c, Search misses c; Search misses c of Q_02–Q_04 too; Q_03 of Checkout: none.
+    assert missing[0] == ("Q_01 practice c", "Q_01", "2")
+    assert sorted(missing[1:]) == [
+        ("Q_01 practice b", "Q_01", "1"),
+        ("Q_02 practice c", "Q_02", "1"),
+        ("Q_03 practice c", "Q_03", "1"),
+        ("Q_04 practice c", "Q_04", "1"),
+    ]
+    narrowed = client.get(URL, {"environment": "production"}).content.decode()
+    assert "Q_04 practice c" not in narrowed and "Q_01 practice b" in narrowed
+
+
+def test_the_csv_lists_the_filtered_workloads_with_their_facts_and_counts(client, portfolio):
+    Workload.objects.filter(name="Ledger").update(review_owner="=HYPERLINK()")
+    client.force_login(portfolio.viewer)
+    response = client.get(reverse("portfolio:csv"), {"sort": "-high"})
+    assert response["Content-Disposition"] == 'attachment; filename="wareview-portfolio.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert [(r["workload"], r["team"], r["environment"], r["tags"]) for r in rows] == [
+        ("Checkout", "Payments", "Production", "pci"),
+        ("Ledger", "Payments", "Other", ""),
+        ("Search", "Search team", "Pre-production", ""),
+    ]
+    assert [(r["completion_percent"], r["high_risks"], r["medium_risks"]) for r in rows] == [
+        ("50", "1", "0"),
+        ("", "0", "0"),
+        ("100", "0", "4"),
+    ]
+    assert rows[0]["lenses"] == portfolio.lens.name and rows[1]["review_owner"] == "'=HYPERLINK()"
+
+
+def make_workloads(cast, count, start=0):
+    workloads = Workload.objects.bulk_create(
+        Workload(team=cast.team, name=f"Service {n:03d}", environment="production") for n in range(start, start + count)
+    )
+    for workload in workloads:
+        review = review_start(workload=workload, lens=cast.lens, user=cast.owner)
+        answer(review, "Q_01", AnswerRisk.HIGH)
+        WorkloadTag.objects.create(workload=workload, name="bulk")
+
+
+def test_a_page_takes_as_many_queries_for_50_workloads_as_for_5(client, cast, django_assert_num_queries, settings):
+    client.force_login(cast.viewer)
+    make_workloads(cast, 4)
+    counts = []
+    for more in (0, 45):
+        make_workloads(cast, more, start=4)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, {"lens": cast.lens.slug})
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert names(response.content.decode())[:2] == ["Checkout", "Service 000"]
+    assert counts[0] == counts[1]
+    with django_assert_num_queries(counts[0]):
+        client.get(URL, {"lens": cast.lens.slug, "page": "2"})
+    assert counts[0] <= 11

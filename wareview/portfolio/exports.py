@@ -1,0 +1,56 @@
+"""The portfolio's filtered list as CSV: one row per workload. A pure function of the rows."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from wareview.lib.numbers import percent
+from wareview.portfolio.selectors import PortfolioRow
+
+CSV_COLUMNS = [
+    "workload",
+    "team",
+    "environment",
+    "review_owner",
+    "tags",
+    "lenses",
+    "questions",
+    "answered",
+    "completion_percent",
+    "high_risks",
+    "medium_risks",
+]
+# A spreadsheet runs a cell starting with one of these as a formula; a quote in front keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def portfolio_csv(*, rows: Iterable[PortfolioRow]) -> str:
+    """UTF-8 CSV with a byte-order mark (so spreadsheets read accents right); lists joined with "; "."""
+    output = io.StringIO()
+    output.write("\ufeff")
+    writer = csv.writer(output)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        workload = row.workload
+        counts = vars(workload)
+        writer.writerow(
+            _safe(value)
+            for value in (
+                workload.name,
+                workload.team.name,
+                workload.get_environment_display(),
+                workload.review_owner,
+                "; ".join(row.tags),
+                "; ".join(row.lenses),
+                counts["question_count"],
+                counts["answered_count"],
+                percent(counts["answered_count"], counts["question_count"]) if row.has_review else "",
+                counts["high_count"],
+                counts["medium_count"],
+            )
+        )
+    return output.getvalue()
+
+
+def _safe(value: object) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value

@@ -1,0 +1,58 @@
+"""The portfolio's filters and sorting: a GET form, so a filtered list has an address to share and to export."""
+
+from typing import cast
+
+from django import forms
+
+from wareview.lenses.models import Lens
+from wareview.teams.models import Team
+from wareview.workloads.forms import normalized_tags
+from wareview.workloads.models import Environment
+
+COMPLETION_BUCKETS = [
+    ("", "Any"),
+    ("no_review", "No open review"),
+    ("not_started", "Not started (0%)"),
+    ("under_half", "Under half (1–49%)"),
+    ("over_half", "Half or more (50–99%)"),
+    ("complete", "Complete (100%)"),
+]
+HIGH_RISKS = [("", "Any"), ("yes", "With high risks"), ("no", "Without high risks")]
+SORTS = [
+    ("name", "Name"),
+    ("team", "Team"),
+    ("-high", "Most high risks"),
+    ("completion", "Least complete"),
+    ("-completion", "Most complete"),
+]
+
+
+class PortfolioFilterForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False, empty_label="Every team")
+    environment = forms.ChoiceField(choices=[("", "Any"), *Environment.choices], required=False)
+    lens = forms.ChoiceField(required=False, help_text="Counts, heatmap and missing practices of this lens only")
+    tag = forms.CharField(required=False, max_length=100)
+    high_risks = forms.ChoiceField(choices=HIGH_RISKS, required=False, label="High risks")
+    completion = forms.ChoiceField(choices=COMPLETION_BUCKETS, required=False, label="Review completion")
+    sort = forms.ChoiceField(choices=SORTS, required=False, label="Sort by")
+
+    def __init__(self, data, *, user, lenses: list[Lens]) -> None:
+        super().__init__(data)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(
+            memberships__user=user
+        ).order_by("name")
+        cast(forms.ChoiceField, self.fields["lens"]).choices = [("", "Every lens")] + [
+            (lens.slug, lens.name) for lens in lenses
+        ]
+
+    def errors_in_words(self) -> str:
+        """Every error after its field's label, for an answer in plain text (the CSV's)."""
+        return " ".join(
+            f"{self[name].label}: {' '.join(str(error) for error in errors)}" for name, errors in self.errors.items()
+        )
+
+    def clean_tag(self) -> str:
+        tags = normalized_tags(self.cleaned_data["tag"])
+        if len(tags) > 1:
+            raise forms.ValidationError("Filter on one tag at a time.")
+        return tags[0] if tags else ""

@@ -1,0 +1,219 @@
+"""Reads for the portfolio: every workload the user can see across their teams, filtered and sorted, with its
+open reviews' counts; the heatmap of a page of workloads by focus area; the practices most often missing.
+
+Each is a fixed number of queries whatever the number of workloads, reviews or questions.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+
+from wareview.lenses.models import Choice, FocusArea, Lens
+from wareview.lib import risk_levels
+from wareview.reviews.models import Answer, AnswerRisk, Review
+from wareview.workloads.models import Workload, WorkloadTag
+
+# The lens the heatmap draws when the filters name none: the shipped Performance Efficiency lens.
+DEFAULT_LENS_SLUG = "performance-efficiency"
+TOP_MISSING = 10
+ANSWERED = (AnswerRisk.HIGH, AnswerRisk.MEDIUM, AnswerRisk.NONE)
+ORDERINGS = {
+    "name": (Lower("name"), "pk"),
+    "team": (Lower("team__name"), Lower("name"), "pk"),
+    "-high": ("-high_count", Lower("name"), "pk"),
+    "completion": ("completion", Lower("name"), "pk"),
+    "-completion": ("-completion", Lower("name"), "pk"),
+}
+# Buckets of completion, by the counts of the open reviews (the percent shown is rounded; these are exact).
+COMPLETION_FILTERS = {
+    "no_review": Q(question_count=0),
+    "not_started": Q(question_count__gt=0, answered_count=0),
+    "under_half": Q(answered_count__gt=0, answered_count__lt=F("question_count") / 2.0),
+    "over_half": Q(answered_count__gte=F("question_count") / 2.0, answered_count__lt=F("question_count")),
+    "complete": Q(question_count__gt=0, answered_count=F("question_count")),
+}
+
+
+def portfolio_lenses() -> list[Lens]:
+    """The newest published version of each lens, by name: what the lens filter offers. One query."""
+    newest: dict[str, Lens] = {}
+    for lens in Lens.objects.published().order_by("slug", "-version"):
+        newest.setdefault(lens.slug, lens)
+    return sorted(newest.values(), key=lambda lens: lens.name.lower())
+
+
+def portfolio_workloads(*, user, filters: dict[str, Any]) -> QuerySet[Workload]:
+    """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
+    its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
+    (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
+    review). A query, to be shown a page at a time: the counts are subqueries of the rows asked for."""
+    answers = Answer.objects.filter(review__workload=OuterRef("pk"), review__status=Review.Status.OPEN)
+    if filters.get("lens"):
+        answers = answers.filter(review__lens_slug=filters["lens"])
+    workloads = (
+        Workload.objects.for_user(user)
+        .select_related("team")
+        .annotate(
+            question_count=_counted(answers),
+            answered_count=_counted(answers.exclude(risk=AnswerRisk.UNANSWERED)),
+            high_count=_counted(answers.filter(risk=AnswerRisk.HIGH)),
+            medium_count=_counted(answers.filter(risk=AnswerRisk.MEDIUM)),
+        )
+        .annotate(
+            completion=Case(
+                When(question_count=0, then=Value(-1)),
+                default=F("answered_count") * 100 / F("question_count"),
+                output_field=IntegerField(),
+            )
+        )
+    )
+    return _filtered(workloads, filters).order_by(*ORDERINGS[filters.get("sort") or "name"])
+
+
+def _counted(answers: QuerySet[Answer]) -> Coalesce:
+    counted = answers.order_by().values("review__workload").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _filtered(workloads: QuerySet[Workload], filters: dict[str, Any]) -> QuerySet[Workload]:
+    if filters.get("team"):
+        workloads = workloads.filter(team=filters["team"])
+    if filters.get("environment"):
+        workloads = workloads.filter(environment=filters["environment"])
+    if filters.get("lens"):
+        on_lens = Review.objects.filter(workload=OuterRef("pk"), status=Review.Status.OPEN, lens_slug=filters["lens"])
+        workloads = workloads.filter(Exists(on_lens))
+    if filters.get("tag"):
+        workloads = workloads.filter(tags__name=filters["tag"])
+    if filters.get("high_risks") == "yes":
+        workloads = workloads.filter(Q(high_count__gt=0))
+    elif filters.get("high_risks") == "no":
+        workloads = workloads.filter(Q(high_count=0))
+    if filters.get("completion"):
+        workloads = workloads.filter(COMPLETION_FILTERS[filters["completion"]])
+    return workloads
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """A workload of the portfolio with its tags, the lenses of its open reviews and their counts."""
+
+    workload: Workload
+    tags: list[str]
+    lenses: list[str]
+
+    @property
+    def has_review(self) -> bool:
+        return self.workload.question_count > 0  # type: ignore[attr-defined]
+
+
+def portfolio_rows(*, workloads: Sequence[Workload]) -> list[PortfolioRow]:
+    """The rows of a page (or of the CSV) of `portfolio_workloads`: two queries, the tags and the open reviews'
+    lenses of those workloads."""
+    ids = [workload.pk for workload in workloads]
+    tags: dict[int, list[str]] = defaultdict(list)
+    for workload_id, name in _tag_rows(ids):
+        tags[workload_id].append(name)
+    lenses: dict[int, list[str]] = defaultdict(list)
+    reviews = Review.objects.open().filter(workload_id__in=ids).order_by(Lower("lens__name"))
+    for workload_id, name in reviews.values_list("workload_id", "lens__name"):
+        lenses[workload_id].append(name)
+    return [PortfolioRow(workload=w, tags=tags[w.pk], lenses=lenses[w.pk]) for w in workloads]
+
+
+def _tag_rows(ids: list[int]) -> QuerySet:
+    return WorkloadTag.objects.filter(workload_id__in=ids).order_by("name").values_list("workload_id", "name")
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Workloads (rows) by the top-level focus areas of one lens (columns), each cell the worst risk of the
+    area's questions in the workload's open review of that lens ("" when it has none)."""
+
+    lens: Lens | None
+    columns: list[str]
+    rows: list[tuple[Workload, list[str]]]
+
+
+def portfolio_heatmap(*, workloads: Sequence[Workload], lenses: list[Lens], lens_slug: str = "") -> Heatmap:
+    """The heatmap of `workloads` on the lens `lens_slug` (else the shipped Performance Efficiency lens, else the
+    first of `lenses`): two queries, the lens's focus areas and the risks counted per workload and area. Areas
+    are matched by code across the lens's versions; a nested area counts in its parent."""
+    by_slug = {lens.slug: lens for lens in lenses}
+    lens = by_slug.get(lens_slug) or by_slug.get(DEFAULT_LENS_SLUG) or (lenses[0] if lenses else None)
+    if lens is None:
+        return Heatmap(lens=None, columns=[], rows=[])
+    areas = list(
+        FocusArea.objects.filter(pillar__lens=lens, parent=None)
+        .order_by("pillar__order", "order", "pk")
+        .values_list("code", "name")
+    )
+    worst: dict[tuple[int, str], int] = {}
+    answers = Answer.objects.filter(
+        review__workload__in=[workload.pk for workload in workloads],
+        review__status=Review.Status.OPEN,
+        review__lens_slug=lens.slug,
+    )
+    cells = answers.order_by().values_list(
+        "review__workload_id", Coalesce("question__focus_area__parent__code", "question__focus_area__code"), "risk"
+    )
+    for workload_id, area_code, risk in cells.distinct():
+        key = (workload_id, area_code)
+        worst[key] = min(worst.get(key, len(risk_levels.LEVELS)), risk_levels.risk_level(risk).order)
+    rows = [(workload, [_level_value(worst.get((workload.pk, code))) for code, _ in areas]) for workload in workloads]
+    return Heatmap(lens=lens, columns=[name for _, name in areas], rows=rows)
+
+
+def _level_value(order: int | None) -> str:
+    return "" if order is None else risk_levels.LEVELS[order].value
+
+
+@dataclass(frozen=True)
+class MissingPractice:
+    lens_name: str
+    question_code: str
+    title: str
+    count: int
+
+
+def most_missing_practices(
+    *, workloads: QuerySet[Workload], lens_slug: str = "", limit: int = TOP_MISSING
+) -> list[MissingPractice]:
+    """The best practices most often missing from the answered questions of the open reviews of `workloads`
+    (a query, not a list: it runs as a subquery), with how many workloads miss each: two queries. Answers are
+    read grouped by their state, so the rows grow with the different answers given, not the workloads; "None of
+    these" and practices that do not apply are never missing."""
+    answers = Answer.objects.filter(
+        review__workload__in=workloads.values("pk"), review__status=Review.Status.OPEN, risk__in=ANSWERED
+    )
+    if lens_slug:
+        answers = answers.filter(review__lens_slug=lens_slug)
+    states = list(
+        answers.order_by()
+        .values("question_id", "selected", "practices_not_applicable")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "selected", "practices_not_applicable", "n")
+    )
+    choices = (
+        Choice.objects.filter(question_id__in={state[0] for state in states}, is_none=False)
+        .order_by()
+        .values_list("question_id", "code", "title", "question__code", "question__pillar__lens__name")
+    )
+    practices = defaultdict(list)
+    for question_id, code, title, question_code, lens_name in choices:
+        practices[question_id].append((code, title, question_code, lens_name))
+    counts: Counter = Counter()
+    titles: dict[tuple[str, str, str], str] = {}
+    for question_id, selected, not_applying, n in states:
+        left_out = set(selected or ()) | set(not_applying or {})
+        for code, title, question_code, lens_name in practices[question_id]:
+            if code not in left_out:
+                key = (lens_name, question_code, code)
+                counts[key] += n
+                titles[key] = title
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [MissingPractice(lens_name=key[0], question_code=key[1], title=titles[key], count=n) for key, n in top]

@@ -1,0 +1,61 @@
+"""The portfolio: every workload the user can see across their teams, filtered, sorted and a page at a time, with
+a heatmap of the page's workloads by focus area, the practices most often missing, and the list as CSV. Only
+reads: a member of several teams sees the workloads of each, and nobody sees a team they are not in."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from wareview.lib.charts import heatmap_svg
+from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.paging import paginate
+from wareview.portfolio import exports, selectors
+from wareview.portfolio.forms import PortfolioFilterForm
+
+
+@login_required
+@require_safe
+def portfolio(request: HtmxHttpRequest) -> HttpResponse:
+    lenses = selectors.portfolio_lenses()
+    form = PortfolioFilterForm(request.GET, user=request.user, lenses=lenses)
+    if not form.is_valid():
+        return render(request, "portfolio/portfolio.html", {"form": form}, status=400)
+    filters = form.cleaned_data
+    workloads = selectors.portfolio_workloads(user=request.user, filters=filters)
+    pager = paginate(request, workloads)
+    page = list(pager.page.object_list)
+    heatmap = selectors.portfolio_heatmap(workloads=page, lenses=lenses, lens_slug=filters["lens"])
+    context = {
+        "form": form,
+        "pager": pager,
+        "rows": selectors.portfolio_rows(workloads=page),
+        "heatmap": heatmap,
+        "heatmap_svg": _heatmap_svg(heatmap),
+        "missing": selectors.most_missing_practices(workloads=workloads, lens_slug=filters["lens"]),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "portfolio/portfolio.html", context)
+
+
+def _heatmap_svg(heatmap: selectors.Heatmap) -> str:
+    if heatmap.lens is None or not heatmap.rows:
+        return ""
+    rows = [(workload.name, risks) for workload, risks in heatmap.rows]
+    title = f"Worst risk of each workload by focus area of {heatmap.lens.name}"
+    # The chart escapes every label it draws.
+    return mark_safe(heatmap_svg(rows=rows, columns=heatmap.columns, title=title, chart_id="heatmap-chart"))
+
+
+@login_required
+@require_safe
+def portfolio_csv(request: HtmxHttpRequest) -> HttpResponse:
+    form = PortfolioFilterForm(request.GET, user=request.user, lenses=selectors.portfolio_lenses())
+    if not form.is_valid():
+        return HttpResponse(form.errors_in_words(), status=400, content_type="text/plain; charset=utf-8")
+    workloads = list(selectors.portfolio_workloads(user=request.user, filters=form.cleaned_data))
+    body = exports.portfolio_csv(rows=selectors.portfolio_rows(workloads=workloads))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="wareview-portfolio.csv"'
+    return response
