@@ -1,5 +1,7 @@
 """Workloads: list, create, read, update and delete, through the workload form and services."""
 
+import json
+
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -29,7 +31,7 @@ def workload_list(request: HttpRequest, paging: Query[PageQuery]):
 def workload_create(request: HttpRequest, payload: WorkloadCreateIn):
     team = get_team_for(request.user, payload.team, need=Need.WRITE).team
     defaults = model_to_dict(Workload(team=team), fields=WorkloadForm.Meta.fields)
-    form = WorkloadForm(_form_data(defaults, payload), team=team)
+    form = WorkloadForm(_form_data(request, defaults, payload), team=team)
     if not form.is_valid():
         raise form_refusal(form)
     try:
@@ -51,7 +53,7 @@ def workload_read(request: HttpRequest, workload_id: int):
 def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn):
     workload = get_workload_for(request.user, workload_id, need=Need.WRITE).workload
     current = model_to_dict(workload, fields=WorkloadForm.Meta.fields)
-    form = WorkloadForm(_form_data(current, payload), instance=workload, team=workload.team)
+    form = WorkloadForm(_form_data(request, current, payload), instance=workload, team=workload.team)
     if not form.is_valid():
         raise form_refusal(form)
     try:
@@ -69,10 +71,13 @@ def workload_delete(request: HttpRequest, workload_id: int):
     return Status(204, None)
 
 
-def _form_data(current: dict, payload: WorkloadIn) -> dict:
+def _form_data(request: HttpRequest, current: dict, payload: WorkloadIn) -> dict:
     """The form's input: the workload's current values with the fields the caller sent over them (the team is
-    the address's, not a field)."""
-    sent = payload.model_dump(exclude_unset=True, exclude={"team"})
+    not a field of the form). The schema checked the types of the fields it names; a field of the form it does
+    not name yet is passed to the form as sent, and anything else is refused."""
+    raw = json.loads(request.body)
+    sent = {name: value for name, value in raw.items() if name != "team"}
+    sent.update(payload.model_dump(exclude_unset=True, exclude={"team"}))
     unknown = sorted(set(sent) - set(WorkloadForm.Meta.fields))
     if unknown:
         fields = ", ".join(WorkloadForm.Meta.fields)
