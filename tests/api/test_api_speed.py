@@ -51,7 +51,9 @@ def test_saving_an_answer_takes_the_same_few_queries_for_5_and_50_questions(api_
         # A first save notes the token's use and keeps the question's practices and rules in memory.
         owner.put(f"/reviews/{review.pk}/answers/Q_01", {"version": 0, "selected": ["q_01_a"]})
         body = {"version": 1, "selected": ["q_01_a", "q_01_b"]}
-        response, queries = counted(lambda review=review: owner.put(f"/reviews/{review.pk}/answers/Q_01", body))
+        response, queries = counted(
+            lambda review=review, body=body: owner.put(f"/reviews/{review.pk}/answers/Q_01", body)
+        )
         assert response.status_code == 200
         counts.append(queries)
     assert counts == [ANSWER_SAVE_QUERIES, ANSWER_SAVE_QUERIES]
