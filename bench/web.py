@@ -67,6 +67,8 @@ MEASURES = (
     ("floor", "floor", REQUESTS),
     ("question_page", "page", REQUESTS),
     ("autosave", "autosave", REQUESTS),
+    # The same save through the JSON API, with a personal API token (wareview/api).
+    ("api_answer_save", "api_answer_save", REQUESTS),
     ("question_switch", "question_switch", REQUESTS),
     ("dashboard", "dashboard", 80),
     # The same 1,000 workloads in the portfolio: a page of 25 with its heatmap, and the missing practices of all.
@@ -142,6 +144,8 @@ def server_environment(db: str, settings: str) -> dict[str, str]:
         "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
+        # The API's per-token limit stays on (its counting is part of the cost) but out of the measures' way.
+        "API_REQUESTS_PER_MINUTE": "1000000",
         # The full stack is PostgreSQL with Redis, which holds the sessions (see wareview/settings.py); SQLite is the
         # embedded default, without it.
         "REDIS_URL": configured("REDIS_URL") if db == "postgresql" else "",
@@ -183,10 +187,28 @@ def prepare(password: str) -> tuple[int, list[Slot], Walk]:
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off serves hashed files from STATIC_ROOT
     review = bench_review(password)
     slots = review_slots(review, max(CONCURRENCIES))
+    bench_api_token()
     dashboard_workloads(review.workload)
     walk = switch_walk(review.workload)
     connections.close_all()
     return review.pk, slots, walk
+
+
+API_TOKEN_NAME = "bench"
+# The bench user's personal API token of this run (made afresh by every run; the earlier runs' are deleted).
+api_token = ""
+
+
+def bench_api_token() -> None:
+    from django.contrib.auth import get_user_model
+
+    from wareview.api.models import ApiToken, Scope
+    from wareview.api.services import token_create
+
+    global api_token
+    user = get_user_model().objects.get(username=USERNAME)
+    ApiToken.objects.filter(user=user, name=API_TOKEN_NAME).delete()
+    api_token = token_create(user=user, name=API_TOKEN_NAME, scope=Scope.READ_WRITE, days=1).secret
 
 
 def bench_review(password: str):
@@ -430,6 +452,7 @@ class VirtualUser:
         self.slot = slot
         self.turn = slot.turn
         self.url = f"/reviews/{review_pk}/questions/{slot.code}/"
+        self.api_url = f"/api/v1/reviews/{review_pk}/answers/{slot.code}"
         self.version = -1
         self.saves = 0
         self.walk = walk
@@ -517,12 +540,33 @@ class VirtualUser:
             self.read_version()  # not expected (one user per question); resynchronise and count the error
         return False, elapsed, len(body)
 
+    def api_answer_save(self) -> tuple[bool, float, int]:
+        """The autosave's change through the JSON API: PUT of the answer as JSON with the bearer token, from the
+        version the previous save (of either kind) answered with; no session, no CSRF."""
+        answer = {"version": self.version, "selected": [self.slot.choices[self.turn % 2]]}
+        headers = {"Authorization": f"Bearer {api_token}", "Content-Type": "application/json"}
+        status, body, elapsed = self.send("PUT", self.api_url, headers=headers, json_body=json.dumps(answer))
+        if status == 200:
+            self.version, self.turn, self.saves = json.loads(body)["version"], self.turn + 1, self.saves + 1
+            return True, elapsed, len(body)
+        if status == 409:
+            self.read_version()
+        return False, elapsed, len(body)
+
     def send(
-        self, method: str, path: str, form=None, htmx: bool = False, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        form=None,
+        htmx: bool = False,
+        headers: dict[str, str] | None = None,
+        json_body: str | None = None,
     ) -> tuple[int, bytes, float]:
         headers = {**(headers or {}), "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
-        body = None
-        if method == "POST":
+        body: str | None = json_body
+        if json_body is not None:
+            headers.pop("Cookie")  # an API client has no session
+        elif method == "POST":
             body = urlencode(form or {})
             headers |= {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.cookies["csrftoken"]}
         if htmx:

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    # django-ninja: its Swagger UI's files are served from static/ (no CDN), under the site's CSP.
+    "ninja",
     "wareview.lenses",
     "wareview.teams",
     "wareview.workloads",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "wareview.audit",
     "wareview.webhooks",
     "wareview.portfolio",
+    "wareview.api",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +282,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # Celery beat runs every hour (on the embedded default the app runs it in-process, at most once an hour).
 REPORT_QUEUED_TIMEOUT = int(env_str("REPORT_QUEUED_TIMEOUT", "600"))
 REPORT_REQUESTS_PER_MINUTE = int(env_str("REPORT_REQUESTS_PER_MINUTE", "10"))
+# Requests one personal API token may make in a minute of the clock; more get 429 (0: no limit).
+API_REQUESTS_PER_MINUTE = int(env_str("API_REQUESTS_PER_MINUTE", "120"))
 REPORT_RETENTION_DAYS = int(env_str("REPORT_RETENTION_DAYS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "reports-prune": {"task": "reports.prune", "schedule": 60 * 60},

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from wareview.api.api import api, unknown_address
 from wareview.health.views import healthz
 
 # The admin signs in through the app's own sign-in page: the same failed-sign-in limits and two-factor check.
@@ -10,6 +11,9 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", unknown_address),
+    path("", include("wareview.api.urls")),
     path("accounts/", include("wareview.accounts.urls")),
     path("", include("wareview.reviews.urls")),
     path("", include("wareview.teams.urls")),

@@ -24,6 +24,7 @@ SIGNED_IN = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 200, "
 # An invitation link opened by the person it was sent to: a page for anyone, signed in or not (a person signed out
 # may sign in or create an account there); accepting joins the team, or tells a member they already are one. The
 # empty form a signed-out person posts is refused with its errors.
+SIGNED_IN_POST = {"owner": 302, "contributor": 302, "viewer": 302, "outsider": 302, "anonymous": 302}
 INVITEE_PAGE = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 200, "anonymous": 200}
 INVITEE_POST = {"owner": 302, "contributor": 302, "viewer": 302, "outsider": 302, "anonymous": 400}
 
@@ -124,6 +125,11 @@ MATRIX = {
     "account_change_password": ("get", lambda c: [], None, SIGNED_IN),
     "mfa_index": ("get", lambda c: [], None, SIGNED_IN),
     "socialaccount_connections": ("get", lambda c: [], None, SIGNED_IN),
+    # A person's own API tokens: each role makes one and revokes its own (another's token is a 404, tested in
+    # tests/api/test_api_tokens.py).
+    "tokens:list": ("get", lambda c: [], None, SIGNED_IN),
+    "tokens:list POST": ("post", lambda c: [], lambda c: {"name": "CI", "scope": "read", "days": "30"}, SIGNED_IN),
+    "tokens:revoke": ("post", lambda c: [c.api_token[c.walker]], lambda c: {}, SIGNED_IN_POST),
 }
 
 
@@ -174,6 +180,14 @@ def walk_cast(cast, settings, tmp_path):
     cast.delivery = Delivery.objects.create(
         webhook=cast.webhook, event=Event.REPORT_READY, payload={}, status=Delivery.Status.FAILED
     )
+    from wareview.api.services import token_create
+
+    cast.api_token = {
+        role: token_create(user=cast.user(role), name="Matrix", scope="read", days=30).token.pk
+        for role in ROLES
+        if role != "anonymous"
+    }
+    cast.api_token["anonymous"] = cast.api_token["owner"]
     return cast
 
 
@@ -240,7 +254,18 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 
 
 def test_the_matrix_covers_every_url_of_the_apps():
-    namespaces = {"reviews", "teams", "workloads", "reports", "milestones", "plans", "audit", "webhooks", "portfolio"}
+    namespaces = {
+        "reviews",
+        "teams",
+        "workloads",
+        "reports",
+        "milestones",
+        "plans",
+        "audit",
+        "webhooks",
+        "portfolio",
+        "tokens",
+    }
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"

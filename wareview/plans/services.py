@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wareview.lenses.models import Question
+from wareview.plans import selectors
 from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
 from wareview.plans.signals import items_changed
 from wareview.reviews.models import Answer, Review
@@ -37,6 +38,17 @@ def plan_items_create(*, review: Review, keys: Iterable[tuple[str, str]]) -> Non
         ],
         ignore_conflicts=True,
     )
+
+
+def plan_open(*, review: Review) -> selectors.Plan:
+    """The review's plan, with an item written for every recommendation: reading the plan starts following those
+    practices in the review (see README.md). Idempotent; a closed review is left as it is."""
+    data = selectors.plan_source(review=review)
+    the_plan = selectors.review_plan(review=review, data=data)
+    if the_plan.missing and not review.is_closed:
+        plan_items_create(review=review, keys=the_plan.missing)
+        the_plan = selectors.review_plan(review=review, data=data)
+    return the_plan
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def plan(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
     filters = PlanFilterForm(request.GET, members=members)
     if not filters.is_valid():
         return _refused(request, review, filters.first_error(), status=400)
-    the_plan = _plan(review)
+    the_plan = services.plan_open(review=review)
     try:
         pager = paginate(request, the_plan.filtered(**filters.cleaned_data), per_page=PLAN_PAGE_SIZE, strict=True)
     except PageNotFound as error:
@@ -53,17 +53,6 @@ def plan(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "plans/plan.html", context)
-
-
-def _plan(review: Review) -> selectors.Plan:
-    """The review's plan, with an item written for every recommendation: reading the plan starts following those
-    practices in the review (see README.md). Idempotent; a closed review is left as it is."""
-    data = selectors.plan_source(review=review)
-    the_plan = selectors.review_plan(review=review, data=data)
-    if the_plan.missing and not review.is_closed:
-        services.plan_items_create(review=review, keys=the_plan.missing)
-        the_plan = selectors.review_plan(review=review, data=data)
-    return the_plan
 
 
 def _refused(request: HtmxHttpRequest, review: Review, message: str, *, status: int) -> HttpResponse:

@@ -1,0 +1,78 @@
+"""The API tests: the suite's cast, each member with a read-write token of their own, and a client that sends
+a token as `Authorization: Bearer …` with JSON bodies."""
+
+import json
+import uuid
+
+import pytest
+
+from wareview.api.models import Scope
+from wareview.api.services import token_create
+
+API = "/api/v1"
+ROLES = ["owner", "contributor", "viewer", "outsider", "anonymous"]
+
+
+@pytest.fixture(autouse=True)
+def own_cache_keys(settings):
+    """Cache keys of this test's own: the rate limit counts per token id, and ids repeat across databases."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class ApiClient:
+    """Django's test client speaking JSON with a bearer token (none for an anonymous caller)."""
+
+    def __init__(self, client, secret: str | None) -> None:
+        self.client = client
+        self.secret = secret
+
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
+
+    def call(self, method: str, path: str, body=None, *, raw: str | None = None):
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs = {"content_type": "application/json"} if data is not None else {}
+        send = getattr(self.client, method.lower())
+        if data is not None:
+            return send(API + path, data, headers=self.headers(), **kwargs)
+        return send(API + path, headers=self.headers())
+
+    def get(self, path: str):
+        return self.call("GET", path)
+
+    def post(self, path: str, body=None, **kwargs):
+        return self.call("POST", path, body if body is not None else {}, **kwargs)
+
+    def put(self, path: str, body=None, **kwargs):
+        return self.call("PUT", path, body, **kwargs)
+
+    def patch(self, path: str, body=None, **kwargs):
+        return self.call("PATCH", path, body, **kwargs)
+
+    def delete(self, path: str):
+        return self.call("DELETE", path)
+
+
+@pytest.fixture
+def tokens(cast) -> dict:
+    """A read-write token's secret for each member of the cast."""
+    return {
+        role: token_create(user=cast.user(role), name=f"{role} script", scope=Scope.READ_WRITE, days=30).secret
+        for role in ROLES
+        if role != "anonymous"
+    }
+
+
+@pytest.fixture
+def api_as(client, tokens):
+    """`api_as(role)`: an API client with that member's token; "anonymous" sends none."""
+
+    def make(role: str) -> ApiClient:
+        return ApiClient(client, tokens.get(role))
+
+    return make

@@ -1,0 +1,132 @@
+"""Every API endpoint, called by each member of the cast with a read-write token of their own, and without one.
+
+As in the browser (tests/project/test_access_matrix.py): outsiders get 404 for anything of another team, viewers
+read but are refused changes (403); a caller without a token gets 401. Every refusal is JSON with a "message".
+An endpoint of the API's schema missing from MATRIX fails the completeness test.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from tests.api.conftest import ROLES
+from tests.factories import build_lens
+from wareview.api.api import api
+from wareview.milestones.services import milestone_save
+from wareview.plans.models import ImprovementItem
+from wareview.reports.models import Report
+from wareview.teams.access import NOT_FOUND
+
+pytestmark = pytest.mark.django_db
+
+LIST = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 200, "anonymous": 401}
+READ = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 404, "anonymous": 401}
+CREATE = {"owner": 201, "contributor": 201, "viewer": 403, "outsider": 404, "anonymous": 401}
+UPDATE = {"owner": 200, "contributor": 200, "viewer": 403, "outsider": 404, "anonymous": 401}
+OWNER_DELETE = {"owner": 204, "contributor": 403, "viewer": 403, "outsider": 404, "anonymous": 401}
+# A report only reads the review, so every member may ask for one (see wareview/reports/README.md).
+MEMBER_REPORT = {"owner": 202, "contributor": 202, "viewer": 202, "outsider": 404, "anonymous": 401}
+
+# "METHOD path pattern" → (path from the cast, body from the cast, expected status per role)
+MATRIX = {
+    "GET /lenses": (lambda c: "/lenses", None, LIST),
+    "GET /lenses/{lens_id}/export": (lambda c: f"/lenses/{c.lens.pk}/export", None, LIST),
+    "GET /workloads": (lambda c: "/workloads", None, LIST),
+    "POST /workloads": (lambda c: "/workloads", lambda c: {"team": c.team.pk, "name": "Ledger"}, CREATE),
+    "GET /workloads/{workload_id}": (lambda c: f"/workloads/{c.workload.pk}", None, READ),
+    "PATCH /workloads/{workload_id}": (lambda c: f"/workloads/{c.workload.pk}", lambda c: {"notes": "x"}, UPDATE),
+    "DELETE /workloads/{workload_id}": (lambda c: f"/workloads/{c.workload.pk}", None, OWNER_DELETE),
+    "POST /workloads/{workload_id}/reviews": (
+        lambda c: f"/workloads/{c.workload.pk}/reviews",
+        lambda c: {"lens": c.other_lens.pk},
+        CREATE,
+    ),
+    "GET /reviews/{review_id}": (lambda c: f"/reviews/{c.review.pk}", None, READ),
+    "GET /reviews/{review_id}/answers/{code}": (lambda c: f"/reviews/{c.review.pk}/answers/Q_01", None, READ),
+    "PUT /reviews/{review_id}/answers/{code}": (
+        lambda c: f"/reviews/{c.review.pk}/answers/Q_01",
+        lambda c: {"version": 0, "selected": ["q_01_a"]},
+        UPDATE,
+    ),
+    "POST /workloads/{workload_id}/milestones": (
+        lambda c: f"/workloads/{c.workload.pk}/milestones",
+        lambda c: {"name": "Matrix", "review": c.review.pk},
+        CREATE,
+    ),
+    "GET /workloads/{workload_id}/milestones": (lambda c: f"/workloads/{c.workload.pk}/milestones", None, READ),
+    "GET /workloads/{workload_id}/milestones/compare": (
+        lambda c: f"/workloads/{c.workload.pk}/milestones/compare?before={c.milestone.pk}&after=now",
+        None,
+        READ,
+    ),
+    "GET /reviews/{review_id}/improvement-items": (
+        lambda c: f"/reviews/{c.review.pk}/improvement-items",
+        None,
+        READ,
+    ),
+    "PATCH /reviews/{review_id}/improvement-items/{item_id}": (
+        lambda c: f"/reviews/{c.review.pk}/improvement-items/{c.plan_item.pk}",
+        lambda c: {"status": "in_progress", "owner": "carlos"},
+        UPDATE,
+    ),
+    "POST /reviews/{review_id}/reports": (lambda c: f"/reviews/{c.review.pk}/reports", lambda c: {}, MEMBER_REPORT),
+    "GET /reports/{report_id}": (lambda c: f"/reports/{c.report.pk}", None, READ),
+    "GET /reports/{report_id}/pdf": (lambda c: f"/reports/{c.ready_report.pk}/pdf", None, READ),
+}
+
+
+@pytest.fixture
+def walk_cast(cast):
+    cast.other_lens = build_lens()
+    cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
+    cast.plan_item = ImprovementItem.objects.create(review=cast.review, question_code="Q_01", practice_code="q_01_b")
+    cast.report = Report.objects.create(review=cast.review, requested_by=cast.owner)
+    cast.ready_report = Report.objects.create(review=cast.review, requested_by=cast.owner, status=Report.Status.READY)
+    cast.ready_report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    return cast
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("entry", sorted(MATRIX))
+def test_each_endpoint_answers_each_role_as_expected(api_as, walk_cast, entry, role):
+    path, body, expected = MATRIX[entry]
+    method = entry.split()[0]
+    response = api_as(role).call(method, path(walk_cast), body(walk_cast) if body else None)
+    assert response.status_code == expected[role], f"{role} {entry}: {response.content[:300]!r}"
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.json()["message"]
+    if role != "anonymous":
+        # What a token's owner is sent is never kept by a shared cache or on disk.
+        assert "no-store" in response["Cache-Control"]
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(
+    "entry", sorted(entry for entry, (*_, expected) in MATRIX.items() if expected["outsider"] == 404)
+)
+def test_an_outsider_gets_the_same_404_as_for_an_object_that_does_not_exist(api_as, walk_cast, entry):
+    path, body, _ = MATRIX[entry]
+    method = entry.split()[0]
+    outsider = api_as("outsider")
+    theirs = outsider.call(method, path(walk_cast), body(walk_cast) if body else None)
+    missing_path = path(walk_cast)
+    for obj in (walk_cast.review, walk_cast.workload, walk_cast.report, walk_cast.ready_report, walk_cast.plan_item):
+        missing_path = missing_path.replace(f"/{obj.pk}", "/2000000000")
+    missing_body = body(walk_cast) if body else None
+    if missing_body and "team" in missing_body:
+        missing_body["team"] = 2000000000
+    missing = api_as("owner").call(method, missing_path, missing_body)
+    assert (theirs.status_code, missing.status_code) == (404, 404), missing_path
+    assert theirs.json() == missing.json() == {"message": NOT_FOUND}
+
+
+def test_the_matrix_covers_every_endpoint_of_the_api():
+    schema = api.get_openapi_schema()
+    endpoints = {
+        f"{method.upper()} {path.removeprefix('/api/v1')}"
+        for path, methods in schema["paths"].items()
+        for method in methods
+    }
+    assert endpoints == set(MATRIX), (
+        f"missing: {sorted(endpoints - set(MATRIX))}, stale: {sorted(set(MATRIX) - endpoints)}"
+    )
