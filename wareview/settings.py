@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that reads the session, the user or a form: none of them may see a NUL.
     "wareview.lib.nul.RejectNulMiddleware",
-    # Outside the session and auth middleware, so it sees the signed-in user on the way out.
+    # Outside the session middleware, so it sees the session cookie a sign-in sets on the way out.
     "wareview.lib.headers.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -29,6 +29,16 @@ def test_the_floor_does_one_select_and_one_update(client, django_assert_num_quer
     assert answer.updated_at is not None
 
 
+def test_a_signed_in_floor_reads_no_session_and_no_user(client, django_assert_num_queries, answer):
+    """The benchmark's users are signed in: the floor's request carries their session, which nothing on its way
+    may load (the privacy headers tell a signed-in person by the cookie alone)."""
+    client.force_login(answer.review.created_by)
+    with django_assert_num_queries(2):
+        response = client.post("/bench/floor/", {"answer": answer.pk})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_the_floor_needs_no_sign_in_but_refuses_a_get_and_a_missing_answer(client):
     assert client.get("/bench/floor/").status_code == 405
     assert client.post("/bench/floor/", {"answer": "x"}).status_code == 400

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context, Template
 
 from wareview.lenses.models import Risk
 from wareview.lib import risk_levels
@@ -26,8 +26,8 @@ def test_a_rule_gives_one_of_the_first_three_levels():
 
 @pytest.mark.parametrize("level", risk_levels.LEVELS, ids=lambda level: level.value)
 def test_the_badge_shows_the_words_and_class_of_the_level(level):
-    long = render_to_string("reviews/risk_badge.html", {"risk": level.value})
-    short = render_to_string("reviews/risk_badge.html", {"risk": level.value, "short": True})
+    badge = Template("{% load reviews %}{% risk_badge risk %}|{% risk_badge risk short=True %}")
+    long, short = badge.render(Context({"risk": level.value})).split("|")
     assert long == f'<span class="risk {level.css_class}">{level.label}</span>'
     assert short == f'<span class="risk {level.css_class}">{level.short_label}</span>'
 

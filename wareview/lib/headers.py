@@ -4,11 +4,15 @@
   payment and the like), so an injected script or a framed page cannot ask for them.
 - `Cache-Control: private, no-store` on every response to a signed-in person: pages, fragments and exports
   (CSV, JSON, PDF) hold a team's answers, and a shared proxy or the browser's disk cache must not keep them. A
-  response that already says how it may be cached (static files) is left alone.
+  response that already says how it may be cached (static files) is left alone. "Signed in" is read from the
+  session cookie, sent by everyone signed in and set by signing in, rather than from the user: so a response
+  whose view never needed the user costs no session read and no user query for this header, and someone whose
+  session has ended is treated as signed in, which only keeps a page more private.
 """
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -36,7 +40,12 @@ class PrivacyHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+        if _with_session(request, response) and "Cache-Control" not in response.headers:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _with_session(request: HttpRequest, response: HttpResponse) -> bool:
+    """The request carried the session cookie, or the response sets (or clears) it."""
+    name = settings.SESSION_COOKIE_NAME
+    return name in request.COOKIES or name in response.cookies
