@@ -35,3 +35,9 @@ def test_a_signed_in_person_gets_every_answer_privately(client):
     assert {"private", "no-store"} <= cache_control(client.get(reverse("reviews:dashboard")))
     # A page whose view never needs the user is still private to someone signed in.
     assert {"private", "no-store"} <= cache_control(client.get("/no-such-page/"))
+
+
+def test_a_request_with_api_credentials_is_answered_privately_even_when_refused(client):
+    response = client.get("/api/v1/lenses", HTTP_AUTHORIZATION="Bearer wrv_not-a-token")
+    assert response.status_code == 401
+    assert {"private", "no-store"} <= cache_control(response)

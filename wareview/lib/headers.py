@@ -7,7 +7,8 @@
   response that already says how it may be cached (static files) is left alone. "Signed in" is read from the
   session cookie, sent by everyone signed in and set by signing in, rather than from the user: so a response
   whose view never needed the user costs no session read and no user query for this header, and someone whose
-  session has ended is treated as signed in, which only keeps a page more private.
+  session has ended is treated as signed in, which only keeps a page more private. A request with credentials
+  in `Authorization` (the JSON API's tokens) is private in the same way.
 """
 
 from collections.abc import Callable
@@ -40,12 +41,13 @@ class PrivacyHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if _with_session(request, response) and "Cache-Control" not in response.headers:
+        if _identified(request, response) and "Cache-Control" not in response.headers:
             patch_cache_control(response, private=True, no_store=True)
         return response
 
 
-def _with_session(request: HttpRequest, response: HttpResponse) -> bool:
-    """The request carried the session cookie, or the response sets (or clears) it."""
+def _identified(request: HttpRequest, response: HttpResponse) -> bool:
+    """The request carried the session cookie or credentials (an API token), or the response sets (or clears)
+    the session cookie."""
     name = settings.SESSION_COOKIE_NAME
-    return name in request.COOKIES or name in response.cookies
+    return name in request.COOKIES or name in response.cookies or "HTTP_AUTHORIZATION" in request.META
