@@ -4,21 +4,9 @@ send tasks to a real Redis broker and workers (`broker`, `worker`) or to one tha
 import uuid
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 
-from tests.conftest import need_service
 from tests.project.redis_server import free_port
-from tests.reports.helpers import (
-    QUEUE,
-    REDIS_URL,
-    answer,
-    close_thread_connections,
-    redis_available,
-    reset_connections,
-    start_review,
-)
+from tests.reports.helpers import QUEUE, answer, own_queue, reset_connections, start_review, worker_on
 from wareview.celery import app as celery_app
 from wareview.reviews.models import Review
 from wareview.teams.models import Team
@@ -88,28 +76,15 @@ def review(team, owner) -> Review:
 @pytest.fixture
 def broker():
     """Send the render task to this xdist worker's own queue on the real Redis, for this test only."""
-    need_service(redis_available(), "Redis is not reachable at REDIS_URL")
-    keys = ("broker_url", "task_always_eager", "task_routes")
-    saved = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(
-        broker_url=REDIS_URL, task_always_eager=False, task_routes={"reports.render": {"queue": QUEUE}}
-    )
-    reset_connections()
-    redis.Redis.from_url(REDIS_URL).delete(QUEUE)
-    yield QUEUE
-    celery_app.conf.update(saved)
-    reset_connections()
+    with own_queue("reports.render", QUEUE) as queue:
+        yield queue
 
 
 @pytest.fixture
 def worker(broker):
     """A Celery worker in a thread of this process, consuming this test's queue."""
-    task_postrun.connect(close_thread_connections, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[broker], shutdown_timeout=30):
-            yield
-    finally:
-        task_postrun.disconnect(close_thread_connections)
+    with worker_on(broker):
+        yield
 
 
 @pytest.fixture

@@ -3,12 +3,16 @@ and worker plumbing of the tests that run real Celery workers."""
 
 import os
 import time
+from contextlib import contextmanager
 
 import pytest
 import redis
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.db import OperationalError, connections
 from kombu import pools
 
+from tests.conftest import need_service
 from tests.factories import build_lens
 from wareview.celery import app as celery_app
 from wareview.lenses.models import Lens
@@ -76,3 +80,30 @@ def wait_for(report: Report, statuses: set, timeout: float = 25.0, interval: flo
                 return report
         time.sleep(interval)
     pytest.fail(f"Report {report.pk} still {report.status} after {timeout} s (progress {report.progress})")
+
+
+@contextmanager
+def own_queue(task_name: str, queue: str):
+    """Route `task_name` to `queue`, this xdist worker's own, on the real Redis, for one test only."""
+    need_service(redis_available(), "Redis is not reachable at REDIS_URL")
+    keys = ("broker_url", "task_always_eager", "task_routes")
+    saved = {key: celery_app.conf[key] for key in keys}
+    celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_routes={task_name: {"queue": queue}})
+    reset_connections()
+    redis.Redis.from_url(REDIS_URL).delete(queue)
+    try:
+        yield queue
+    finally:
+        celery_app.conf.update(saved)
+        reset_connections()
+
+
+@contextmanager
+def worker_on(queue: str):
+    """A Celery worker in a thread of this process, consuming `queue`."""
+    task_postrun.connect(close_thread_connections, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+            yield
+    finally:
+        task_postrun.disconnect(close_thread_connections)

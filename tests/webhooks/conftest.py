@@ -10,12 +10,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 
-from tests.conftest import need_service
-from tests.reports.helpers import REDIS_URL, close_thread_connections, redis_available, reset_connections
+from tests.reports.helpers import own_queue, worker_on
 from wareview.celery import app as celery_app
 from wareview.webhooks.models import Event, Webhook
 from wareview.webhooks.services import DELIVER_TASK
@@ -130,23 +126,12 @@ def webhook(cast, receiver) -> Webhook:
 @pytest.fixture
 def broker(eager_tasks):
     """Send deliveries to this xdist worker's own queue on the real Redis, for this test only."""
-    need_service(redis_available(), "Redis is not reachable at REDIS_URL")
-    keys = ("broker_url", "task_always_eager", "task_routes")
-    saved = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_routes={DELIVER_TASK: {"queue": QUEUE}})
-    reset_connections()
-    redis.Redis.from_url(REDIS_URL).delete(QUEUE)
-    yield QUEUE
-    celery_app.conf.update(saved)
-    reset_connections()
+    with own_queue(DELIVER_TASK, QUEUE) as queue:
+        yield queue
 
 
 @pytest.fixture
 def worker(broker):
     """A Celery worker in a thread of this process, consuming this test's queue."""
-    task_postrun.connect(close_thread_connections, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[broker], shutdown_timeout=30):
-            yield
-    finally:
-        task_postrun.disconnect(close_thread_connections)
+    with worker_on(broker):
+        yield
