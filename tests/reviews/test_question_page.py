@@ -1,10 +1,13 @@
 """What the question page tells about each best practice under "About this practice"."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
 from tests.factories import build_lens
-from wareview.lenses.models import Choice, Lens
+from wareview.lenses.models import Choice, Lens, Question
 from wareview.lenses.services import lens_publish
 from wareview.reviews.services import review_start
 
@@ -47,3 +50,40 @@ def test_a_practice_whose_lens_does_not_say_shows_none_of_them(client, cast):
 
     assert "About this practice" in page
     assert "How to verify" not in page and "Effort:" not in page and "Impact:" not in page
+
+
+MARKUP = '<b>"bold" & more</b>'
+
+
+@pytest.fixture
+def review_of_odd_text(cast):
+    """A review of a lens whose second question's code needs quoting in a URL, and whose texts hold markup."""
+    draft = build_lens(status=Lens.Status.DRAFT)
+    Question.objects.filter(pillar__lens=draft, code="Q_02").update(code="Q 02?&x", title=MARKUP)
+    Choice.objects.filter(question__pillar__lens=draft, code="q_01_a").update(
+        title=MARKUP, description=MARKUP, verification=MARKUP, improvement_url='https://example.com/?a=1&b="2"'
+    )
+    return review_start(workload=cast.workload, lens=lens_publish(lens=draft), user=cast.owner)
+
+
+def test_the_texts_of_a_lens_are_shown_as_text_never_as_markup(client, cast, review_of_odd_text):
+    client.force_login(cast.viewer)
+    page = client.get(reverse("reviews:question", args=[review_of_odd_text.pk, "Q_01"])).content.decode()
+
+    assert "<b>" not in page
+    escaped = "&lt;b&gt;&quot;bold&quot; &amp; more&lt;/b&gt;"
+    assert page.count(escaped) >= 5  # the practice's label, description, verification, its hidden legend, the nav
+    assert 'href="https://example.com/?a=1&amp;b=&quot;2&quot;"' in page
+
+
+def test_every_link_of_the_navigation_opens_its_question(client, cast, review_of_odd_text):
+    client.force_login(cast.viewer)
+    page = client.get(reverse("reviews:question", args=[review_of_odd_text.pk, "Q_01"])).content.decode()
+
+    nav = page[page.index('<nav id="review-nav"') : page.index("</nav>", page.index('<nav id="review-nav"'))]
+    links = [html.unescape(link) for link in re.findall(r'<a href="([^"]+)"', nav)]
+    codes = [question.code for question in review_of_odd_text.lens.pillars.get().questions.order_by("order")]
+    assert links == [reverse("reviews:question", args=[review_of_odd_text.pk, code]) for code in codes]
+    assert links[1].endswith("/Q%2002%3F&x/")  # quoted as `reverse` quotes it
+    for link in links:
+        assert client.get(link).status_code == 200
