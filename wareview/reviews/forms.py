@@ -31,6 +31,17 @@ class NotesField(forms.CharField):
         return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
+class CodesField(forms.MultipleChoiceField):
+    """Codes among those of one question (`allowed`, set by the form for each request). The answer form is never
+    rendered, so its choices need no labels: a set to check against costs a fraction of Django's choices, which
+    are normalized on every copy and every assignment."""
+
+    allowed: frozenset[str] = frozenset()
+
+    def valid_value(self, value: object) -> bool:
+        return str(value) in self.allowed
+
+
 class AnswerForm(forms.Form):
     """One question's answer, checked against the question's best practices (its `QuestionSheet`).
 
@@ -42,7 +53,7 @@ class AnswerForm(forms.Form):
         min_value=0,
         error_messages={"required": MISSING_VERSION, "invalid": MISSING_VERSION, "min_value": MISSING_VERSION},
     )
-    selected = forms.MultipleChoiceField(
+    selected = CodesField(
         required=False, error_messages={"invalid_choice": "“%(value)s” is not a best practice of this question."}
     )
     not_applicable = forms.BooleanField(required=False)
@@ -60,11 +71,9 @@ class AnswerForm(forms.Form):
             "null_characters_not_allowed": NUL_IN_TEXT,
         },
     )
-    changed = forms.MultipleChoiceField(
-        required=False, error_messages={"invalid_choice": "“%(value)s” is not a part of this answer."}
-    )
+    changed = CodesField(required=False, error_messages={"invalid_choice": "“%(value)s” is not a part of this answer."})
     # Best practices marked "does not apply"; each has its `practice_reason-<code>` and `practice_note-<code>`.
-    practice_not_applicable = forms.MultipleChoiceField(
+    practice_not_applicable = CodesField(
         required=False,
         error_messages={"invalid_choice": "“%(value)s” is not a best practice of this question; it cannot be marked."},
     )
@@ -72,14 +81,12 @@ class AnswerForm(forms.Form):
     def __init__(self, data, *, sheet: QuestionSheet) -> None:
         super().__init__(data)
         self.sheet = sheet
-        selected, changed = self.fields["selected"], self.fields["changed"]
-        assert isinstance(selected, forms.MultipleChoiceField) and isinstance(changed, forms.MultipleChoiceField)
-        selected.choices = [(choice.code, choice.title) for choice in sheet.choices]
-        fields = [merging.NOTES, merging.APPLICABILITY, *(merging.practice_field(code) for code in sheet.codes)]
-        changed.choices = [(name, name) for name in fields]
-        marks = self.fields["practice_not_applicable"]
-        assert isinstance(marks, forms.MultipleChoiceField)
-        marks.choices = selected.choices
+        selected, changed, marks = (self.fields[name] for name in ("selected", "changed", "practice_not_applicable"))
+        assert isinstance(selected, CodesField) and isinstance(changed, CodesField) and isinstance(marks, CodesField)
+        selected.allowed = marks.allowed = frozenset(sheet.codes)
+        changed.allowed = frozenset(
+            [merging.NOTES, merging.APPLICABILITY, *(merging.practice_field(code) for code in sheet.codes)]
+        )
         # A reason and a note are checked (and kept) only for a practice marked as not applying; the page sends
         # them for every practice, and building fields for all of them made most of the cost of a save's form.
         marked = set(self["practice_not_applicable"].data or ())
