@@ -25,6 +25,7 @@ from wareview.milestones.services import milestone_save_before_upgrade
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
+from wareview.reviews.links import question_url_maker
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason
 from wareview.teams.access import Need
@@ -286,14 +287,15 @@ def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bo
     review = answer.review
     progress = selectors.review_outline(review=review)
     previous, following = progress.neighbours(answer.question.code)
+    question_url = question_url_maker(review.pk)
     return {
         "review": review,
         "answer": answer,
         "question": answer.question,
         "progress": progress,
-        "previous": previous,
-        "following": following,
-        "question_url": reverse("reviews:question", args=[review.pk, answer.question.code]),
+        "previous_url": question_url(previous) if previous else "",
+        "following_url": question_url(following) if following else "",
+        "question_url": question_url(answer.question.code),
         **_answer_fields_context(answer, can_write=can_write),
     }
 

@@ -11,8 +11,7 @@ template engine spent most of the question page's CPU walking their nodes.
 
 import functools
 import html
-from collections.abc import Callable, Iterable
-from urllib.parse import quote
+from collections.abc import Iterable
 
 from django import template
 from django.urls import reverse
@@ -22,6 +21,8 @@ from django.utils.text import Truncator
 
 from wareview.lib import risk_levels
 from wareview.lib.numbers import percent
+from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
+from wareview.reviews.links import question_url_maker
 
 register = template.Library()
 
@@ -121,21 +122,6 @@ def _nav_item(item, *, url: str, current: str, oob: bool = False) -> str:
     )
 
 
-def question_url_maker(review_pk: int) -> Callable[[str], str]:
-    """`reverse("reviews:question", args=[review_pk, code])` for many codes of one review, resolving the URL
-    pattern once: the navigation links every question of the lens."""
-    marker = "question-code"
-    head, tail = reverse("reviews:question", args=[review_pk, marker]).split(marker)
-
-    def question_url(code: str) -> str:
-        if not code or "/" in code:
-            return reverse("reviews:question", args=[review_pk, code])  # refuses it as it always did
-        # How `reverse` quotes an argument (django.urls.resolvers).
-        return head + quote(code, safe="!$&'()*+,;=/~:@") + tail
-
-    return question_url
-
-
 NAV_TITLE_LENGTH = 48
 
 
@@ -179,7 +165,7 @@ def practice(
         )
     if choice.verification:
         about.append(f"<p><strong>How to verify:</strong> {_escape(choice.verification)}</p>")
-    about.append(practice_scales(choice.get_effort_display(), choice.get_impact_display()))
+    about.append(practice_scales(EFFORT_LABELS.get(choice.effort, ""), IMPACT_LABELS.get(choice.impact, "")))
     applies = practice_applicability(choice, mark_of(marks, choice.code), reasons=reasons, note_limit=note_limit)
     return SafeString(
         f'<div class="practice">\n{box}\n<details>\n<summary>About this practice</summary>\n'
