@@ -1,5 +1,5 @@
 """Writes for webhooks: registering, changing, rotating and deleting a webhook; recording an event as deliveries;
-one try of a delivery (in the worker); sending a delivery again.
+one try of a delivery (in the worker); sending a delivery again; pruning old deliveries.
 
 What a person does to a webhook is audited in the team's log (`record_address` says what of the URL is kept);
 its secret never is.
@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -218,6 +218,16 @@ def delivery_resend(*, delivery: Delivery, by, ip: str | None = None) -> Deliver
     _record(Action.WEBHOOK_DELIVERY_RESENT, delivery.webhook, by=by, ip=ip, details=details)
     delivery.refresh_from_db()
     return delivery
+
+
+@transaction.atomic
+def deliveries_prune(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Delete the finished deliveries, with their tries, last tried (or made) more than `days` (default
+    WEBHOOK_DELIVERY_RETENTION_DAYS) days ago; those still being sent stay. The number deleted."""
+    days = settings.WEBHOOK_DELIVERY_RETENTION_DAYS if days is None else days
+    deleted = Delivery.objects.prune(before=(now or timezone.now()) - timedelta(days=days))
+    logger.info("Pruned %d webhook deliveries older than %d days", deleted, days)
+    return deleted
 
 
 def _delivery_finish(delivery: Delivery, *, status: str, error: str) -> None:
