@@ -42,7 +42,9 @@ def walk(api: Api, *, team: int, workload_name: str, output: Path, lens_slug: st
     """The whole walk; returns where the PDF was written."""
     lenses = api.json("GET", "/lenses?per_page=100")["items"]
     lens = next((lens for lens in lenses if lens["slug"] == lens_slug), lenses[0]) if lens_slug else lenses[0]
-    workload = api.json("POST", "/workloads", {"team": team, "name": workload_name, "environment": "production"})
+    # Tags are normalized as in the browser: these become "api-example" and "performance".
+    fields = {"team": team, "name": workload_name, "environment": "production", "tags": ["API example", "Performance"]}
+    workload = api.json("POST", "/workloads", fields)
     review = api.json("POST", f"/workloads/{workload['id']}/reviews", {"lens": lens["id"]})
     practices = _practices(api.json("GET", f"/lenses/{lens['id']}/export"))
     for area in review["areas"]:

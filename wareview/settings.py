@@ -290,6 +290,7 @@ CELERY_BEAT_SCHEDULE = {
     "reports-prune": {"task": "reports.prune", "schedule": 60 * 60},
     "health-heartbeat": {"task": "health.heartbeat", "schedule": 60},
     "audit-prune": {"task": "audit.prune", "schedule": 24 * 60 * 60},
+    "webhooks-prune": {"task": "webhooks.prune", "schedule": 24 * 60 * 60},
 }
 # `/healthz` reports the worker as failing when its last heartbeat (sent every minute) is older than this.
 HEALTH_WORKER_MAX_AGE = int(env_str("HEALTH_WORKER_MAX_AGE", "180"))
@@ -321,6 +322,8 @@ WEBHOOK_TIMEOUT = float(env_str("WEBHOOK_TIMEOUT", "5"))
 WEBHOOK_MAX_ATTEMPTS = int(env_str("WEBHOOK_MAX_ATTEMPTS", "5"))
 WEBHOOK_RETRY_BASE_DELAY = float(env_str("WEBHOOK_RETRY_BASE_DELAY", "10"))
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
+# Finished deliveries (with their tries) last tried more than this many days ago are deleted daily by Celery beat.
+WEBHOOK_DELIVERY_RETENTION_DAYS = int(env_str("WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
 
 # Invitations to a team (wareview/teams/README.md): the link an invitee gets works this many days after it was
 # (last) sent.

@@ -5,9 +5,14 @@ import json
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 
+from tests.factories import build_lens
 from wareview.api.models import Scope
 from wareview.api.services import token_create
+from wareview.milestones.services import milestone_save
+from wareview.plans.models import ImprovementItem
+from wareview.reports.models import Report
 
 API = "/api/v1"
 ROLES = ["owner", "contributor", "viewer", "outsider", "anonymous"]
@@ -76,3 +81,16 @@ def api_as(client, tokens):
         return ApiClient(client, tokens.get(role))
 
     return make
+
+
+@pytest.fixture
+def walk_cast(cast):
+    """The cast with one of everything an endpoint works on: another lens, a milestone, an improvement item, a
+    queued report and a ready one."""
+    cast.other_lens = build_lens()
+    cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
+    cast.plan_item = ImprovementItem.objects.create(review=cast.review, question_code="Q_01", practice_code="q_01_b")
+    cast.report = Report.objects.create(review=cast.review, requested_by=cast.owner)
+    cast.ready_report = Report.objects.create(review=cast.review, requested_by=cast.owner, status=Report.Status.READY)
+    cast.ready_report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    return cast

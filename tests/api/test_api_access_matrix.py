@@ -6,14 +6,9 @@ An endpoint of the API's schema missing from MATRIX fails the completeness test.
 """
 
 import pytest
-from django.core.files.base import ContentFile
 
 from tests.api.conftest import ROLES
-from tests.factories import build_lens
 from wareview.api.api import api
-from wareview.milestones.services import milestone_save
-from wareview.plans.models import ImprovementItem
-from wareview.reports.models import Report
 from wareview.teams.access import NOT_FOUND
 
 pytestmark = pytest.mark.django_db
@@ -72,17 +67,6 @@ MATRIX = {
     "GET /reports/{report_id}": (lambda c: f"/reports/{c.report.pk}", None, READ),
     "GET /reports/{report_id}/pdf": (lambda c: f"/reports/{c.ready_report.pk}/pdf", None, READ),
 }
-
-
-@pytest.fixture
-def walk_cast(cast):
-    cast.other_lens = build_lens()
-    cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
-    cast.plan_item = ImprovementItem.objects.create(review=cast.review, question_code="Q_01", practice_code="q_01_b")
-    cast.report = Report.objects.create(review=cast.review, requested_by=cast.owner)
-    cast.ready_report = Report.objects.create(review=cast.review, requested_by=cast.owner, status=Report.Status.READY)
-    cast.ready_report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
-    return cast
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -39,6 +39,7 @@ def test_the_api_example_answers_a_review_and_downloads_its_pdf(live_server, cas
     output = example.walk(api, team=cast.team.pk, workload_name="Example", output=tmp_path / "report.pdf")
     assert output.read_bytes().startswith(b"%PDF-")
     workload = Workload.objects.get(team=cast.team, name="Example")
+    assert list(workload.tags.values_list("name", flat=True)) == ["api-example", "performance"]
     answers = Answer.objects.filter(review__workload=workload)
     assert answers.count() == 4
     assert set(answers.values_list("risk", flat=True)) == {AnswerRisk.NONE}

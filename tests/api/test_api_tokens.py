@@ -49,7 +49,7 @@ def test_an_expired_token_gets_401_with_words(client, cast):
 
 def test_a_revoked_token_gets_401_with_words(client, cast):
     new = token_create(user=cast.owner, name="leaked", scope=Scope.READ_WRITE, days=7)
-    token_revoke(token=new.token)
+    token_revoke(token=new.token, by=cast.owner)
     response = ApiClient(client, new.secret).get("/workloads")
     assert response.status_code == 401
     assert response.json() == {"message": REVOKED_TOKEN}

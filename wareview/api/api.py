@@ -1,14 +1,20 @@
 """The JSON API on django-ninja: one `NinjaAPI` under /api/v1/, its routers (routes/), and how every refusal and
-error is answered: JSON with a "message" (and, for a 400, the `errors` with their paths), never a 500 page.
+error is answered: JSON with a "message" (and, for a 400, the `errors` with their paths), never a 500 page. That
+goes for what ninja answers before any endpoint runs, too: a method a path does not take is a JSON 405 with
+`Allow`, and an address that names no endpoint (the API's root included) a JSON 404.
 
 The docs page (/api/v1/docs) is Swagger UI served from django-ninja's own static files ("ninja" is in
 INSTALLED_APPS), so it loads under the site's Content-Security-Policy without a CDN or an exception.
 """
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
@@ -18,7 +24,54 @@ from wareview.teams.access import NOT_FOUND
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+# The order methods are named in, in `Allow` and in words.
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+View = Callable[..., HttpResponse]
+
+
+class Api(NinjaAPI):
+    """ninja's API with its own answers in JSON: each endpoint's "method not allowed", the docs and schema
+    taking GET only, and the root (which names no endpoint) a 404."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if not isinstance(pattern, URLPattern):
+                continue
+            if pattern.name == "api-root":
+                pattern.callback = _root
+            elif pattern.name not in ("openapi-json", "openapi-view"):  # those have `docs_decorator`
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return patterns
+
+
+def _json_not_allowed(view: View) -> View:
+    """An endpoint's view whose 405 (ninja's, in plain text) is the API's JSON one."""
+
+    @wraps(view)  # keeps ninja's `csrf_exempt`
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return not_allowed(request, allowed=response["Allow"].split(", "))
+        return response
+
+    return wrapped
+
+
+def _read_only(view: View) -> View:
+    """The docs page and the schema: GET only (ninja's own views would answer any method)."""
+
+    @csrf_exempt  # the refusal below comes before the CSRF check, which would answer an HTML page
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method != "GET":
+            return not_allowed(request, allowed=["GET"])
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+api = Api(
     title="wareview API",
     version="1",
     description=(
@@ -27,6 +80,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    docs_decorator=_read_only,
 )
 for router in (lenses.router, workloads.router, reviews.router, milestones.router, plans.router, reports.router):
     api.add_router("", router)
@@ -77,6 +131,28 @@ def _path(location: tuple | list) -> str:
     return text
 
 
-def unknown_address(request: HttpRequest, rest: str) -> HttpResponse:
+def not_allowed(request: HttpRequest, *, allowed: list[str]) -> HttpResponse:
+    """405 for a method the address does not take, naming the ones it does, in words and in `Allow`."""
+    methods = sorted(allowed, key=lambda method: (METHOD_ORDER + (method,)).index(method))
+    text = f"{request.method} is not allowed at {request.path}; it takes {_words(methods)}."
+    response = message(request, text, status=405)
+    response["Allow"] = ", ".join(methods)
+    return response
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+# No API request is cookie-authenticated (see auth.py), so there is nothing for CSRF to protect here, and its
+# check would answer a wrong address in HTML.
+@csrf_exempt
+def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any address under /api/v1/ that names no endpoint: the API's 404, in JSON."""
     return message(request, f"There is no API endpoint at {request.path}.", status=404)
+
+
+@csrf_exempt
+def _root(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    # ninja's root view raises Http404 outside any endpoint, which Django answers with its HTML page.
+    return unknown_address(request)

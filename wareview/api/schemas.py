@@ -53,8 +53,8 @@ class WorkloadReviewOut(Schema):
 
 
 class WorkloadOut(Schema):
-    """A workload's facts: every field of the workload form (more may be listed than below), its team and its
-    reviews."""
+    """A workload's facts: every field of the workload form (more may be listed than below), its tags (sorted),
+    its team and its reviews."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -67,6 +67,7 @@ class WorkloadOut(Schema):
     architecture_url: str = ""
     review_owner: str = ""
     notes: str = ""
+    tags: list[str] = []
     created_at: datetime
     updated_at: datetime
     reviews: list[WorkloadReviewOut] = []
@@ -74,7 +75,8 @@ class WorkloadOut(Schema):
 
 class WorkloadIn(Schema):
     """The fields to set; on an update, those left out keep their value. Any field of the workload form may be
-    sent."""
+    sent. `tags` are the workload's whole set of tags, each normalized as the browser's form does ("PCI DSS"
+    becomes "pci-dss"; each once); an empty list removes them all."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -85,6 +87,7 @@ class WorkloadIn(Schema):
     architecture_url: str | None = None
     review_owner: str | None = None
     notes: str | None = None
+    tags: list[str] | None = None
 
 
 class WorkloadCreateIn(WorkloadIn):

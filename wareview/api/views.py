@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from wareview.api import selectors, services
 from wareview.api.forms import TokenForm
+from wareview.audit.services import client_ip
 from wareview.lib.paging import paginate
 from wareview.teams.access import NOT_FOUND
 
@@ -23,7 +24,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             new_token = services.token_create(
-                user=request.user, name=data["name"], scope=data["scope"], days=data["days"]
+                user=request.user, name=data["name"], scope=data["scope"], days=data["days"], ip=client_ip(request)
             )
             form = TokenForm()
         else:
@@ -39,6 +40,6 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = selectors.user_tokens(user=request.user).filter(pk=pk).first()
     if token is None:  # someone else's token, or none: the same answer
         raise Http404(NOT_FOUND)
-    services.token_revoke(token=token)
+    services.token_revoke(token=token, by=request.user, ip=client_ip(request))
     messages.success(request, f"Revoked the token “{token.name}”: it no longer works.")
     return redirect("tokens:list")

@@ -36,6 +36,13 @@ class Action(models.TextChoices):
     SIGN_IN_SUCCEEDED = "sign_in.succeeded", "Signed in"
     SIGN_IN_FAILED = "sign_in.failed", "Sign-in failed"
     REPORT_DOWNLOADED = "report.downloaded", "Report downloaded"
+    API_TOKEN_CREATED = "api_token.created", "API token made"
+    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
+    WEBHOOK_CREATED = "webhook.created", "Webhook added"
+    WEBHOOK_CHANGED = "webhook.changed", "Webhook changed"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "Webhook secret replaced"
+    WEBHOOK_DELETED = "webhook.deleted", "Webhook deleted"
+    WEBHOOK_DELIVERY_RESENT = "webhook.delivery_resent", "Webhook delivery sent again"
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

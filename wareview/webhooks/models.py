@@ -6,9 +6,11 @@ wants it, sent by a Celery task with retries, and each try is kept as a `Deliver
 
 import secrets
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 URL_MAX_LENGTH = 2000
@@ -49,6 +51,23 @@ class Webhook(models.Model):
         return [Event(value).label for value in self.events if value in Event.values]
 
 
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def prune(self, *, before: datetime) -> int:
+        """Delete the finished deliveries whose last try (or making, if never tried) came before `before`, with
+        their tries: two statements, however many there are. A delivery still being sent stays, whatever its age.
+
+        Deleting deliveries through the ORM would load every one's id to cascade to its tries, then delete them a
+        hundred at a time. Nothing but `DeliveryAttempt` refers to a delivery and no signal listens, so the tries
+        go first in one statement (nothing refers to a try: the ORM deletes them at once) and then the
+        deliveries in another, raw. A delivery that gained a try in between (sent again and
+        finished within those milliseconds) keeps it, and waits for the next pruning."""
+        old = self.filter(created_at__lt=before).exclude(status=Delivery.Status.PENDING)
+        old = old.filter(Q(last_attempt_at=None) | Q(last_attempt_at__lt=before))
+        DeliveryAttempt.objects.filter(delivery__in=old).delete()
+        tried = DeliveryAttempt.objects.filter(delivery=OuterRef("pk"))
+        return old.exclude(Exists(tried))._raw_delete(self.db)
+
+
 class Delivery(models.Model):
     """One event sent to one webhook: the payload, where it stands, and how many tries it took."""
 
@@ -70,6 +89,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

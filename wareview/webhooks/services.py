@@ -1,5 +1,8 @@
 """Writes for webhooks: registering, changing, rotating and deleting a webhook; recording an event as deliveries;
-one try of a delivery (in the worker); sending a delivery again.
+one try of a delivery (in the worker); sending a delivery again; pruning old deliveries.
+
+What a person does to a webhook is audited in the team's log (`record_address` says what of the URL is kept);
+its secret never is.
 
 Deliveries are sent by the task registered under DELIVER_TASK (tasks.py), looked up by name so this module never
 imports its tasks.
@@ -9,9 +12,10 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
@@ -19,6 +23,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wareview.audit.models import Action
+from wareview.audit.services import audit_record
 from wareview.teams.models import Team
 from wareview.webhooks.models import ERROR_MAX_LENGTH, Delivery, DeliveryAttempt, Event, Webhook, new_secret
 from wareview.webhooks.sending import send
@@ -50,31 +56,79 @@ class WebhookEdit:
     is_active: bool = True
 
 
-def webhook_create(*, team: Team, user, edit: WebhookEdit) -> Webhook:
+@transaction.atomic
+def webhook_create(*, team: Team, user, edit: WebhookEdit, ip: str | None = None) -> Webhook:
     """A new webhook of `team`, with a new secret."""
-    return Webhook.objects.create(
+    webhook = Webhook.objects.create(
         team=team, url=edit.url, events=_ordered(edit.events), is_active=edit.is_active, created_by=user
     )
-
-
-def webhook_update(*, webhook: Webhook, edit: WebhookEdit) -> Webhook:
-    """Change the webhook's URL, events and whether it is enabled; its secret stays."""
-    webhook.url, webhook.events, webhook.is_active = edit.url, _ordered(edit.events), edit.is_active
-    webhook.save(update_fields=["url", "events", "is_active"])
+    details = {"webhook": webhook.pk, "events": ", ".join(webhook.events), "enabled": webhook.is_active}
+    _record(Action.WEBHOOK_CREATED, webhook, by=user, ip=ip, details=details)
     return webhook
 
 
-def webhook_rotate_secret(*, webhook: Webhook) -> Webhook:
+@transaction.atomic
+def webhook_update(*, webhook: Webhook, edit: WebhookEdit, by, ip: str | None = None) -> Webhook:
+    """Change the webhook's URL, events and whether it is enabled; its secret stays. A save that changes
+    nothing records nothing."""
+    changes = _changes(webhook, edit)
+    webhook.url, webhook.events, webhook.is_active = edit.url, _ordered(edit.events), edit.is_active
+    webhook.save(update_fields=["url", "events", "is_active"])
+    if changes:
+        _record(Action.WEBHOOK_CHANGED, webhook, by=by, ip=ip, details={"webhook": webhook.pk, **changes})
+    return webhook
+
+
+def _changes(webhook: Webhook, edit: WebhookEdit) -> dict[str, Any]:
+    """What `edit` changes of `webhook`, for the audit log."""
+    changes: dict[str, Any] = {}
+    if edit.url != webhook.url:
+        changes["url"] = f"{record_address(webhook.url)} → {record_address(edit.url)}"
+    events = _ordered(edit.events)
+    added = [event for event in events if event not in webhook.events]
+    removed = [event for event in webhook.events if event not in events]
+    if added:
+        changes["added"] = ", ".join(added)
+    if removed:
+        changes["removed"] = ", ".join(removed)
+    if edit.is_active != webhook.is_active:
+        changes["enabled"] = edit.is_active
+    return changes
+
+
+@transaction.atomic
+def webhook_rotate_secret(*, webhook: Webhook, by, ip: str | None = None) -> Webhook:
     """Give the webhook a new secret: every try from now on, retries of earlier deliveries included, is signed
     with it; the old one stops working at once."""
     webhook.secret, webhook.secret_rotated_at = new_secret(), timezone.now()
     webhook.save(update_fields=["secret", "secret_rotated_at"])
+    _record(Action.WEBHOOK_SECRET_ROTATED, webhook, by=by, ip=ip, details={"webhook": webhook.pk})
     return webhook
 
 
-def webhook_delete(*, webhook: Webhook) -> None:
+@transaction.atomic
+def webhook_delete(*, webhook: Webhook, by, ip: str | None = None) -> None:
     """Delete the webhook with its deliveries; a try already queued finds nothing and does nothing."""
+    deliveries = Delivery.objects.filter(webhook=webhook).count()
+    pk = webhook.pk
     webhook.delete()
+    _record(Action.WEBHOOK_DELETED, webhook, by=by, ip=ip, details={"webhook": pk, "deliveries": deliveries})
+
+
+def record_address(url: str) -> str:
+    """A webhook's URL as the audit log keeps it: its scheme, host and port, with "/…" for a path or query left
+    out. Receivers often take a secret there (chat services' incoming webhooks do), or a user and password
+    before the host, and the log outlives the webhook."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    rest = "/…" if parts.path.strip("/") or parts.query else ""
+    return f"{parts.scheme}://{host}{rest}"
+
+
+def _record(action: Action, webhook: Webhook, *, by, ip: str | None, details: dict[str, Any]) -> None:
+    audit_record(
+        action=action, actor=by, team=webhook.team_id, target=record_address(webhook.url), details=details, ip=ip
+    )
 
 
 def _ordered(events: Iterable[str]) -> list[str]:
@@ -150,17 +204,30 @@ def delivery_attempt(*, delivery_id: int, round_attempt: int, may_retry: bool = 
 
 
 @transaction.atomic
-def delivery_resend(*, delivery: Delivery) -> Delivery:
+def delivery_resend(*, delivery: Delivery, by, ip: str | None = None) -> Delivery:
     """Queue a finished delivery again, with the same payload and Wareview-Delivery id and a new round of tries.
-    WebhookError while it is still being sent or when its webhook is disabled."""
+    WebhookError while it is still being sent or when its webhook is disabled (and nothing is recorded)."""
     if not delivery.webhook.is_active:
         raise WebhookError("The webhook is disabled: enable it before sending again.")
+    was = delivery.status
     queued = Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.PENDING)
     if not queued.update(status=Delivery.Status.PENDING, error="", next_attempt_at=None):
         raise WebhookError("This delivery is still being sent: wait until it is delivered or has failed.")
     _enqueue(delivery_id=delivery.pk)
+    details = {"webhook": delivery.webhook_id, "delivery": str(delivery.uuid), "event": delivery.event, "was": was}
+    _record(Action.WEBHOOK_DELIVERY_RESENT, delivery.webhook, by=by, ip=ip, details=details)
     delivery.refresh_from_db()
     return delivery
+
+
+@transaction.atomic
+def deliveries_prune(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Delete the finished deliveries, with their tries, last tried (or made) more than `days` (default
+    WEBHOOK_DELIVERY_RETENTION_DAYS) days ago; those still being sent stay. The number deleted."""
+    days = settings.WEBHOOK_DELIVERY_RETENTION_DAYS if days is None else days
+    deleted = Delivery.objects.prune(before=(now or timezone.now()) - timedelta(days=days))
+    logger.info("Pruned %d webhook deliveries older than %d days", deleted, days)
+    return deleted
 
 
 def _delivery_finish(delivery: Delivery, *, status: str, error: str) -> None:

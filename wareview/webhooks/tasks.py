@@ -7,7 +7,7 @@ never holds the request that made the event; the owner can send it again from th
 
 from celery import shared_task
 
-from wareview.webhooks.services import DELIVER_TASK, delivery_attempt
+from wareview.webhooks.services import DELIVER_TASK, deliveries_prune, delivery_attempt
 
 
 @shared_task(name=DELIVER_TASK, bind=True, acks_late=True, max_retries=None)
@@ -17,3 +17,9 @@ def delivery_send_task(self, delivery_id: int) -> None:
     )
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
+
+
+@shared_task(name="webhooks.prune")
+def deliveries_prune_task() -> None:
+    """Celery beat's daily pruning of old deliveries (CELERY_BEAT_SCHEDULE)."""
+    deliveries_prune()

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from wareview.audit.services import client_ip
 from wareview.lib.http import require_post
 from wareview.lib.paging import paginate
 from wareview.teams.access import Need, get_team_for
@@ -33,7 +34,7 @@ def webhook_create(request: HttpRequest, team_pk: int) -> HttpResponse:
     form = WebhookForm(request.POST)
     if not form.is_valid():
         return _render_list(request, team, form, status=400)
-    webhook = services.webhook_create(team=team, user=request.user, edit=form.edit())
+    webhook = services.webhook_create(team=team, user=request.user, edit=form.edit(), ip=client_ip(request))
     messages.success(request, "Added the webhook. Copy its secret below to check the signature of what it gets.")
     return redirect("webhooks:detail", pk=webhook.pk)
 
@@ -60,7 +61,7 @@ def webhook_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = WebhookForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, webhook, form, status=400)
-    services.webhook_update(webhook=webhook, edit=form.edit())
+    services.webhook_update(webhook=webhook, edit=form.edit(), by=request.user, ip=client_ip(request))
     messages.success(request, "Saved the webhook.")
     return redirect("webhooks:detail", pk=webhook.pk)
 
@@ -75,7 +76,7 @@ def _render_detail(request: HttpRequest, webhook: Webhook, form: WebhookForm, st
 @require_post
 def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
     webhook = get_webhook_for(request.user, pk).webhook
-    services.webhook_rotate_secret(webhook=webhook)
+    services.webhook_rotate_secret(webhook=webhook, by=request.user, ip=client_ip(request))
     messages.success(
         request, "Made a new secret: deliveries are signed with it from now on; the old one no longer works."
     )
@@ -86,7 +87,7 @@ def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
 @require_post
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     webhook = get_webhook_for(request.user, pk).webhook
-    services.webhook_delete(webhook=webhook)
+    services.webhook_delete(webhook=webhook, by=request.user, ip=client_ip(request))
     messages.success(request, f"Deleted the webhook to {webhook.url} with its deliveries.")
     return redirect("webhooks:list", team_pk=webhook.team_id)
 
@@ -98,7 +99,7 @@ def delivery_resend(request: HttpRequest, pk: int) -> HttpResponse:
     is disabled."""
     delivery = get_delivery_for(request.user, pk).delivery
     try:
-        services.delivery_resend(delivery=delivery)
+        services.delivery_resend(delivery=delivery, by=request.user, ip=client_ip(request))
     except services.WebhookError as error:
         context = {"webhook": delivery.webhook, "team": delivery.webhook.team, "error": str(error)}
         return render(request, "webhooks/refused.html", context, status=409)

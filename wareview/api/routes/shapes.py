@@ -18,12 +18,14 @@ def lens_shape(lens: Lens) -> dict:
 
 
 def workload_shape(workload: Workload, *, reviews: list | None = None) -> dict:
-    """Every field of the workload form, so a field added there shows here too."""
+    """Every field of the workload form, so a field added there shows here too, and its tags (sorted; a list
+    prefetches them with `prefetch_related("tags")`)."""
     fields = {name: getattr(workload, name) for name in WorkloadForm.Meta.fields}
     shape = {
         "id": workload.pk,
         "team": workload.team_id,
         **fields,
+        "tags": sorted(tag.name for tag in workload.tags.all()),
         "created_at": workload.created_at,
         "updated_at": workload.updated_at,
     }

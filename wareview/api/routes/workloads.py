@@ -21,16 +21,19 @@ from wareview.workloads.models import Workload
 
 router = Router(tags=["workloads"])
 
+# What a caller may send of a workload besides its team: the form's model fields, then its declared ones (tags).
+FIELDS = list(WorkloadForm.base_fields)
+
 
 @router.get("/workloads", response={200: Page[WorkloadOut], **REFUSALS}, summary="List your teams' workloads")
 def workload_list(request: HttpRequest, paging: Query[PageQuery]):
-    return page_of(dashboard_workloads(user=request.user), paging, workload_shape)
+    return page_of(dashboard_workloads(user=request.user).prefetch_related("tags"), paging, workload_shape)
 
 
 @router.post("/workloads", response={201: WorkloadOut, 409: Message, **REFUSALS}, summary="Create a workload")
 def workload_create(request: HttpRequest, payload: WorkloadCreateIn):
     team = get_team_for(request.user, payload.team, need=Need.WRITE).team
-    defaults = model_to_dict(Workload(team=team), fields=WorkloadForm.Meta.fields)
+    defaults = {**model_to_dict(Workload(team=team), fields=WorkloadForm.Meta.fields), "tags": ""}
     form = WorkloadForm(_form_data(request, defaults, payload), team=team)
     if not form.is_valid():
         raise form_refusal(form)
@@ -52,7 +55,8 @@ def workload_read(request: HttpRequest, workload_id: int):
 )
 def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn):
     workload = get_workload_for(request.user, workload_id, need=Need.WRITE).workload
-    current = model_to_dict(workload, fields=WorkloadForm.Meta.fields)
+    tags = [tag.name for tag in workload.tags.all()]
+    current = {**model_to_dict(workload, fields=WorkloadForm.Meta.fields), "tags": _tags_text(tags)}
     form = WorkloadForm(_form_data(request, current, payload), instance=workload, team=workload.team)
     if not form.is_valid():
         raise form_refusal(form)
@@ -74,13 +78,24 @@ def workload_delete(request: HttpRequest, workload_id: int):
 def _form_data(request: HttpRequest, current: dict, payload: WorkloadIn) -> dict:
     """The form's input: the workload's current values with the fields the caller sent over them (the team is
     not a field of the form). The schema checked the types of the fields it names; a field of the form it does
-    not name yet is passed to the form as sent, and anything else is refused."""
+    not name yet is passed to the form as sent, and anything else is refused. Tags go to the form as the
+    browser's comma-separated text, so they are normalized and checked by the same code, with the same words."""
     raw = json.loads(request.body)
     sent = {name: value for name, value in raw.items() if name != "team"}
     sent.update(payload.model_dump(exclude_unset=True, exclude={"team"}))
-    unknown = sorted(set(sent) - set(WorkloadForm.Meta.fields))
+    unknown = sorted(set(sent) - set(FIELDS))
     if unknown:
-        fields = ", ".join(WorkloadForm.Meta.fields)
+        fields = ", ".join(FIELDS)
         raise ApiRefusal(400, f"{unknown[0]}: a workload has no such field; its fields are team, {fields}.")
+    if "tags" in sent:
+        sent["tags"] = _tags_text(sent["tags"])
     data = {**current, **sent}
     return {name: "" if value is None else value for name, value in data.items()}
+
+
+def _tags_text(tags: list[str] | None) -> str:
+    """A list of tags as the form's text. A comma inside one would split it into two, so it is refused."""
+    with_comma = [tag for tag in tags or [] if "," in tag]
+    if with_comma:
+        raise ApiRefusal(400, f"tags: “{with_comma[0]}” holds a comma; send each tag as a string of its own.")
+    return ", ".join(tags or [])
