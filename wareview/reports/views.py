@@ -267,13 +267,11 @@ def portfolio_job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = get_portfolio_report_for(request.user, pk)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, PORTFOLIO_PROGRESS_PARTIAL, {"report": report})
+    back = _portfolio_back(report.query)
     if report.kind == PortfolioReport.Kind.WORKLOAD:
         workload_pk = report.workloads.values_list("pk", flat=True).first()
-        back = (reverse("reports:workload_page", args=[workload_pk]), "Back to the workload's report")
-        if workload_pk is None:
-            back = _portfolio_back("")
-    else:
-        back = _portfolio_back(report.query)
+        if workload_pk is not None:
+            back = (reverse("reports:workload_page", args=[workload_pk]), "Back to the workload's report")
     context = {"report": report, "back_url": back[0], "back_words": back[1]}
     return render(request, "reports/portfolio_job.html", context)
 
