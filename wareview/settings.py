@@ -286,6 +286,8 @@ REPORT_REQUESTS_PER_MINUTE = int(env_str("REPORT_REQUESTS_PER_MINUTE", "10"))
 # Requests one personal API token may make in a minute of the clock; more get 429 (0: no limit).
 API_REQUESTS_PER_MINUTE = int(env_str("API_REQUESTS_PER_MINUTE", "120"))
 REPORT_RETENTION_DAYS = int(env_str("REPORT_RETENTION_DAYS", "30"))
+# The most workloads one portfolio PDF takes; a selection of more is refused with a 400 asking to narrow it.
+PORTFOLIO_PDF_MAX_WORKLOADS = int(env_str("PORTFOLIO_PDF_MAX_WORKLOADS", "50"))
 CELERY_BEAT_SCHEDULE = {
     "reports-prune": {"task": "reports.prune", "schedule": 60 * 60},
     "health-heartbeat": {"task": "health.heartbeat", "schedule": 60},

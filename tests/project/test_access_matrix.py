@@ -21,6 +21,12 @@ WRITE_PAGE = {"owner": 200, "contributor": 200, "viewer": 403, "outsider": 404, 
 # A report only reads the review, so every member may ask for one (see wareview/reports/README.md).
 MEMBER_POST = {"owner": 302, "contributor": 302, "viewer": 302, "outsider": 404, "anonymous": 302}
 SIGNED_IN = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 200, "anonymous": 302}
+# A PDF of several workloads is seen by the person who asked for it and nobody else (it shows their selection).
+ASKER_PAGE = {"owner": 200, "contributor": 404, "viewer": 404, "outsider": 404, "anonymous": 302}
+ASKER_POST = {"owner": 302, "contributor": 404, "viewer": 404, "outsider": 404, "anonymous": 302}
+# Every signed-in person may export their portfolio; the outsider's team has no workload, so there is nothing to
+# put in a PDF (400, with words).
+PORTFOLIO_PDF_POST = {"owner": 302, "contributor": 302, "viewer": 302, "outsider": 400, "anonymous": 302}
 # An invitation link opened by the person it was sent to: a page for anyone, signed in or not (a person signed out
 # may sign in or create an account there); accepting joins the team, or tells a member they already are one. The
 # empty form a signed-out person posts is refused with its errors.
@@ -68,6 +74,11 @@ MATRIX = {
     "reports:job": ("get", lambda c: [c.report.pk], None, READ),
     "reports:retry": ("post", lambda c: [c.failed_report.pk], lambda c: {}, MEMBER_POST),
     "reports:download": ("get", lambda c: [c.ready_report.pk], None, READ),
+    "reports:portfolio_pdf_request": ("post", lambda c: [], lambda c: {"sort": "name"}, PORTFOLIO_PDF_POST),
+    "reports:workload_pdf_request": ("post", lambda c: [c.workload.pk], lambda c: {}, MEMBER_POST),
+    "reports:portfolio_job": ("get", lambda c: [c.portfolio_report.pk], None, ASKER_PAGE),
+    "reports:portfolio_retry": ("post", lambda c: [c.failed_portfolio_report.pk], lambda c: {}, ASKER_POST),
+    "reports:portfolio_download": ("get", lambda c: [c.ready_portfolio_report.pk], None, ASKER_PAGE),
     "milestones:create": (
         "post",
         lambda c: [c.workload.pk],
@@ -146,6 +157,13 @@ def walk_cast(cast, settings, tmp_path):
     )
     cast.ready_report = Report.objects.create(review=cast.review, requested_by=cast.owner, status=Report.Status.READY)
     cast.ready_report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    from wareview.reports.models import PortfolioReport
+
+    cast.portfolio_report, cast.failed_portfolio_report, cast.ready_portfolio_report = (
+        PortfolioReport.objects.create(requested_by=cast.owner, status=status, workload_count=1)
+        for status in (PortfolioReport.Status.QUEUED, PortfolioReport.Status.FAILED, PortfolioReport.Status.READY)
+    )
+    cast.ready_portfolio_report.file.save("portfolio.pdf", ContentFile(b"%PDF-1.7 test"))
     from tests.factories import build_lens
     from wareview.lenses.services import lens_new_draft, lens_publish
     from wareview.teams.models import Invitation, Membership, Role, token_hash

@@ -1,6 +1,7 @@
 """The portfolio's filters and sorting: a GET form, so a filtered list has an address to share and to export."""
 
-from typing import cast
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 
@@ -56,3 +57,24 @@ class PortfolioFilterForm(forms.Form):
         if len(tags) > 1:
             raise forms.ValidationError("Filter on one tag at a time.")
         return tags[0] if tags else ""
+
+    def selection_in_words(self) -> list[str]:
+        """The filters that narrow the selection, one "Label: value" each, for a PDF's cover (valid form only)."""
+        words = []
+        for name, value in self.cleaned_data.items():
+            if not value or name == "sort":
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                value = dict(cast(list[tuple[str, str]], field.choices))[value]
+            words.append(f"{field.label or name.replace('_', ' ').capitalize()}: {value}")
+        return words
+
+    def stored(self) -> dict[str, Any]:
+        """The cleaned filters as JSON can hold them (the team by its id); `portfolio_workloads` reads them back."""
+        team = self.cleaned_data.get("team")
+        return {**self.cleaned_data, "team": team.pk if team else None}
+
+    def query(self) -> str:
+        """The filters as a portfolio page's query string: the page they were chosen on."""
+        return urlencode({name: self.data[name] for name in self.fields if self.data.get(name)})

@@ -5,15 +5,17 @@ Each is a fixed number of queries whatever the number of workloads, reviews or q
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
+from django.utils.safestring import SafeString, mark_safe
 
 from wareview.lenses.models import Choice, FocusArea, Lens
 from wareview.lib import risk_levels
+from wareview.lib.charts import heatmap_svg
 from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.workloads.models import Workload, WorkloadTag
 
@@ -46,11 +48,14 @@ def portfolio_lenses() -> list[Lens]:
     return sorted(newest.values(), key=lambda lens: lens.name.lower())
 
 
-def portfolio_workloads(*, user, filters: dict[str, Any]) -> QuerySet[Workload]:
+def portfolio_workloads(*, user, filters: dict[str, Any], ids: Collection[int] | None = None) -> QuerySet[Workload]:
     """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
     (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
-    review). A query, to be shown a page at a time: the counts are subqueries of the rows asked for."""
+    review). A query, to be shown a page at a time: the counts are subqueries of the rows asked for.
+
+    With `ids`, those workloads (of the ones `user` can see) instead of what the filters select now: a selection
+    recorded earlier, counted and sorted as the filters say."""
     answers = Answer.objects.filter(review__workload=OuterRef("pk"), review__status=Review.Status.OPEN)
     if filters.get("lens"):
         answers = answers.filter(review__lens_slug=filters["lens"])
@@ -71,7 +76,8 @@ def portfolio_workloads(*, user, filters: dict[str, Any]) -> QuerySet[Workload]:
             )
         )
     )
-    return _filtered(workloads, filters).order_by(*ORDERINGS[filters.get("sort") or "name"])
+    selected = _filtered(workloads, filters) if ids is None else workloads.filter(pk__in=ids)
+    return selected.order_by(*ORDERINGS[filters.get("sort") or "name"])
 
 
 def _counted(answers: QuerySet[Answer]) -> Coalesce:
@@ -137,6 +143,15 @@ class Heatmap:
     lens: Lens | None
     columns: list[str]
     rows: list[tuple[Workload, list[str]]]
+
+    def svg(self) -> SafeString | str:
+        """The heatmap drawn as SVG (the page's and the portfolio PDF's), or "" when there is nothing to draw."""
+        if self.lens is None or not self.rows:
+            return ""
+        rows = [(workload.name, risks) for workload, risks in self.rows]
+        title = f"Worst risk of each workload by focus area of {self.lens.name}"
+        # The chart escapes every label it draws.
+        return mark_safe(heatmap_svg(rows=rows, columns=self.columns, title=title, chart_id="heatmap-chart"))
 
 
 def portfolio_heatmap(*, workloads: Sequence[Workload], lenses: list[Lens], lens_slug: str = "") -> Heatmap:

@@ -2,13 +2,12 @@
 a heatmap of the page's workloads by focus area, the practices most often missing, and the list as CSV. Only
 reads: a member of several teams sees the workloads of each, and nobody sees a team they are not in."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from wareview.lib.charts import heatmap_svg
 from wareview.lib.http import HtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.portfolio import exports, selectors
@@ -32,20 +31,12 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         "pager": pager,
         "rows": selectors.portfolio_rows(workloads=page),
         "heatmap": heatmap,
-        "heatmap_svg": _heatmap_svg(heatmap),
+        "heatmap_svg": heatmap.svg(),
         "missing": selectors.most_missing_practices(workloads=workloads, lens_slug=filters["lens"]),
         "query": request.GET.urlencode(),
+        "pdf_max_workloads": settings.PORTFOLIO_PDF_MAX_WORKLOADS,
     }
     return render(request, "portfolio/portfolio.html", context)
-
-
-def _heatmap_svg(heatmap: selectors.Heatmap) -> str:
-    if heatmap.lens is None or not heatmap.rows:
-        return ""
-    rows = [(workload.name, risks) for workload, risks in heatmap.rows]
-    title = f"Worst risk of each workload by focus area of {heatmap.lens.name}"
-    # The chart escapes every label it draws.
-    return mark_safe(heatmap_svg(rows=rows, columns=heatmap.columns, title=title, chart_id="heatmap-chart"))
 
 
 @login_required

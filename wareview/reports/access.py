@@ -3,9 +3,11 @@ shape is described in `wareview/teams/access.py`."""
 
 from dataclasses import dataclass
 
-from wareview.reports.models import Report
+from django.http import Http404
+
+from wareview.reports.models import PortfolioReport, Report
 from wareview.reviews.access import VIEWER_REFUSAL
-from wareview.teams.access import Access, Need, member_row
+from wareview.teams.access import NOT_FOUND, Access, Need, member_row
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,3 +26,12 @@ def get_report_for(user, pk: int, *, need: Need = Need.READ) -> ReportAccess:
         refusal=VIEWER_REFUSAL,
     )
     return ReportAccess(report=report, role=role)
+
+
+def get_portfolio_report_for(user, pk: int) -> PortfolioReport:
+    """The PDF of several workloads `pk`, for the person who asked for it and nobody else (it shows what they
+    selected among what they can see); Http404 (`NOT_FOUND`, as every access helper) for anyone else. One query."""
+    report = PortfolioReport.objects.filter(pk=pk, requested_by_id=user.pk).first() if user.is_authenticated else None
+    if report is None:
+        raise Http404(NOT_FOUND)
+    return report

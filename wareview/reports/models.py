@@ -4,7 +4,7 @@ The row is the truth the pages show: the worker moves `status` and `progress` al
 status page reads them and never asks a result backend.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from wareview.milestones.models import Milestone
 from wareview.reviews.models import Review
+from wareview.workloads.models import Workload
 
 # The render task's limits, in seconds. The hard limit kills the task; a report still "rendering" after it
 # (plus a margin for the queue and the kill) has lost its worker.
@@ -137,3 +138,109 @@ class Report(models.Model):
         if self.milestone_id:
             return f"wareview-review-{self.review_id}-milestone-{self.milestone_id}-report-{self.pk}.pdf"
         return f"wareview-review-{self.review_id}-report-{self.pk}.pdf"
+
+
+# A PDF of several workloads renders each in turn: its limits grow with PORTFOLIO_PDF_MAX_WORKLOADS (a few
+# seconds a workload), and a job still "rendering" after the hard limit (plus a margin) has lost its worker.
+PORTFOLIO_RENDER_SOFT_TIME_LIMIT = 600
+PORTFOLIO_RENDER_TIME_LIMIT = 660
+PORTFOLIO_STALE_AFTER = timedelta(seconds=PORTFOLIO_RENDER_TIME_LIMIT + 30)
+
+
+class JobState:
+    """How a PDF job's row reads while a worker moves it along (see `Report` for the same rules): given up on
+    when still queued after REPORT_QUEUED_TIMEOUT or still rendering after `stale_after`, shown as failed until
+    a write (Retry, pruning) records it."""
+
+    stale_after: timedelta
+    status: str
+    error: str
+    progress: int
+    queued_at: datetime
+    started_at: datetime | None
+    created_at: datetime
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == Report.Status.READY or self.has_failed
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == Report.Status.FAILED or self.is_stale()
+
+    @property
+    def failure(self) -> str:
+        return self.error if self.status == Report.Status.FAILED else self.stale_reason()
+
+    @property
+    def status_label(self) -> str:
+        return Report.Status(Report.Status.FAILED if self.has_failed else self.status).label
+
+    def is_stale(self, now=None) -> bool:
+        return bool(self.stale_reason(now))
+
+    def stale_reason(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.status == Report.Status.RENDERING and now - (self.started_at or self.created_at) > self.stale_after:
+            return STALE_MESSAGE
+        if self.status == Report.Status.QUEUED and now - self.queued_at > queued_timeout():
+            return queued_too_long_message()
+        return ""
+
+
+class PortfolioReport(JobState, models.Model):
+    """A PDF of several workloads, each with every open review's report: the workloads a portfolio's filters
+    selected, or one whole workload. Only the person who asked sees it: the selection is theirs, read from what
+    they could see when they asked (`workloads`, in the portfolio's order by `filters["sort"]`)."""
+
+    class Kind(models.TextChoices):
+        PORTFOLIO = "portfolio", "Portfolio"
+        WORKLOAD = "workload", "Whole workload"
+
+    Status = Report.Status
+    stale_after = PORTFOLIO_STALE_AFTER
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PORTFOLIO)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    workloads = models.ManyToManyField(Workload, related_name="+")
+    # The portfolio form's cleaned filters (the team by id): the lens narrows the counts, the sort orders the
+    # workloads; `filters_in_words` is what the cover says and `query` leads back to the same portfolio page.
+    filters = models.JSONField(default=dict, blank=True)
+    filters_in_words = models.JSONField(default=list, blank=True)
+    query = models.CharField(max_length=1000, blank=True)
+    workload_count = models.PositiveIntegerField(default=0)
+    workloads_done = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=Report.Status.choices, default=Report.Status.QUEUED)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="reports/portfolio/%Y/%m/", blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="portfolio_report_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} report {self.pk} ({self.status})"
+
+    @property
+    def stage(self) -> str:
+        """Words for the progress bar: which workload the worker lays out."""
+        if self.has_failed:
+            return "Failed."
+        if self.status == Report.Status.READY:
+            return STAGES[100]
+        if self.status == Report.Status.QUEUED:
+            return STAGES[0]
+        if self.progress < 10:
+            return "Laying out the summary…"
+        if self.workloads_done >= self.workload_count:
+            return STAGES[90]
+        return f"Laying out workload {min(self.workloads_done + 1, self.workload_count)} of {self.workload_count}…"
+
+    def download_name(self) -> str:
+        return f"wareview-{self.kind}-report-{self.pk}.pdf"

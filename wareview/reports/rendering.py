@@ -7,7 +7,9 @@ network or the rest of the disk.
 
 import functools
 import mimetypes
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -17,7 +19,13 @@ from django.utils.safestring import mark_safe
 from wareview.lib.charts import risk_chart_svg
 from wareview.reports.data import ReportData
 
+if TYPE_CHECKING:
+    from wareview.reports.selectors import PortfolioReportData
+    from wareview.workloads.models import Workload
+
 PDF_TEMPLATE = "reports/pdf/report.html"
+PORTFOLIO_TEMPLATE = "reports/pdf/portfolio.html"
+PORTFOLIO_WORKLOAD_TEMPLATE = "reports/pdf/portfolio_workload.html"
 
 
 def static_dir() -> Path:
@@ -43,6 +51,35 @@ def pdf_from_html(html: str) -> bytes:
 
     base_url = static_dir().as_uri() + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=_fetcher_class()()).write_pdf()
+
+
+def portfolio_html(*, data: "PortfolioReportData") -> str:
+    """The first part of a PDF of several workloads: its cover and the portfolio's summary."""
+    return render_to_string(PORTFOLIO_TEMPLATE, {"summary": data, "heatmap_svg": data.heatmap.svg()})
+
+
+def portfolio_workload_html(
+    *, data: "PortfolioReportData", workload: "Workload", reports: Sequence[ReportData], position: int
+) -> str:
+    """One workload's part of that PDF: the report sections of each of its open reviews, as the review's own
+    report has them (`reports/sections/`), their ids prefixed by workload and review."""
+    lenses = [report_context(data=report, prefix=f"w{workload.pk}-r{report.review_id}-") for report in reports]
+    context = {"summary": data, "workload": workload, "lenses": lenses, "position": position}
+    return render_to_string(PORTFOLIO_WORKLOAD_TEMPLATE, context)
+
+
+def document_from_html(html: str) -> Any:
+    """`html` laid out on A4 pages, as a WeasyPrint document whose pages `pdf_from_documents` can join."""
+    from weasyprint import HTML
+
+    base_url = static_dir().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=_fetcher_class()()).render()
+
+
+def pdf_from_documents(documents: Sequence[Any]) -> bytes:
+    """One PDF of the pages of `documents`, in order. Each part keeps its own running header and page numbers."""
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
 
 
 def static_path_for(url: str) -> Path:

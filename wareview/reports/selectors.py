@@ -2,16 +2,28 @@
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from django.db.models import Count, Max, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from wareview.lenses.models import Choice, DesignPrinciple
+from wareview.lib.numbers import percent
 from wareview.milestones.compare import Comparison, outlines_compare
 from wareview.milestones.models import Milestone
 from wareview.milestones.selectors import latest_milestone, milestone_outline, practice_titles
 from wareview.plans.models import ImprovementItem, ItemStatus
+from wareview.portfolio.selectors import (
+    Heatmap,
+    MissingPractice,
+    PortfolioRow,
+    most_missing_practices,
+    portfolio_heatmap,
+    portfolio_lenses,
+    portfolio_rows,
+    portfolio_workloads,
+)
 from wareview.reports.data import (
     AreaSection,
     Practice,
@@ -21,7 +33,7 @@ from wareview.reports.data import (
     ReportData,
     principle_support,
 )
-from wareview.reports.models import Report
+from wareview.reports.models import PortfolioReport, Report
 from wareview.reports.recommendations import quick_wins, recommendations_prioritize
 from wareview.reviews.models import Answer, NotApplicableReason, Review
 from wareview.reviews.selectors import (
@@ -226,4 +238,75 @@ def _practices_not_applicable(question: OutlineQuestion, practices: tuple[Practi
         )
         for practice in practices
         if practice.code in marks
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioReportData:
+    """The first part of a PDF of several workloads: who asked, when, for what (the filters in words), and the
+    portfolio's summary of the selected workloads (their rows with counts, the heatmap, the practices most often
+    missing). Each workload's own part is `workload_report_data`, read in turn while the PDF is laid out."""
+
+    kind: str
+    title: str
+    asked_by: str
+    generated_at: datetime
+    filters: list[str]
+    rows: list[PortfolioRow]
+    heatmap: Heatmap
+    missing: list[MissingPractice]
+
+    @property
+    def workloads(self) -> list[Workload]:
+        return [row.workload for row in self.rows]
+
+    @property
+    def review_count(self) -> int:
+        return sum(len(row.lenses) for row in self.rows)
+
+    def _total(self, count: str) -> int:
+        return sum(vars(row.workload)[count] for row in self.rows)
+
+    @property
+    def question_count(self) -> int:
+        return self._total("question_count")
+
+    @property
+    def answered_count(self) -> int:
+        return self._total("answered_count")
+
+    @property
+    def percent(self) -> int:
+        return percent(self.answered_count, self.question_count)
+
+    @property
+    def high_count(self) -> int:
+        return self._total("high_count")
+
+    @property
+    def medium_count(self) -> int:
+        return self._total("medium_count")
+
+
+def portfolio_report_data(*, report: PortfolioReport) -> PortfolioReportData:
+    """The summary part of `report`: the workloads it recorded that its asker can still see, counted and sorted
+    as its filters say. A fixed number of queries whatever the number of workloads (the ids, the lenses, the
+    workloads, their tags and lenses, the heatmap's two and the missing practices' two)."""
+    filters = report.filters
+    lens_slug = filters.get("lens") or ""
+    ids = list(report.workloads.values_list("pk", flat=True))
+    lenses = portfolio_lenses()
+    selected = portfolio_workloads(user=report.requested_by, filters=filters, ids=ids)
+    workloads = list(selected)
+    rows = portfolio_rows(workloads=workloads)
+    is_workload = report.kind == PortfolioReport.Kind.WORKLOAD
+    return PortfolioReportData(
+        kind=report.kind,
+        title=workloads[0].name if is_workload and workloads else "Portfolio",
+        asked_by=report.requested_by.get_username(),
+        generated_at=timezone.now(),
+        filters=list(report.filters_in_words),
+        rows=rows,
+        heatmap=portfolio_heatmap(workloads=workloads, lenses=lenses, lens_slug=lens_slug),
+        missing=most_missing_practices(workloads=selected, lens_slug=lens_slug),
     )

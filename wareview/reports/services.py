@@ -6,9 +6,11 @@ retried, which queues it again. Rendering a ready report does nothing, so a rede
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -16,7 +18,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from wareview.audit.models import Action
@@ -24,16 +26,32 @@ from wareview.audit.services import audit_record
 from wareview.milestones.models import Milestone
 from wareview.reports.models import (
     NOT_QUEUED_MESSAGE,
+    PORTFOLIO_STALE_AFTER,
     STALE_AFTER,
     STALE_MESSAGE,
+    PortfolioReport,
     Report,
     queued_timeout,
     queued_too_long_message,
 )
-from wareview.reports.rendering import pdf_from_html, report_html
-from wareview.reports.selectors import milestone_fingerprint, report_data, review_answers_fingerprint
+from wareview.reports.rendering import (
+    document_from_html,
+    pdf_from_documents,
+    pdf_from_html,
+    portfolio_html,
+    portfolio_workload_html,
+    report_html,
+)
+from wareview.reports.selectors import (
+    milestone_fingerprint,
+    portfolio_report_data,
+    report_data,
+    review_answers_fingerprint,
+    workload_report_data,
+)
 from wareview.reports.signals import report_ready
 from wareview.reviews.models import Review
+from wareview.workloads.models import Workload
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +65,7 @@ PRUNE_DUE_KEY = "reports:prune-due"
 # The render task's name: tasks.py registers it under this name, and the services send it by name, so the task
 # module imports the services and never the other way round.
 RENDER_TASK = "reports.render"
+PORTFOLIO_RENDER_TASK = "reports.render_portfolio"
 
 
 class ReportError(Exception):
@@ -194,12 +213,14 @@ def report_prune(*, days: int | None = None, now=None) -> PruneResult:
     their signal) once it is an hour old. Deleting a report deletes its file (signals.py), so deleted reviews and
     workloads leave none behind. Reports given up on are marked failed first (`report_expire_all_stale`)."""
     now = now or timezone.now()
-    expired = report_expire_all_stale(now=now)
+    expired = report_expire_all_stale(now=now) + portfolio_report_expire_all_stale(now=now)
     cutoff = now - timedelta(days=settings.REPORT_RETENTION_DAYS if days is None else days)
     with transaction.atomic():
         _, deleted_by_model = Report.objects.filter(created_at__lt=cutoff).delete()
-    deleted = deleted_by_model.get(Report._meta.label, 0)
+        _, deleted_portfolios = PortfolioReport.objects.filter(created_at__lt=cutoff).delete()
+    deleted = deleted_by_model.get(Report._meta.label, 0) + deleted_portfolios.get(PortfolioReport._meta.label, 0)
     named = set(Report.objects.exclude(file="").values_list("file", flat=True))
+    named |= set(PortfolioReport.objects.exclude(file="").values_list("file", flat=True))
     orphans = 0
     for name in _stored_files(REPORTS_DIR):
         if name not in named and now - default_storage.get_modified_time(name) > ORPHAN_GRACE:
@@ -294,3 +315,173 @@ def _report_store(*, report: Report, pdf: bytes) -> Report:
     logger.info("Report %s ready: %d bytes", report.pk, len(pdf))
     transaction.on_commit(partial(report_ready.send, sender=Report, report=report))
     return report
+
+
+# PDFs of several workloads (`PortfolioReport`): the workloads a portfolio's filters select, or one whole
+# workload. The same rules as a review's PDF (rate limit, broker refusal, given up on, retry, pruning), a job of
+# its own since a `Report` belongs to one review.
+
+
+@transaction.atomic
+def portfolio_report_request(
+    *,
+    user,
+    workloads: QuerySet[Workload],
+    kind: str = PortfolioReport.Kind.PORTFOLIO,
+    filters: dict[str, Any] | None = None,
+    filters_in_words: Sequence[str] = (),
+    query: str = "",
+) -> PortfolioReport:
+    """A PDF of `workloads` (what `user` can see, as the caller selected them: their ids are recorded, so the
+    PDF shows this selection), sent to the worker once this transaction commits.
+
+    ReportError when the selection is empty or larger than PORTFOLIO_PDF_MAX_WORKLOADS, with nothing queued;
+    ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE. A fixed number of queries."""
+    limit = settings.PORTFOLIO_PDF_MAX_WORKLOADS
+    ids = list(workloads.values_list("pk", flat=True)[: limit + 1])
+    if not ids:
+        raise ReportError("No workload matches these filters, so there is nothing to put in a PDF.")
+    if len(ids) > limit:
+        raise ReportError(
+            f"These filters select {workloads.count()} workloads; one PDF takes at most {limit}. "
+            "Narrow the filters (a team, an environment, a lens or a tag) and ask again."
+        )
+    _check_rate(user=user)
+    report = PortfolioReport.objects.create(
+        kind=kind,
+        requested_by=user,
+        filters=filters or {},
+        filters_in_words=list(filters_in_words),
+        query=query,
+        workload_count=len(ids),
+    )
+    links = PortfolioReport.workloads.through
+    links.objects.bulk_create([links(portfolioreport_id=report.pk, workload_id=pk) for pk in ids])
+    transaction.on_commit(partial(_send_portfolio, report_id=report.pk))
+    return report
+
+
+def portfolio_report_render(*, report_id: int) -> PortfolioReport:
+    """Lay out the summary, then each workload in turn (every open review's report), moving `progress` along
+    after each, join the pages and store the file. A ready report is returned untouched."""
+    report = _portfolio_report_claim(report_id=report_id)
+    if report.status == PortfolioReport.Status.READY:
+        return report
+    data = portfolio_report_data(report=report)
+    documents = [document_from_html(portfolio_html(data=data))]
+    workloads = data.workloads
+    _portfolio_report_progress(report=report, done=0, total=len(workloads))
+    for position, workload in enumerate(workloads, start=1):
+        html = portfolio_workload_html(
+            data=data, workload=workload, reports=workload_report_data(workload=workload), position=position
+        )
+        documents.append(document_from_html(html))
+        _portfolio_report_progress(report=report, done=position, total=len(workloads))
+    pdf = pdf_from_documents(documents)
+    if report.file:
+        report.file.delete(save=False)
+    report.file.save(report.download_name(), ContentFile(pdf), save=False)
+    report.status, report.progress, report.error = PortfolioReport.Status.READY, 100, ""
+    report.finished_at = timezone.now()
+    report.save(update_fields=["file", "status", "progress", "error", "finished_at"])
+    logger.info("Portfolio report %s ready: %d workloads, %d bytes", report.pk, len(workloads), len(pdf))
+    return report
+
+
+def portfolio_report_fail(*, report_id: int, error: str) -> None:
+    """Mark the report failed with `error`, unless it became ready meanwhile."""
+    PortfolioReport.objects.filter(pk=report_id).exclude(status=PortfolioReport.Status.READY).update(
+        status=PortfolioReport.Status.FAILED, error=error[:ERROR_MAX_LENGTH], finished_at=timezone.now()
+    )
+
+
+def portfolio_report_retry(*, report: PortfolioReport, user) -> PortfolioReport:
+    """Queue a failed report again (one given up on counts as failed). ReportError otherwise; ReportRateLimited
+    when `user` reached REPORT_REQUESTS_PER_MINUTE."""
+    reason = report.stale_reason()
+    if reason:
+        PortfolioReport.objects.filter(pk=report.pk, status=report.status, queued_at=report.queued_at).update(
+            status=PortfolioReport.Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        report.refresh_from_db()
+    if report.status != PortfolioReport.Status.FAILED:
+        raise ReportError("Only a report that failed can be retried.")
+    _check_rate(user=user)
+    with transaction.atomic():
+        queued = PortfolioReport.objects.filter(pk=report.pk, status=PortfolioReport.Status.FAILED).update(
+            status=PortfolioReport.Status.QUEUED,
+            error="",
+            progress=0,
+            workloads_done=0,
+            queued_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
+        )
+        if not queued:
+            raise ReportError("Only a report that failed can be retried.")
+        transaction.on_commit(partial(_send_portfolio, report_id=report.pk))
+    report.refresh_from_db()
+    return report
+
+
+def portfolio_report_expire_all_stale(*, now=None) -> int:
+    """Fail every portfolio report that will not finish by itself; return how many (see `report_expire_all_stale`)."""
+    now = now or timezone.now()
+    lost_cutoff = now - PORTFOLIO_STALE_AFTER
+    lost = PortfolioReport.objects.filter(status=PortfolioReport.Status.RENDERING).filter(
+        Q(started_at__lt=lost_cutoff) | Q(started_at=None, created_at__lt=lost_cutoff)
+    )
+    waited = PortfolioReport.objects.filter(status=PortfolioReport.Status.QUEUED, queued_at__lt=now - queued_timeout())
+    with transaction.atomic():
+        expired = lost.update(status=PortfolioReport.Status.FAILED, error=STALE_MESSAGE, finished_at=now)
+        failed = PortfolioReport.Status.FAILED
+        expired += waited.update(status=failed, error=queued_too_long_message(), finished_at=now)
+    return expired
+
+
+def portfolio_report_downloaded(*, report: PortfolioReport, by, ip: str | None = None) -> None:
+    """Record in the audit log of each team whose workloads the PDF shows that `by` downloaded it."""
+    by_team: dict[int, list[str]] = {}
+    for team_id, name in report.workloads.order_by("name").values_list("team_id", "name"):
+        by_team.setdefault(team_id, []).append(name)
+    for team_id, names in by_team.items():
+        audit_record(
+            action=Action.REPORT_DOWNLOADED,
+            actor=by,
+            team=team_id,
+            target=f"{', '.join(names)}: {report.download_name()}",
+            details={"portfolio_report": report.pk, "workloads": len(names)},
+            ip=ip,
+        )
+
+
+def _send_portfolio(*, report_id: int) -> None:
+    """Hand the report to the broker; if it refuses, fail it with words and a Retry (see `_send`)."""
+    try:
+        current_app.tasks[PORTFOLIO_RENDER_TASK].delay(report_id)
+    except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
+        logger.exception("Portfolio report %s could not be queued", report_id)
+        portfolio_report_fail(report_id=report_id, error=NOT_QUEUED_MESSAGE)
+
+
+@transaction.atomic
+def _portfolio_report_claim(*, report_id: int) -> PortfolioReport:
+    report = PortfolioReport.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=report_id)
+    if report.status != PortfolioReport.Status.READY:
+        report.status = PortfolioReport.Status.RENDERING
+        report.progress, report.workloads_done, report.error = 5, 0, ""
+        report.started_at, report.finished_at = timezone.now(), None
+        report.attempts = F("attempts") + 1
+        fields = ["status", "progress", "workloads_done", "error", "started_at", "finished_at", "attempts"]
+        report.save(update_fields=fields)
+        report.refresh_from_db(fields=["attempts"])
+    return report
+
+
+def _portfolio_report_progress(*, report: PortfolioReport, done: int, total: int) -> None:
+    """10% once the summary is laid out, then an equal share of the next 80% for each workload."""
+    progress = 10 + (80 * done // total if total else 80)
+    PortfolioReport.objects.filter(pk=report.pk, status=PortfolioReport.Status.RENDERING).update(
+        progress=progress, workloads_done=done, workload_count=total
+    )
+    report.progress, report.workloads_done, report.workload_count = progress, done, total

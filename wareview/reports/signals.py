@@ -1,14 +1,16 @@
 """A deleted report takes its file with it: deleting a review or a workload (whose reports go by cascade, which
-sends this signal for each row) leaves no PDF behind under MEDIA_ROOT. `report_ready` tells other apps
+sends this signal for each row, and whose PDFs of several workloads go with it) leaves no PDF behind under
+MEDIA_ROOT. `report_ready` tells other apps
 (webhooks) that a PDF is ready."""
 
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import Signal, receiver
 
-from wareview.reports.models import Report
+from wareview.reports.models import PortfolioReport, Report
+from wareview.workloads.models import Workload
 
 # Sent once a PDF is stored and its report marked ready, after the commit. Arguments: `report` (loaded with its
 # review's workload and team, and its milestone).
@@ -20,3 +22,15 @@ def report_file_delete(sender, instance: Report, using: str, **kwargs) -> None:
     # After the commit, so a deletion that rolls back keeps its file.
     if instance.file:
         transaction.on_commit(partial(instance.file.storage.delete, instance.file.name), using=using)
+
+
+@receiver(post_delete, sender=PortfolioReport, dispatch_uid="reports.portfolio_report_file_delete")
+def portfolio_report_file_delete(sender, instance: PortfolioReport, using: str, **kwargs) -> None:
+    if instance.file:
+        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name), using=using)
+
+
+@receiver(pre_delete, sender=Workload, dispatch_uid="reports.workload_portfolio_reports_delete")
+def workload_portfolio_reports_delete(sender, instance: Workload, using: str, **kwargs) -> None:
+    # A PDF of several workloads shows this one too: it goes with it, as a review's PDFs go with their review.
+    PortfolioReport.objects.using(using).filter(workloads=instance).delete()

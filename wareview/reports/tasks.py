@@ -12,8 +12,23 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from wareview.reports.models import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT, Report
-from wareview.reports.services import RENDER_TASK, report_fail, report_prune, report_render
+from wareview.reports.models import (
+    PORTFOLIO_RENDER_SOFT_TIME_LIMIT,
+    PORTFOLIO_RENDER_TIME_LIMIT,
+    RENDER_SOFT_TIME_LIMIT,
+    RENDER_TIME_LIMIT,
+    PortfolioReport,
+    Report,
+)
+from wareview.reports.services import (
+    PORTFOLIO_RENDER_TASK,
+    RENDER_TASK,
+    portfolio_report_fail,
+    portfolio_report_render,
+    report_fail,
+    report_prune,
+    report_render,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +68,43 @@ def _record_failure(report_id: int, message: str) -> None:
         report_fail(report_id=report_id, error=message)
     except DatabaseError:  # the report still shows as failed once stale; Retry or pruning records it
         logger.exception("Could not record the failure of report %s", report_id)
+
+
+@shared_task(
+    name=PORTFOLIO_RENDER_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=PORTFOLIO_RENDER_SOFT_TIME_LIMIT,
+    time_limit=PORTFOLIO_RENDER_TIME_LIMIT,
+)
+def portfolio_report_render_task(self, report_id: int) -> None:
+    """The same adapter as `report_render_task`, for a PDF of several workloads."""
+    try:
+        portfolio_report_render(report_id=report_id)
+    except PortfolioReport.DoesNotExist:
+        logger.info("Portfolio report %s was deleted before it was rendered.", report_id)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            _record_portfolio_failure(report_id, f"Rendering failed {self.max_retries + 1} times: {error}")
+        raise
+    except SoftTimeLimitExceeded:
+        seconds = PORTFOLIO_RENDER_SOFT_TIME_LIMIT
+        _record_portfolio_failure(report_id, f"Rendering took longer than {seconds} seconds and was stopped.")
+        raise
+    except Exception as error:
+        _record_portfolio_failure(report_id, str(error) or type(error).__name__)
+        raise
+
+
+def _record_portfolio_failure(report_id: int, message: str) -> None:
+    try:
+        portfolio_report_fail(report_id=report_id, error=message)
+    except DatabaseError:  # the report still shows as failed once stale; Retry or pruning records it
+        logger.exception("Could not record the failure of portfolio report %s", report_id)
 
 
 @shared_task(name="reports.prune")

@@ -6,6 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("workloads/<int:workload_pk>/report/", views.workload_page, name="workload_page"),
+    path("workloads/<int:workload_pk>/report/pdf/", views.workload_pdf_request, name="workload_pdf_request"),
+    path("portfolio/report/pdf/", views.portfolio_pdf_request, name="portfolio_pdf_request"),
     path("reviews/<int:review_pk>/report/", views.report_page, name="page"),
     path("reviews/<int:review_pk>/report/pdf/", views.pdf_request, name="pdf_request"),
     path("reviews/<int:review_pk>/export.csv", views.export_csv, name="export_csv"),
@@ -17,4 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.job, name="job"),
     path("reports/<int:pk>/retry/", views.retry, name="retry"),
     path("reports/<int:pk>/download/", views.download, name="download"),
+    path("reports/portfolio/<int:pk>/", views.portfolio_job, name="portfolio_job"),
+    path("reports/portfolio/<int:pk>/retry/", views.portfolio_retry, name="portfolio_retry"),
+    path("reports/portfolio/<int:pk>/download/", views.portfolio_download, name="portfolio_download"),
 ]
