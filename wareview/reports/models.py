@@ -56,15 +56,66 @@ class ReportQuerySet(models.QuerySet["Report"]):
         )
 
 
-class Report(models.Model):
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class JobState:
+    """How a PDF job's row (a review's `Report`, a `PortfolioReport`) reads while a worker moves it along: given
+    up on when still queued after REPORT_QUEUED_TIMEOUT or still rendering after `stale_after`, shown as failed
+    until a write (Retry, pruning) records it."""
+
+    stale_after: timedelta
+    status: str
+    error: str
+    progress: int
+    queued_at: datetime
+    started_at: datetime | None
+    created_at: datetime
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == JobStatus.READY or self.has_failed
+
+    @property
+    def has_failed(self) -> bool:
+        """Failed, or given up on while its row still says queued or rendering (see `stale_reason`): the pages
+        show both as failed with a Retry, and only a write (Retry, pruning) records the failure on the row."""
+        return self.status == JobStatus.FAILED or self.is_stale()
+
+    @property
+    def failure(self) -> str:
+        """Why the job failed, in words: the error recorded on the row, or why it was given up on."""
+        return self.error if self.status == JobStatus.FAILED else self.stale_reason()
+
+    @property
+    def status_label(self) -> str:
+        return JobStatus(JobStatus.FAILED if self.has_failed else self.status).label
+
+    def is_stale(self, now=None) -> bool:
+        return bool(self.stale_reason(now))
+
+    def stale_reason(self, now=None) -> str:
+        """Why this unfinished job will not finish by itself, or "" while it still may: still "rendering" long
+        after the task's hard time limit (the worker died with it), or still "queued" after REPORT_QUEUED_TIMEOUT
+        (no worker took it: none is running, or the broker lost the message)."""
+        now = now or timezone.now()
+        if self.status == JobStatus.RENDERING and now - (self.started_at or self.created_at) > self.stale_after:
+            return STALE_MESSAGE
+        if self.status == JobStatus.QUEUED and now - self.queued_at > queued_timeout():
+            return queued_too_long_message()
+        return ""
+
+
+class Report(JobState, models.Model):
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Status = JobStatus
+    stale_after = STALE_AFTER
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
     # A report of the review as at this milestone; empty for a report of the review as it is.
@@ -95,44 +146,11 @@ class Report(models.Model):
         return f"Report {self.pk} of review {self.review_id} ({self.status})"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status == self.Status.READY or self.has_failed
-
-    @property
-    def has_failed(self) -> bool:
-        """Failed, or given up on while its row still says queued or rendering (see `stale_reason`): the pages
-        show both as failed with a Retry, and only a write (Retry, pruning) records the failure on the row."""
-        return self.status == self.Status.FAILED or self.is_stale()
-
-    @property
-    def failure(self) -> str:
-        """Why the report failed, in words: the error recorded on the row, or why it was given up on."""
-        return self.error if self.status == self.Status.FAILED else self.stale_reason()
-
-    @property
-    def status_label(self) -> str:
-        return self.Status.FAILED.label if self.has_failed else self.get_status_display()
-
-    @property
     def stage(self) -> str:
         """Words for the progress bar."""
         if self.has_failed:
             return "Failed."
         return STAGES[max(value for value in STAGES if value <= self.progress)]
-
-    def is_stale(self, now=None) -> bool:
-        return bool(self.stale_reason(now))
-
-    def stale_reason(self, now=None) -> str:
-        """Why this unfinished report will not finish by itself, or "" while it still may: still "rendering" long
-        after the task's hard time limit (the worker died with it), or still "queued" after REPORT_QUEUED_TIMEOUT
-        (no worker took it: none is running, or the broker lost the message)."""
-        now = now or timezone.now()
-        if self.status == self.Status.RENDERING and now - (self.started_at or self.created_at) > STALE_AFTER:
-            return STALE_MESSAGE
-        if self.status == self.Status.QUEUED and now - self.queued_at > queued_timeout():
-            return queued_too_long_message()
-        return ""
 
     def download_name(self) -> str:
         if self.milestone_id:
@@ -147,47 +165,6 @@ PORTFOLIO_RENDER_TIME_LIMIT = 660
 PORTFOLIO_STALE_AFTER = timedelta(seconds=PORTFOLIO_RENDER_TIME_LIMIT + 30)
 
 
-class JobState:
-    """How a PDF job's row reads while a worker moves it along (see `Report` for the same rules): given up on
-    when still queued after REPORT_QUEUED_TIMEOUT or still rendering after `stale_after`, shown as failed until
-    a write (Retry, pruning) records it."""
-
-    stale_after: timedelta
-    status: str
-    error: str
-    progress: int
-    queued_at: datetime
-    started_at: datetime | None
-    created_at: datetime
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status == Report.Status.READY or self.has_failed
-
-    @property
-    def has_failed(self) -> bool:
-        return self.status == Report.Status.FAILED or self.is_stale()
-
-    @property
-    def failure(self) -> str:
-        return self.error if self.status == Report.Status.FAILED else self.stale_reason()
-
-    @property
-    def status_label(self) -> str:
-        return Report.Status(Report.Status.FAILED if self.has_failed else self.status).label
-
-    def is_stale(self, now=None) -> bool:
-        return bool(self.stale_reason(now))
-
-    def stale_reason(self, now=None) -> str:
-        now = now or timezone.now()
-        if self.status == Report.Status.RENDERING and now - (self.started_at or self.created_at) > self.stale_after:
-            return STALE_MESSAGE
-        if self.status == Report.Status.QUEUED and now - self.queued_at > queued_timeout():
-            return queued_too_long_message()
-        return ""
-
-
 class PortfolioReport(JobState, models.Model):
     """A PDF of several workloads, each with every open review's report: the workloads a portfolio's filters
     selected, or one whole workload. Only the person who asked sees it: the selection is theirs, read from what
@@ -197,7 +174,7 @@ class PortfolioReport(JobState, models.Model):
         PORTFOLIO = "portfolio", "Portfolio"
         WORKLOAD = "workload", "Whole workload"
 
-    Status = Report.Status
+    Status = JobStatus
     stale_after = PORTFOLIO_STALE_AFTER
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PORTFOLIO)
