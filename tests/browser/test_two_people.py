@@ -1,5 +1,6 @@
 """Two people on one question, each in their own browser: changes to different fields merge without asking; the
-same notes changed two ways show the conflict, and "Keep mine" resolves it with the badges refreshed."""
+same notes changed two ways show the conflict, and "Keep mine" resolves it with the badges refreshed; a tick
+after the other closed the review says it was not saved."""
 
 import re
 from collections.abc import Iterator
@@ -86,3 +87,20 @@ def test_the_same_notes_changed_two_ways_show_the_conflict_and_keep_mine_resolve
     expect(page.get_by_role("checkbox", name="Q_01 practice b")).to_be_checked()
     expect(page.locator(".question-risk")).to_have_text("No risk")
     expect(page.locator("#nav-risk-Q_01")).to_have_text("OK")
+
+
+def test_a_tick_after_someone_closed_the_review_says_it_was_not_saved(
+    page: Page, second_page: Page, live_server, cast: Cast, review: Review
+) -> None:
+    open_as(page, live_server, cast.contributor, review)
+    sign_in_as(second_page.context, cast.owner, live_server.url)
+    second_page.goto(f"/reviews/{review.pk}/")
+    second_page.get_by_role("button", name="Close the review").click()
+    expect(second_page.get_by_text("This review is closed")).to_be_visible()
+
+    assert save(page, lambda: page.get_by_role("checkbox", name="Q_01 practice a").check()) == 403
+
+    expect(page.get_by_role("status").filter(has_text="Not saved")).to_contain_text(
+        "This review is closed, so it cannot change."
+    )
+    assert answer_of(review, "Q_01").selected == []

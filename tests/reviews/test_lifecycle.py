@@ -117,3 +117,18 @@ def test_a_second_review_of_another_lens_is_untouched_by_closing_the_first(clien
     close(client, cast.review)
     other.refresh_from_db()
     assert not other.is_closed
+
+
+def test_an_autosave_on_a_review_closed_meanwhile_says_it_was_not_saved(client, cast):
+    client.force_login(cast.contributor)
+    close(client, cast.review)
+    data = {"version": 0, "selected": ["q_01_a"], "reason": "", "notes": ""}
+
+    refused = client.post(reverse("reviews:question", args=[cast.review.pk, "Q_01"]), data, HTTP_HX_REQUEST="true")
+
+    assert refused.status_code == 403
+    body = refused.content.decode()
+    assert 'id="save-status-Q_01" class="save-status" role="status" aria-live="polite" hx-swap-oob="innerHTML"' in body
+    assert "Not saved: This review is closed, so it cannot change. Reopen it from its overview first." in body
+    assert "<html" not in body
+    assert Answer.objects.get(review=cast.review, question__code="Q_01").selected == []

@@ -7,6 +7,7 @@ response refreshes the risk badge, the navigation's progress and the save status
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -158,7 +159,15 @@ def question_history(request: HtmxHttpRequest, pk: int, code: str) -> HttpRespon
 
 
 def _save_answer(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
-    answer = get_answer_to_write(request.user, pk, code).answer
+    try:
+        answer = get_answer_to_write(request.user, pk, code).answer
+    except PermissionDenied as refusal:
+        if not request.htmx:
+            raise
+        # An autosave swaps nothing but out-of-band parts: say it on the question's status, or nobody would see
+        # that the review was closed (or their role changed) while the page was open.
+        context = {"error": str(refusal), "oob": True, "question": {"code": code}}
+        return render(request, "reviews/question.html#status", context, status=403)
     form = AnswerForm(request.POST, sheet=question_sheet(answer.question_id))
     if not form.is_valid():
         return _refused(request, answer, form.first_error())
