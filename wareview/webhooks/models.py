@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -59,13 +59,18 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
         Deleting deliveries through the ORM would load every one's id to cascade to its tries, then delete them a
         hundred at a time. Nothing but `DeliveryAttempt` refers to a delivery and no signal listens, so the tries
         go first in one statement (nothing refers to a try: the ORM deletes them at once) and then the
-        deliveries in another, raw. A delivery that gained a try in between (sent again and
-        finished within those milliseconds) keeps it, and waits for the next pruning."""
+        deliveries in another, written out around the ORM's selection of them. A delivery that gained a try in
+        between (sent again and finished within those milliseconds) keeps it, and waits for the next pruning."""
         old = self.filter(created_at__lt=before).exclude(status=Delivery.Status.PENDING)
         old = old.filter(Q(last_attempt_at=None) | Q(last_attempt_at__lt=before))
         DeliveryAttempt.objects.filter(delivery__in=old).delete()
         tried = DeliveryAttempt.objects.filter(delivery=OuterRef("pk"))
-        return old.exclude(Exists(tried))._raw_delete(self.db)
+        ids, params = old.exclude(Exists(tried)).values("pk").query.sql_with_params()
+        quote = connections[self.db].ops.quote_name
+        table, pk = quote(Delivery._meta.db_table), quote(Delivery._meta.pk.column)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({ids})", params)
+            return cursor.rowcount
 
 
 class Delivery(models.Model):
