@@ -6,7 +6,7 @@ retried, which queues it again. Rendering a ready report does nothing, so a rede
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -273,14 +273,15 @@ def _enqueue(*, report_id: int) -> None:
     transaction.on_commit(partial(_send, report_id=report_id))
 
 
-def _send(*, report_id: int) -> None:
-    """Hand the report to the broker; if it refuses (Redis down), fail the report with words and a Retry, rather
-    than leave it queued forever."""
+def _send(*, report_id: int, task: str = RENDER_TASK, fail: Callable[..., object] | None = None) -> None:
+    """Hand the job to the broker (`task`: a review's report by default, or a portfolio PDF's); if it refuses
+    (Redis down), fail it with words and a Retry (`fail`, `report_fail` by default), rather than leave it queued
+    forever."""
     try:
-        current_app.tasks[RENDER_TASK].delay(report_id)
+        current_app.tasks[task].delay(report_id)
     except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
-        logger.exception("Report %s could not be queued", report_id)
-        report_fail(report_id=report_id, error=NOT_QUEUED_MESSAGE)
+        logger.exception("Report %s (%s) could not be queued", report_id, task)
+        (fail or report_fail)(report_id=report_id, error=NOT_QUEUED_MESSAGE)
 
 
 @transaction.atomic
@@ -456,12 +457,7 @@ def portfolio_report_downloaded(*, report: PortfolioReport, by, ip: str | None =
 
 
 def _send_portfolio(*, report_id: int) -> None:
-    """Hand the report to the broker; if it refuses, fail it with words and a Retry (see `_send`)."""
-    try:
-        current_app.tasks[PORTFOLIO_RENDER_TASK].delay(report_id)
-    except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
-        logger.exception("Portfolio report %s could not be queued", report_id)
-        portfolio_report_fail(report_id=report_id, error=NOT_QUEUED_MESSAGE)
+    _send(report_id=report_id, task=PORTFOLIO_RENDER_TASK, fail=portfolio_report_fail)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ is older than the hard time limit (`Report.has_failed`), and Retry or the prunin
 """
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -47,27 +48,35 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
     time_limit=RENDER_TIME_LIMIT,
 )
 def report_render_task(self, report_id: int) -> None:
+    _render(self, report_id, render=report_render, fail=report_fail, soft_limit=RENDER_SOFT_TIME_LIMIT, job=Report)
+
+
+def _render(
+    task, report_id: int, *, render: Callable, fail: Callable, soft_limit: int, job: type[Report | PortfolioReport]
+) -> None:
+    """Render the job `report_id` (a `Report` or a `PortfolioReport`), recording on its row why it failed."""
+    name = job.__name__
     try:
-        report_render(report_id=report_id)
-    except Report.DoesNotExist:
-        logger.info("Report %s was deleted before it was rendered.", report_id)
+        render(report_id=report_id)
+    except job.DoesNotExist:
+        logger.info("%s %s was deleted before it was rendered.", name, report_id)
     except TRANSIENT_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            _record_failure(report_id, f"Rendering failed {self.max_retries + 1} times: {error}")
+        if task.request.retries >= task.max_retries:
+            _record_failure(fail, name, report_id, f"Rendering failed {task.max_retries + 1} times: {error}")
         raise
     except SoftTimeLimitExceeded:
-        _record_failure(report_id, f"Rendering took longer than {RENDER_SOFT_TIME_LIMIT} seconds and was stopped.")
+        _record_failure(fail, name, report_id, f"Rendering took longer than {soft_limit} seconds and was stopped.")
         raise
     except Exception as error:
-        _record_failure(report_id, str(error) or type(error).__name__)
+        _record_failure(fail, name, report_id, str(error) or type(error).__name__)
         raise
 
 
-def _record_failure(report_id: int, message: str) -> None:
+def _record_failure(fail: Callable, name: str, report_id: int, message: str) -> None:
     try:
-        report_fail(report_id=report_id, error=message)
+        fail(report_id=report_id, error=message)
     except DatabaseError:  # the report still shows as failed once stale; Retry or pruning records it
-        logger.exception("Could not record the failure of report %s", report_id)
+        logger.exception("Could not record the failure of %s %s", name, report_id)
 
 
 @shared_task(
@@ -83,28 +92,14 @@ def _record_failure(report_id: int, message: str) -> None:
 )
 def portfolio_report_render_task(self, report_id: int) -> None:
     """The same adapter as `report_render_task`, for a PDF of several workloads."""
-    try:
-        portfolio_report_render(report_id=report_id)
-    except PortfolioReport.DoesNotExist:
-        logger.info("Portfolio report %s was deleted before it was rendered.", report_id)
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            _record_portfolio_failure(report_id, f"Rendering failed {self.max_retries + 1} times: {error}")
-        raise
-    except SoftTimeLimitExceeded:
-        seconds = PORTFOLIO_RENDER_SOFT_TIME_LIMIT
-        _record_portfolio_failure(report_id, f"Rendering took longer than {seconds} seconds and was stopped.")
-        raise
-    except Exception as error:
-        _record_portfolio_failure(report_id, str(error) or type(error).__name__)
-        raise
-
-
-def _record_portfolio_failure(report_id: int, message: str) -> None:
-    try:
-        portfolio_report_fail(report_id=report_id, error=message)
-    except DatabaseError:  # the report still shows as failed once stale; Retry or pruning records it
-        logger.exception("Could not record the failure of portfolio report %s", report_id)
+    _render(
+        self,
+        report_id,
+        render=portfolio_report_render,
+        fail=portfolio_report_fail,
+        soft_limit=PORTFOLIO_RENDER_SOFT_TIME_LIMIT,
+        job=PortfolioReport,
+    )
 
 
 @shared_task(name="reports.prune")
