@@ -144,16 +144,8 @@ class ConflictOut(Schema):
     overlap: list[str]
 
 
-class ReviewQuestionOut(Schema):
-    code: str
-    title: str
-    risk: str
-    version: int
-    selected: list[str]
-    not_applicable: bool
-    reason: str
-    notes: str
-    practices_not_applicable: dict[str, PracticeMark]
+class ReviewQuestionOut(AnswerOut):
+    """A question of the review, with its answer: the shape of an answer."""
 
 
 class ReviewAreaOut(Schema):

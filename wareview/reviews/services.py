@@ -3,6 +3,7 @@
 from collections.abc import Collection
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -137,6 +138,20 @@ def answer_save(
         _check_completed(answer, user=user, before_risk=before["risk"])
         return answer
     return _merge_save(answer, user=user, data=data, expected_version=expected_version, changed=changed, note=note)
+
+
+def answer_save_merging(
+    *, answer: Answer, user, data: AnswerState, expected_version: int, changed: frozenset[str] | None = None
+) -> str:
+    """`answer_save`, telling whose changes it kept: the name of the other person who saved since
+    `expected_version` when the save merged over their changes, or "" when the answer was written as sent.
+    The question page's save and the API's both say it."""
+    theirs_by = answer.updated_by_id if answer.version != expected_version else None
+    answer_save(answer=answer, user=user, data=data, expected_version=expected_version, changed=changed)
+    if theirs_by is None or theirs_by == user.pk or answer.answer_state() == data:
+        return ""
+    person = get_user_model().objects.filter(pk=theirs_by).first()
+    return person.get_username() if person else "someone"
 
 
 def _answers_something(state: AnswerState) -> bool:

@@ -5,7 +5,6 @@ response refreshes the risk badge, the navigation's progress and the save status
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -172,11 +171,10 @@ def _save_answer(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, answer, form.first_error())
     was_answered = answer.risk != AnswerRisk.UNANSWERED
-    # A save started from an older version is merged over whoever saved since; say whose changes were kept.
-    theirs_by = answer.updated_by_id if answer.version != form.cleaned_data["version"] else None
     mine = form.state()
     try:
-        services.answer_save(
+        # A save started from an older version is merged over whoever saved since; say whose changes were kept.
+        merged_with = services.answer_save_merging(
             answer=answer,
             user=request.user,
             data=mine,
@@ -185,7 +183,6 @@ def _save_answer(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
         )
     except services.AnswerConflict as conflict:
         return _conflict(request, answer, conflict, mine)
-    merged_with = _merged_with(answer, mine, theirs_by if theirs_by != request.user.pk else None)
     if not request.htmx:
         message = f"Saved, together with {merged_with}’s changes." if merged_with else "Saved."
         messages.success(request, message)
@@ -219,14 +216,6 @@ def _saved(
             "notes": saved.notes != mine.notes,
         }
     return render(request, "reviews/question_saved.html", context)
-
-
-def _merged_with(answer: Answer, mine: AnswerState, theirs_by: int | None) -> str:
-    """The name of the other person whose changes a merged save kept, or "" when the save took mine as it was."""
-    if theirs_by is None or answer.answer_state() == mine:
-        return ""
-    person = get_user_model().objects.filter(pk=theirs_by).first()
-    return person.get_username() if person else "someone"
 
 
 def _refused(request: HtmxHttpRequest, answer: Answer, message: str) -> HttpResponse:

@@ -64,13 +64,11 @@ def answer_save(request: HttpRequest, review_id: int, code: str, payload: Answer
     form = AnswerForm(_form_data(payload), sheet=question_sheet(answer.question_id))
     if not form.is_valid():
         raise form_refusal(form)
-    theirs_by = answer.updated_by_id if answer.version != form.cleaned_data["version"] else None
-    mine = form.state()
     try:
-        services.answer_save(
+        merged_with = services.answer_save_merging(
             answer=answer,
             user=request.user,
-            data=mine,
+            data=form.state(),
             expected_version=form.cleaned_data["version"],
             changed=form.changed_fields(),
         )
@@ -85,12 +83,7 @@ def answer_save(request: HttpRequest, review_id: int, code: str, payload: Answer
                 "overlap": sorted(conflict.overlap),
             },
         )
-    merged = theirs_by is not None and theirs_by != request.user.pk and answer.answer_state() != mine
-    return {
-        **_answer_shape(answer),
-        "updated_by": request.user.get_username(),
-        "merged_with": _username(theirs_by) if merged else "",
-    }
+    return {**_answer_shape(answer), "updated_by": request.user.get_username(), "merged_with": merged_with}
 
 
 def _form_data(payload: AnswerIn) -> QueryDict:
