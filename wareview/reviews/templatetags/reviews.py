@@ -49,7 +49,8 @@ def mark_of(marks: dict, code: str) -> dict | None:
 def risk_badge(risk: str, *, short: bool = False) -> SafeString:
     """A risk's badge: its words (the short ones with `short`) in a span of its CSS class."""
     level = risk_levels.risk_level(risk)
-    return format_html('<span class="risk {}">{}</span>', level.css_class, level.short_label if short else level.label)
+    words = _escape(level.short_label if short else level.label)
+    return SafeString(f'<span class="risk {level.css_class}">{words}</span>')
 
 
 @register.simple_tag
@@ -110,11 +111,10 @@ def nav_item(item, *, review_pk: int, current: str, oob: bool = False) -> SafeSt
 
 def _nav_item(item, *, url: str, current: str, oob: bool = False) -> str:
     code, url = _escape(item.code), _escape(url)
-    level = risk_levels.risk_level(item.risk)
     swap = ' hx-swap-oob="true"' if oob else ""
     here = ' aria-current="page"' if item.code == current else ""
     title = _escape(_shortened(item.title, NAV_TITLE_LENGTH))
-    badge = f'<span class="risk {level.css_class}">{_escape(level.short_label)}</span>'
+    badge = risk_badge(item.risk, short=True)
     return (
         f'<li id="nav-item-{code}"{swap}>'
         f'<a href="{url}" hx-get="{url}" hx-target="#question-panel" hx-swap="outerHTML" hx-push-url="true"{here}>'
@@ -185,7 +185,6 @@ def practice_scales(effort: str, impact: str, *, extra_class: str = "") -> SafeS
     return format_html('<p class="{}">{}</p>', css_class, " · ".join(scale for scale in scales if scale))
 
 
-@register.simple_tag
 def practice_applicability(
     choice, mark: dict | None, *, reasons: Iterable[tuple[str, str]], note_limit: int
 ) -> SafeString:
