@@ -46,3 +46,19 @@ def test_a_change_to_the_plan_gives_the_pdf_a_new_fingerprint(client, planned):
     before = review_answers_fingerprint(review_id=planned.pk, lens_id=planned.lens_id)
     edit(client, item_of(planned, "q_01_c"), status="done")
     assert review_answers_fingerprint(review_id=planned.pk, lens_id=planned.lens_id) != before
+
+
+def test_every_role_can_ask_for_the_pdf_once_the_plan_has_been_opened(client, cast, planned):
+    # Once the plan has items, their last change joins the fingerprint: it must stay within its column on
+    # PostgreSQL, which enforces the length that SQLite ignores.
+    for role in ("owner", "contributor", "viewer"):
+        client.force_login(cast.user(role))
+        response = client.post(reverse("reports:pdf_request", args=[planned.pk]))
+        assert response.status_code == 302, role
+    report = planned.reports.get()
+    assert len(report.answers_fingerprint) == 64
+
+
+def test_a_fingerprint_has_one_length_however_long_what_it_covers(planned):
+    fingerprints = {review_answers_fingerprint(review_id=planned.pk, lens_id=lens) for lens in (1, 10**18)}
+    assert {len(fingerprint) for fingerprint in fingerprints} == {64}

@@ -130,8 +130,8 @@ class Report(JobState, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # When the report was last sent to the queue (asked for, or retried): a report waits from here.
     queued_at = models.DateTimeField(default=timezone.now)
-    # The review's answers this report shows (selectors.review_answers_fingerprint): a request for a PDF of the
-    # same answers reuses a live report instead of making another.
+    # A digest of what this report shows (selectors.review_answers_fingerprint, 64 characters): a request for a PDF
+    # of the same answers reuses a live report instead of making another.
     answers_fingerprint = models.CharField(max_length=100, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

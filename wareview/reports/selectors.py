@@ -1,5 +1,6 @@
 """Reads for reports: everything a report shows, as plain dataclasses, in a fixed number of queries."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -151,10 +152,10 @@ STATUS_LABELS = dict(ItemStatus.choices)
 
 
 def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
-    """The state of what a review's report shows in a few characters, in one query. Every save bumps an answer's
-    version, so the sum of versions grows with each change; the lens (a move to a new version), the number of
-    answers and the last save time are added so the fingerprint cannot repeat, and the workload's last change
-    (its name and facts are on the cover) so an edited workload gets a new report."""
+    """The state of what a review's report shows, as a digest of fixed length, in one query. Every save bumps an
+    answer's version, so the sum of versions grows with each change; the lens (a move to a new version), the number
+    of answers and the last save time are added so the state cannot repeat, and the workload's last change (its
+    name and facts are on the cover) so an edited workload gets a new report."""
     # The review's newest milestone is part of it too: the report shows what changed since that milestone.
     newest_milestone = Milestone.objects.filter(review_id=review_id).order_by("-pk").values("pk")[:1]
     facts = Answer.objects.filter(review_id=review_id).aggregate(
@@ -166,10 +167,15 @@ def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
         # The report shows each recommendation's plan status and owner: a change to the plan is a new report.
         plan_changed=Max(Subquery(_plan_last_change(review_id))),
     )
-    latest = facts["latest"].isoformat() if facts["latest"] else "-"
-    workload = facts["workload_changed"].isoformat() if facts["workload_changed"] else "-"
-    plan = facts["plan_changed"].isoformat() if facts["plan_changed"] else "-"
-    return f"{lens_id}:{facts['count']}:{facts['versions'] or 0}:{latest}:{workload}:{facts['milestone'] or '-'}:{plan}"
+    return _digest(
+        lens_id,
+        facts["count"],
+        facts["versions"] or 0,
+        facts["latest"],
+        facts["workload_changed"],
+        facts["milestone"],
+        facts["plan_changed"],
+    )
 
 
 def _plan_last_change(review_id: int) -> QuerySet:
@@ -179,7 +185,13 @@ def _plan_last_change(review_id: int) -> QuerySet:
 def milestone_fingerprint(*, milestone: Milestone) -> str:
     """What a milestone's report shows: the milestone never changes, its workload's name and facts may. No query:
     the milestone comes with its workload."""
-    return f"milestone:{milestone.pk}:{milestone.workload.updated_at.isoformat()}"
+    return _digest("milestone", milestone.pk, milestone.workload.updated_at)
+
+
+def _digest(*parts: object) -> str:
+    """The parts of a fingerprint as 64 hexadecimal characters, however many parts and however long each is."""
+    text = ":".join("-" if part is None else str(part) for part in parts)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def review_recent_reports(*, review: Review, milestone: Milestone | None = None, limit: int = 5) -> QuerySet[Report]:
