@@ -4,6 +4,7 @@ Without DATABASE_URL and REDIS_URL the app runs on its embedded default: a SQLit
 tasks executed in-process. With them it uses PostgreSQL and a real Celery worker.
 """
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -114,8 +115,16 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL")
+# gunicorn's workers each keep one connection for a minute and reuse it. The development server answers every
+# browser connection in a thread of its own, which would keep a connection per open browser socket until the
+# server runs out (PostgreSQL's "too many clients already"): there each request closes its connection when done.
+RUNS_DEVELOPMENT_SERVER = sys.argv[1:2] == ["runserver"]
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=0 if RUNS_DEVELOPMENT_SERVER else 60, conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Server-side parameters let PostgreSQL prepare the statements each page repeats (after five uses on a
         # connection) instead of planning them on every request. Not for transaction-pooling proxies.
