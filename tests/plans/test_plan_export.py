@@ -29,7 +29,7 @@ def test_the_csv_has_the_columns_jira_and_github_imports_map_and_one_row_per_ite
     response = client.get(reverse("plans:csv", args=[planned.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="wareview-checkout-plan-{planned.pk}.csv"'
-    assert response.content.decode().splitlines()[0] == ",".join(CSV_COLUMNS)  # no byte-order mark
+    assert response.content.decode().splitlines()[0] == ",".join(f'"{name}"' for name in CSV_COLUMNS)  # no BOM
     table = rows(response)
     assert [row["Summary"] for row in table] == [
         "Q_02 practice a",

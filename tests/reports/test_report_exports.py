@@ -34,7 +34,7 @@ def test_the_csv_has_a_header_and_one_row_per_question(client, owner, review):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="wareview-checkout-service-review-{review.pk}.csv"'
-    assert response.content.decode("utf-8-sig").splitlines()[0] == ",".join(HEADER)
+    assert next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == HEADER
     rows = csv_rows(response)
     assert [row["question_code"] for row in rows] == ["Q_01", "Q_02", "Q_03", "Q_04"]
     q02 = rows[1]
@@ -49,6 +49,16 @@ def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_stays_text(client,
     client.force_login(owner)
     rows = csv_rows(client.get(reverse("reports:export_csv", args=[review.pk])))
     assert rows[2]["notes"] == '\'=HYPERLINK("http://evil.test")'
+
+
+@pytest.mark.parametrize("notes", [" =1+2", "\n=1+2", "Later; =HYPERLINK(\"http://evil.test\")"])
+def test_a_formula_after_spaces_a_line_break_or_a_semicolon_never_starts_a_cell(client, owner, review, notes):
+    answer(review, "Q_03", "a", "b", "c", notes=notes)
+    client.force_login(owner)
+    text = client.get(reverse("reports:export_csv", args=[review.pk])).content.decode("utf-8-sig")
+    for delimiter in (",", ";"):  # also as a spreadsheet set to split on semicolons reads it
+        cells = [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+        assert not [cell for cell in cells if cell.lstrip(' \n"').startswith(("=", "+", "@"))], delimiter
 
 
 def test_the_json_has_the_review_its_questions_and_the_recommendations_in_order(client, owner, review):

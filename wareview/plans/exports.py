@@ -2,15 +2,14 @@
 the CSV-to-issue tools): one row per item. Pure functions of the plan's entries; the columns are explained in
 plans/README.md."""
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 
 from django.utils.text import slugify
 
 from wareview.lib import risk_levels
+from wareview.lib.spreadsheet import csv_writer, spreadsheet_text
 from wareview.plans.selectors import PlanEntry
-from wareview.reports.exports import FORMULA_STARTS
 
 CSV_COLUMNS = ["Summary", "Description", "Priority", "Labels", "Assignee", "Due date"]
 SUMMARY_MAX_LENGTH = 255  # Jira refuses a longer summary
@@ -21,10 +20,10 @@ def plan_csv(*, entries: Iterable[PlanEntry], item_url: Callable[[PlanEntry], st
     """UTF-8 CSV without a byte-order mark (an importer would read it as part of the first column's name).
     `item_url` gives the address of an entry's item in wareview, written in its description."""
     output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
+    writer = csv_writer(output)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
-        writer.writerow([_cell(value) for value in _row(entry, item_url(entry))])
+        writer.writerow([spreadsheet_text(value) for value in _row(entry, item_url(entry))])
     return output.getvalue()
 
 
@@ -56,11 +55,6 @@ def _description(entry: PlanEntry, url: str) -> str:
         lines.append(f"Guidance: {practice.improvement_url}")
     lines.append(f"In wareview: {url}")
     return "\n".join(lines)
-
-
-def _cell(value: str) -> str:
-    # A spreadsheet opening the file would run a cell starting with a formula character: a quote keeps it text.
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def plan_filename(*, workload_name: str, review_id: int) -> str:

@@ -1,10 +1,10 @@
 """The portfolio's filtered list as CSV: one row per workload. A pure function of the rows."""
 
-import csv
 import io
 from collections.abc import Iterable
 
 from wareview.lib.numbers import percent
+from wareview.lib.spreadsheet import csv_writer, spreadsheet_cell
 from wareview.portfolio.selectors import PortfolioRow
 
 CSV_COLUMNS = [
@@ -20,21 +20,19 @@ CSV_COLUMNS = [
     "high_risks",
     "medium_risks",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula; a quote in front keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def portfolio_csv(*, rows: Iterable[PortfolioRow]) -> str:
     """UTF-8 CSV with a byte-order mark (so spreadsheets read accents right); lists joined with "; "."""
     output = io.StringIO()
     output.write("\ufeff")
-    writer = csv.writer(output)
+    writer = csv_writer(output)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         workload = row.workload
         counts = vars(workload)
         writer.writerow(
-            _safe(value)
+            spreadsheet_cell(value)
             for value in (
                 workload.name,
                 workload.team.name,
@@ -50,7 +48,3 @@ def portfolio_csv(*, rows: Iterable[PortfolioRow]) -> str:
             )
         )
     return output.getvalue()
-
-
-def _safe(value: object) -> object:
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value

@@ -1,11 +1,11 @@
 """The review as CSV and JSON: one row per question, and the recommendations in the JSON. Pure functions of
 `ReportData`."""
 
-import csv
 import io
 
 from django.utils.text import slugify
 
+from wareview.lib.spreadsheet import csv_dict_writer, spreadsheet_text
 from wareview.reports.data import QuestionFacts, Recommendation, ReportData
 
 CSV_COLUMNS = [
@@ -19,8 +19,6 @@ CSV_COLUMNS = [
     "not_applicable_reason",
     "practices_not_applicable",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula; a quote in front keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_filename(*, data: ReportData, extension: str) -> str:
@@ -38,7 +36,7 @@ def export_csv(*, data: ReportData) -> str:
     """UTF-8 CSV with a byte-order mark (so spreadsheets read accents right); lists joined with "; "."""
     output = io.StringIO()
     output.write("\ufeff")
-    writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv_dict_writer(output, CSV_COLUMNS)
     writer.writeheader()
     for row in export_rows(data=data):
         writer.writerow({name: _cell(value) for name, value in row.items()})
@@ -101,4 +99,4 @@ def _recommendation(position: int, item: Recommendation) -> dict:
 
 def _cell(value) -> str:
     text = "; ".join(value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_text(text)
