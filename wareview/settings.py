@@ -20,6 +20,7 @@ from wareview.lib.env import (
     env_str,
     load_env_file,
 )
+from wareview.lib.headers import static_file_headers
 from wareview.lib.sso import issuer_origin, openid_connect_provider
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -233,6 +234,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# WhiteNoise answers static files before the middleware that gives every page its headers.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

@@ -9,10 +9,14 @@
   whose view never needed the user costs no session read and no user query for this header, and someone whose
   session has ended is treated as signed in, which only keeps a page more private. A request with credentials
   in `Authorization` (the JSON API's tokens) is private in the same way.
+- Static files are answered by WhiteNoise before any other middleware runs: `static_file_headers` gives them the
+  same `Permissions-Policy` and Content-Security-Policy as pages (an SVG opened on its own runs no script).
 """
 
 from collections.abc import Callable
+from wsgiref.headers import Headers
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -51,3 +55,9 @@ def _identified(request: HttpRequest, response: HttpResponse) -> bool:
     the session cookie."""
     name = settings.SESSION_COOKIE_NAME
     return name in request.COOKIES or name in response.cookies or "HTTP_AUTHORIZATION" in request.META
+
+
+def static_file_headers(headers: Headers, path: str, url: str) -> None:
+    """WhiteNoise's WHITENOISE_ADD_HEADERS_FUNCTION: the headers every page gets, on every static file."""
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Content-Security-Policy"] = build_policy()
