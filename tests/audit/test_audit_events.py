@@ -13,7 +13,7 @@ from tests.lenses.test_interchange import a_lens, as_text
 from wareview.audit.models import Action, AuditEntry
 from wareview.lenses.models import Lens
 from wareview.reports.models import Report
-from wareview.teams.models import Invitation, Membership, Role, token_hash
+from wareview.teams.models import Invitation, Membership, Role, Team, token_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +202,40 @@ def test_the_address_comes_from_x_forwarded_for_only_behind_a_declared_proxy(
         HTTP_X_FORWARDED_PROTO="https",
     )
     assert last(Action.SIGN_IN_SUCCEEDED).ip_address == recorded
+
+
+def test_deleting_a_team_in_the_admin_records_the_team_and_each_of_its_workloads(client, cast):
+    client, admin = staff(client)
+    response = client.post(
+        reverse("admin:teams_team_delete", args=[cast.team.pk]), {"post": "yes"}, REMOTE_ADDR=ADDRESS
+    )
+    assert response.status_code == 302
+    team_entry = last(Action.TEAM_DELETED)
+    assert (team_entry.actor, team_entry.target, team_entry.ip_address) == (admin, "Payments", ADDRESS)
+    assert team_entry.details == {"members": 3, "workloads": 1}
+    workload_entry = last(Action.WORKLOAD_DELETED)
+    assert (workload_entry.actor, workload_entry.target) == (admin, "Checkout")
+    assert workload_entry.details == {"reviews": 1, "with_the_team": True}
+    assert team_entry.team is None  # the team is gone; its entries stay
+
+
+def test_deleting_teams_from_the_admin_list_records_each_one(client, cast):
+    client, admin = staff(client)
+    client.post(
+        reverse("admin:teams_team_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": list(Team.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+    assert not Team.objects.exists()
+    deleted = sorted(entry.target for entry in AuditEntry.objects.filter(action=Action.TEAM_DELETED))
+    assert deleted == ["Elsewhere", "Payments"]
+
+
+def test_deleting_a_workload_in_the_admin_is_recorded(client, cast):
+    client, admin = staff(client)
+    client.post(reverse("admin:workloads_workload_delete", args=[cast.workload.pk]), {"post": "yes"})
+    entry = last(Action.WORKLOAD_DELETED)
+    assert (entry.actor, entry.target, entry.details) == (admin, "Checkout", {"reviews": 1})

@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.reports.helpers import answer
+from wareview.milestones.services import milestone_save
+from wareview.plans.services import plan_open
 from wareview.reviews.models import Review
 from wareview.workloads.models import Workload
 
@@ -51,10 +54,14 @@ def test_a_bad_link_is_refused_with_a_message(client, cast):
     assert "Enter a valid URL." in response.content.decode()
 
 
-def test_deleting_asks_for_confirmation_then_removes_the_workload_and_its_reviews(client, cast):
+def test_deleting_asks_for_confirmation_naming_all_that_goes_then_removes_the_workload(client, cast):
+    answer(cast.review, "Q_01", "a")
+    plan_open(review=cast.review)
+    milestone_save(review=cast.review, name="Baseline", user=cast.owner)
     client.force_login(cast.owner)
-    page = client.get(reverse("workloads:delete", args=[cast.workload.pk]))
-    assert "This deletes the workload and all of its reviews" in page.content.decode()
+    page = client.get(reverse("workloads:delete", args=[cast.workload.pk])).content.decode()
+    for words in ("1 review, with their answers", "1 milestone", "2 improvement plan items", "0 PDF reports"):
+        assert words in page
     assert Workload.objects.filter(pk=cast.workload.pk).exists()
     client.post(reverse("workloads:delete", args=[cast.workload.pk]))
     assert not Workload.objects.filter(pk=cast.workload.pk).exists()

@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
     INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
     WORKLOAD_DELETED = "workload.deleted", "Workload deleted"
+    TEAM_DELETED = "team.deleted", "Team deleted"
     LENS_IMPORTED = "lens.imported", "Lens imported"
     LENS_PUBLISHED = "lens.published", "Lens published"
     SIGN_IN_SUCCEEDED = "sign_in.succeeded", "Signed in"

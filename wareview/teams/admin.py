@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from wareview.audit.services import client_ip
 from wareview.teams.models import Invitation, Membership, Team
+from wareview.teams.services import team_delete
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,6 +19,14 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name", "memberships__user__username"]
     inlines = [MembershipInline]
+
+    # Deleting here goes through the service, which records the team and each of its workloads in the audit log.
+    def delete_model(self, request: HttpRequest, obj: Team) -> None:
+        team_delete(team=obj, by=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
+        for team in queryset:
+            team_delete(team=team, by=request.user, ip=client_ip(request))
 
 
 @admin.register(Invitation)

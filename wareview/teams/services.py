@@ -1,4 +1,5 @@
-"""Writes to teams: creating one, inviting people, accepting an invitation, changing roles, removing members.
+"""Writes to teams: creating or deleting one, inviting people, accepting an invitation, changing roles, removing
+members.
 
 Nobody joins a team without accepting an invitation sent to their e-mail address, and a team always keeps an
 owner. Every change is recorded in the audit log.
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +28,31 @@ logger = logging.getLogger(__name__)
 
 class TeamError(Exception):
     """A team change that cannot be made, with words for the person who asked."""
+
+
+@transaction.atomic
+def team_delete(*, team: Team, by, ip: str | None = None) -> None:
+    """Delete `team` with its memberships, invitations and workloads (their reviews, milestones, plans and PDFs go
+    with them), as the staff member `by`. The log keeps the team and each of its workloads by name."""
+    workloads = list(team.workloads.annotate(review_count=Count("reviews")).values_list("name", "review_count"))
+    for name, reviews in workloads:
+        audit_record(
+            action=Action.WORKLOAD_DELETED,
+            actor=by,
+            team=team,
+            target=name,
+            details={"reviews": reviews, "with_the_team": True},
+            ip=ip,
+        )
+    audit_record(
+        action=Action.TEAM_DELETED,
+        actor=by,
+        team=team,
+        target=team.name,
+        details={"members": team.memberships.count(), "workloads": len(workloads)},
+        ip=ip,
+    )
+    team.delete()
 
 
 @transaction.atomic

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from wareview.audit.services import client_ip
 from wareview.workloads.models import Workload, WorkloadTag
+from wareview.workloads.services import workload_delete
 
 
 class WorkloadTagInline(admin.TabularInline):
@@ -15,3 +19,11 @@ class WorkloadAdmin(admin.ModelAdmin):
     list_select_related = ["team"]
     search_fields = ["name", "team__name", "review_owner"]
     inlines = [WorkloadTagInline]
+
+    # Deleting here goes through the service, which records it in the audit log as the workload page's delete does.
+    def delete_model(self, request: HttpRequest, obj: Workload) -> None:
+        workload_delete(workload=obj, by=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Workload]) -> None:
+        for workload in queryset:
+            workload_delete(workload=workload, by=request.user, ip=client_ip(request))

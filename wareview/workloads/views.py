@@ -15,6 +15,7 @@ from wareview.teams.access import Need, get_team_for
 from wareview.workloads import services
 from wareview.workloads.access import get_workload_for
 from wareview.workloads.forms import WorkloadForm
+from wareview.workloads.selectors import workload_deletion_counts
 
 
 @login_required
@@ -89,6 +90,7 @@ def workload_delete(request: HttpRequest, pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, pk, need=Need.OWNER).workload
     if request.method == "POST":
         services.workload_delete(workload=workload, by=request.user, ip=client_ip(request))
-        messages.success(request, f"Deleted {workload.name} and its reviews.")
+        messages.success(request, f"Deleted {workload.name} with its reviews, milestones, plan and PDFs.")
         return redirect("teams:detail", pk=workload.team_id)
-    return render(request, "workloads/workload_confirm_delete.html", {"workload": workload})
+    goes = workload_deletion_counts(workload=workload)
+    return render(request, "workloads/workload_confirm_delete.html", {"workload": workload, "goes": goes})
