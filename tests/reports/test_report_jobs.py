@@ -1,16 +1,20 @@
 """PDF jobs without a broker: the request, the task and its failures, the status page with and without htmx,
 retry and download. WeasyPrint is replaced by a stub here; tests/reports/test_report_pdf.py renders for real."""
 
+import os
+import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from wareview.health.checks import HEARTBEAT_KEY, heartbeat_record
 from wareview.reports import services
-from wareview.reports.models import STALE_AFTER, STALE_MESSAGE, Report
+from wareview.reports.models import STALE_AFTER, STALE_MESSAGE, PortfolioReport, Report
 from wareview.reports.services import ReportError, report_render, report_request, report_retry
 from wareview.reports.tasks import report_render_task
 
@@ -263,3 +267,42 @@ def test_the_download_of_a_report_that_is_not_ready_is_404(client, owner, review
     report = Report.objects.create(review=review, status=Report.Status.RENDERING)
     client.force_login(owner)
     assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
+
+
+NO_WORKER = "No worker is running, so nothing is making this PDF yet"
+
+
+@pytest.fixture
+def own_heartbeat(settings):
+    """A broker configured, and a cache key prefix of this test's own for the workers' heartbeat."""
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"jobs-test-{os.getpid()}-{time.time_ns()}"},
+    }
+    yield
+    cache.delete(HEARTBEAT_KEY)
+
+
+def test_a_queued_pdf_says_when_no_worker_is_running(client, owner, review, own_heartbeat):
+    report = Report.objects.create(review=review, requested_by=owner)
+    client.force_login(owner)
+    page = client.get(reverse("reports:job", args=[report.pk])).content.decode()
+    assert "Waiting for a worker" in page and NO_WORKER in page
+    heartbeat_record(now=time.time() - 10 * 60)  # a worker that stopped ten minutes ago
+    assert NO_WORKER in htmx(client, "get", reverse("reports:job", args=[report.pk])).content.decode()
+
+
+def test_a_queued_pdf_says_nothing_of_workers_while_one_sends_its_heartbeat(client, owner, review, own_heartbeat):
+    heartbeat_record()
+    report = Report.objects.create(review=review, requested_by=owner)
+    client.force_login(owner)
+    page = client.get(reverse("reports:job", args=[report.pk])).content.decode()
+    assert "Waiting for a worker" in page and NO_WORKER not in page
+
+
+def test_a_queued_portfolio_pdf_says_when_no_worker_is_running(client, owner, review, own_heartbeat):
+    report = PortfolioReport.objects.create(requested_by=owner, workload_count=1)
+    client.force_login(owner)
+    page = client.get(reverse("reports:portfolio_job", args=[report.pk])).content.decode()
+    assert NO_WORKER in page

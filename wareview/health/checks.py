@@ -56,10 +56,21 @@ def _broker() -> Part:
 def _worker() -> Part:
     if not settings.REDIS_URL:
         return Part("worker", True, "none: tasks run in the web process")
-    beat = cache.get(HEARTBEAT_KEY)
-    if beat is None:
+    age = worker_heartbeat_age()
+    if age is None:
         return Part("worker", False, "no heartbeat recorded: are a Celery worker and beat running?")
-    age = time.time() - float(beat)
     if age > settings.HEALTH_WORKER_MAX_AGE:
         return Part("worker", False, f"last heartbeat {age:.0f} s ago: are a Celery worker and beat running?")
     return Part("worker", True, f"last heartbeat {age:.0f} s ago")
+
+
+def worker_heartbeat_age() -> float | None:
+    """Seconds since a worker last sent its heartbeat, or None when none ever did (or the cache has lost it)."""
+    beat = cache.get(HEARTBEAT_KEY)
+    return None if beat is None else time.time() - float(beat)
+
+
+def worker_missing() -> bool:
+    """Whether tasks sent now would wait for a worker that is not there: a broker is configured and no worker has
+    sent its heartbeat within HEALTH_WORKER_MAX_AGE seconds (what `/healthz` reports as a failing worker)."""
+    return not _worker().healthy
