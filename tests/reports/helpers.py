@@ -83,12 +83,16 @@ def wait_for(report: Report, statuses: set, timeout: float = 25.0, interval: flo
 
 
 @contextmanager
-def own_queue(task_name: str, queue: str):
-    """Route `task_name` to `queue`, this xdist worker's own, on the real Redis, for one test only."""
+def own_queue(task_names: str | tuple[str, ...], queue: str):
+    """Route `task_names` (one name or several) to `queue`, this xdist worker's own, on the real Redis, for one
+    test only."""
     need_service(redis_available(), "Redis is not reachable at REDIS_URL")
     keys = ("broker_url", "task_always_eager", "task_routes")
     saved = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_routes={task_name: {"queue": queue}})
+    names = (task_names,) if isinstance(task_names, str) else task_names
+    celery_app.conf.update(
+        broker_url=REDIS_URL, task_always_eager=False, task_routes={name: {"queue": queue} for name in names}
+    )
     reset_connections()
     redis.Redis.from_url(REDIS_URL).delete(queue)
     try:
