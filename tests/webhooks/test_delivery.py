@@ -122,9 +122,7 @@ def test_a_private_address_is_refused_unless_the_setting_allows_it(webhook, rece
     assert receiver.received == []
     delivery.refresh_from_db()
     assert delivery.status == "failed"
-    assert delivery.error.startswith(
-        "127.0.0.1 is a private address (127.0.0.1): set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=1"
-    )
+    assert delivery.error.startswith("127.0.0.1 is a private address: set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=1")
 
 
 def test_a_webhook_disabled_after_the_event_sends_nothing(webhook, receiver):

@@ -1,11 +1,9 @@
-from urllib.parse import urlsplit
-
 from django import forms
+from django.conf import settings
 
+from wareview.webhooks.addresses import url_refusal
 from wareview.webhooks.models import URL_MAX_LENGTH, Event
 from wareview.webhooks.services import WebhookEdit
-
-SCHEME_REFUSAL = "Enter an http:// or https:// address; a webhook cannot be sent to {scheme}: addresses."
 
 
 class WebhookForm(forms.Form):
@@ -27,12 +25,11 @@ class WebhookForm(forms.Form):
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"].strip()
-        scheme = urlsplit(url).scheme.lower()
-        if scheme not in ("http", "https"):
-            if not scheme:
-                raise forms.ValidationError("Enter a full address, starting with https:// or http://.")
-            raise forms.ValidationError(SCHEME_REFUSAL.format(scheme=scheme[:20]))
-        forms.URLField(assume_scheme="https").clean(url)  # a host, a valid port, no spaces
+        # Read as the sending reads it (addresses.py); names are looked up at each try, not in this request.
+        refusal = url_refusal(url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        forms.URLField(assume_scheme="https").clean(url)  # a well-formed host, no spaces
         return url
 
     def edit(self) -> WebhookEdit:
