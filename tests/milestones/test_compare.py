@@ -191,3 +191,33 @@ def test_comparing_takes_as_many_queries_for_50_questions_as_for_5(client, cast)
     assert counts[0] == counts[2] and counts[1] == counts[3]
     assert max(counts) <= 7  # user, workload with access, its milestones, each side's answers, the titles
     assert Milestone.objects.count() == 4
+
+
+def test_compare_opens_on_the_newest_milestone_and_now_when_now_differs(client, answered, baseline):
+    answer(answered.review, "Q_02", "a", "b")
+    client.force_login(answered.viewer)
+    page = page_text(client.get(reverse("milestones:compare", args=[answered.workload.pk])))
+    assert "Baseline" in page and "→ Now" in page and "Q_02" in page and "1 improved" in page
+
+
+def test_compare_opens_on_the_two_newest_milestones_right_after_saving_one(client, answered, baseline):
+    answer(answered.review, "Q_02", "a", "b")
+    milestone_save(review=answered.review, name="Sprint 2", user=answered.owner)
+    client.force_login(answered.viewer)
+    response = client.get(reverse("milestones:compare", args=[answered.workload.pk]))
+    page = page_text(response)
+    assert re.search(r"Baseline \([^)]*\) → Sprint 2", page) and "Q_02" in page and "No answer changed" not in page
+    html = response.content.decode()
+    assert re.search(rf'<option value="{baseline.pk}" selected>', html)
+
+
+def test_compare_says_when_there_is_nothing_to_compare(client, answered, baseline):
+    client.force_login(answered.viewer)
+    page = page_text(client.get(reverse("milestones:compare", args=[answered.workload.pk])))
+    assert "Nothing to compare yet: no answer has changed" in page
+
+
+def test_compare_without_a_milestone_says_to_save_one(client, answered):
+    client.force_login(answered.viewer)
+    page = page_text(client.get(reverse("milestones:compare", args=[answered.workload.pk])))
+    assert "Nothing to compare yet: save a milestone" in page

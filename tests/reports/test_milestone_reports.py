@@ -114,3 +114,16 @@ def test_the_report_data_with_changes_takes_as_many_queries_for_8_questions_as_f
         return len(context.captured_queries)
 
     assert queries_for(1) == queries_for(4) <= 7  # with the plan's statuses
+
+
+def test_right_after_a_new_milestone_the_report_shows_the_changes_since_the_one_before(review, owner, baseline):
+    milestone_save(review=review, name="Sprint 2", user=owner)  # nothing has changed since
+    html = words(report_html(data=report_data(review=review)))
+    assert "Changes since Baseline" in html and "Changes since Sprint 2" not in html
+    assert "Now followed: Q_01 practice a" in html
+
+
+def test_a_milestone_with_nothing_changed_since_says_so(review, owner):
+    milestone_save(review=review, name="Baseline", user=owner)
+    html = words(report_html(data=report_data(review=review)))
+    assert "Changes since Baseline" in html and "No answer changed" in html

@@ -30,9 +30,9 @@ def workload_milestones(*, workload: Workload) -> QuerySet[Milestone]:
     return milestones.order_by("-created_at", "-pk")
 
 
-def latest_milestone(*, review: Review) -> Milestone | None:
-    """The review's newest milestone, or None. One query."""
-    return Milestone.objects.filter(review=review).order_by("-created_at", "-pk").first()
+def latest_milestones(*, review: Review, count: int) -> list[Milestone]:
+    """The review's `count` newest milestones, newest first. One query."""
+    return list(Milestone.objects.filter(review=review).order_by("-created_at", "-pk")[:count])
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,31 @@ def points_compare(*, before: Milestone | None, after: Milestone | None, review_
         before_label=_side_label(before),
         after_label=_side_label(after),
     )
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    """Two neighbouring points of a workload that differ: a milestone and the one after it, or now (None)."""
+
+    before: Milestone
+    after: Milestone | None
+    comparison: Comparison
+
+
+def recent_change(*, milestones: list[Milestone]) -> RecentChange | None:
+    """The newest change worth showing, given the workload's milestones newest first: the newest milestone against
+    now when the review has changed since; otherwise the milestone before it against the newest (a milestone saved
+    a moment ago has nothing since). None when there is no milestone, or neither pair differs. At most six queries.
+    """
+    if not milestones:
+        return None
+    newest = milestones[0]
+    pairs = [(newest, None), *([(milestones[1], newest)] if len(milestones) > 1 else [])]
+    for before, after in pairs:
+        comparison = points_compare(before=before, after=after, review_id=newest.review_id)
+        if comparison.has_changes:
+            return RecentChange(before=before, after=after, comparison=comparison)
+    return None
 
 
 def practice_titles(*, question_ids: set[int]) -> PracticeTitles:

@@ -15,10 +15,12 @@ from wareview.lib.http import HtmxHttpRequest
 from wareview.milestones import selectors, services
 from wareview.milestones.access import get_milestone_for
 from wareview.milestones.forms import CompareForm, MilestoneForm
+from wareview.milestones.models import Milestone
 from wareview.reviews.models import NotApplicableReason, Review
 from wareview.reviews.selectors import ReviewOutline
 from wareview.teams.access import Need
 from wareview.workloads.access import get_workload_for
+from wareview.workloads.models import Workload
 
 
 @login_required
@@ -82,14 +84,27 @@ def milestone_question(request: HtmxHttpRequest, pk: int, code: str) -> HttpResp
 def milestone_compare(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, workload_pk).workload
     milestones = list(selectors.workload_milestones(workload=workload))
-    form = CompareForm(request.GET or None, milestones=milestones)
+    if not request.GET:
+        return _compare_recent(request, workload, milestones)
+    form = CompareForm(request.GET, milestones=milestones)
     context: dict[str, object] = {"workload": workload, "form": form}
-    if not form.is_bound:
-        return render(request, "milestones/compare.html", context)
     if not form.is_valid():
         context["error"] = form.first_error()
         return render(request, "milestones/compare.html", context, status=400)
     before, after = form.milestone("before"), form.milestone("after")
     review_id = (before or after).review_id  # type: ignore[union-attr]  # the form refuses now against now
     context["comparison"] = selectors.points_compare(before=before, after=after, review_id=review_id)
+    return render(request, "milestones/compare.html", context)
+
+
+def _compare_recent(request: HtmxHttpRequest, workload: Workload, milestones: list[Milestone]) -> HttpResponse:
+    """The compare page as it opens: on the newest change (`selectors.recent_change`), or saying there is none."""
+    change = selectors.recent_change(milestones=milestones)
+    if change is None:
+        form = CompareForm(None, milestones=milestones)
+        return render(request, "milestones/compare.html", {"workload": workload, "form": form, "nothing": True})
+    points = {"before": str(change.before.pk), "after": str(change.after.pk) if change.after else selectors.NOW}
+    form = CompareForm(points, milestones=milestones)
+    form.is_valid()
+    context = {"workload": workload, "form": form, "comparison": change.comparison}
     return render(request, "milestones/compare.html", context)

@@ -13,7 +13,7 @@ from wareview.lenses.models import Choice, DesignPrinciple
 from wareview.lib.numbers import percent
 from wareview.milestones.compare import Comparison, outlines_compare
 from wareview.milestones.models import Milestone
-from wareview.milestones.selectors import latest_milestone, milestone_outline, practice_titles
+from wareview.milestones.selectors import latest_milestones, milestone_outline, practice_titles
 from wareview.plans.models import ImprovementItem, ItemStatus
 from wareview.portfolio.selectors import (
     Heatmap,
@@ -112,24 +112,27 @@ def workload_report_data(*, workload: Workload) -> list[ReportData]:
 def _changes_since_latest(
     *, review: Review, now: ReviewOutline, practices: dict[int, list[Practice]]
 ) -> tuple[Milestone, Comparison] | None:
-    """The review's newest milestone and what changed since, or None when it has no milestone."""
-    milestone = latest_milestone(review=review)
-    if milestone is None:
-        return None
-    before = milestone_outline(milestone=milestone, answers=True)
+    """What changed since the review's newest milestone, with that milestone; or, when nothing has changed since
+    (a milestone saved a moment ago), since the milestone before it. None when the review has no milestone."""
+    milestones = latest_milestones(review=review, count=2)
     titles: dict[int, Mapping[str, str]] = {
         question_id: {practice.code: practice.title for practice in own} for question_id, own in practices.items()
     }
-    if milestone.lens_id != review.lens_id:
-        titles.update(practice_titles(question_ids={question.question_id for question in before.questions}))
-    comparison = outlines_compare(
-        before=before,
-        after=now,
-        titles=titles,
-        before_label=f"{milestone.name} ({milestone.date_label})",
-        after_label="now",
-    )
-    return milestone, comparison
+    comparison = None
+    for milestone in milestones:
+        before = milestone_outline(milestone=milestone, answers=True)
+        if milestone.lens_id != review.lens_id:
+            titles.update(practice_titles(question_ids={question.question_id for question in before.questions}))
+        comparison = outlines_compare(
+            before=before,
+            after=now,
+            titles=titles,
+            before_label=f"{milestone.name} ({milestone.date_label})",
+            after_label="now",
+        )
+        if comparison.has_changes:
+            return milestone, comparison
+    return (milestones[0], comparison) if milestones and comparison else None
 
 
 def _with_plan(review: Review, recommendations: list[Recommendation]) -> list[Recommendation]:
