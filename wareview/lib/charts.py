@@ -120,15 +120,19 @@ def trend_chart_svg(
         _trend_legend(),
         _trend_axes(largest, plot_width, plot_height),
     ]
-    series = (
+    series = [
         (HIGH.colour, "", [(x(i), y(high, largest)) for i, (_, high, _, _) in enumerate(points)]),
         (MEDIUM.colour, "", [(x(i), y(medium, largest)) for i, (_, _, medium, _) in enumerate(points)]),
         (COMPLETION_COLOUR, ' stroke-dasharray="5 4"', [(x(i), y(share, 100)) for i, (*_, share) in enumerate(points)]),
-    )
+    ]
+    # Lines first, the dashed completion line last so a risk line under it shows through its gaps; then each
+    # series' markers, of its own shape, moved aside where they would sit on another series' marker.
     for colour, dash, coordinates in series:
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in coordinates)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-        parts.extend(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>' for px, py in coordinates)
+    markers = _dodged([coordinates for _, _, coordinates in series])
+    for (colour, _, _), shape, coordinates in zip(series, TREND_MARKERS, markers, strict=True):
+        parts.extend(shape(px, py, colour) for px, py in coordinates)
     for index, (label, *_) in enumerate(points):
         short = label if len(label) <= TREND_LABEL_CHARS else label[: TREND_LABEL_CHARS - 1] + "…"
         parts.append(
@@ -139,15 +143,54 @@ def trend_chart_svg(
     return "".join(parts)
 
 
+def _circle(px: float, py: float, colour: str) -> str:
+    return f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>'
+
+
+def _square(px: float, py: float, colour: str) -> str:
+    return f'<rect x="{px - 3.5:.1f}" y="{py - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
+
+
+def _diamond(px: float, py: float, colour: str) -> str:
+    corners = f"{px:.1f},{py - 4.5:.1f} {px + 4.5:.1f},{py:.1f} {px:.1f},{py + 4.5:.1f} {px - 4.5:.1f},{py:.1f}"
+    return f'<polygon points="{corners}" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
+
+
+# The markers of high risks, medium risks and completion, in the order of the series.
+TREND_MARKERS = (_circle, _square, _diamond)
+DODGE = 8.0  # how far apart markers that would sit on one another are drawn, in pixels
+
+
+def _dodged(series: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """Each series' marker positions, those that would sit on another's (same point, within a few pixels) spread
+    side by side, so every series stays visible when values are equal."""
+    dodged = [list(coordinates) for coordinates in series]
+    for index in range(len(series[0]) if series else 0):
+        groups: list[list[int]] = []
+        for number, coordinates in enumerate(series):
+            group = next((g for g in groups if abs(series[g[0]][index][1] - coordinates[index][1]) < DODGE), None)
+            if group is None:
+                groups.append([number])
+            else:
+                group.append(number)
+        for group in groups:
+            # Spread around the point, or inwards at either end so no marker covers an axis's figures.
+            start = 0.0 if index == 0 else -(len(group) - 1) if index == len(series[0]) - 1 else -(len(group) - 1) / 2
+            for place, number in enumerate(group):
+                px, py = series[number][index]
+                dodged[number][index] = (px + (start + place) * DODGE, py)
+    return dodged
+
+
 def _trend_legend() -> str:
     items = ((HIGH.colour, HIGH.label), (MEDIUM.colour, MEDIUM.label), (COMPLETION_COLOUR, "Completion (%)"))
     parts, x = [], 0
-    for colour, label in items:
+    for (colour, label), marker in zip(items, TREND_MARKERS, strict=True):
         parts.append(
-            f'<rect x="{x}" y="6" width="14" height="4" fill="{colour}"/>'
-            f'<text x="{x + 19}" y="12" font-size="11" fill="#1d2430" {FONT}>{escape(label)}</text>'
+            f'<rect x="{x}" y="7" width="16" height="2" fill="{colour}"/>{marker(x + 8, 8, colour)}'
+            f'<text x="{x + 21}" y="12" font-size="11" fill="#1d2430" {FONT}>{escape(label)}</text>'
         )
-        x += 36 + 7 * len(label)
+        x += 38 + 7 * len(label)
     return "".join(parts)
 
 
