@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.urls import reverse
 
+from tests.factories import build_lens
 from tests.reports.helpers import answer
 from wareview.milestones.services import milestone_save
 from wareview.plans.services import plan_open
@@ -110,6 +113,7 @@ def test_the_workload_page_shows_each_review_with_its_completion(client, cast):
 
 
 def test_contributors_see_the_start_review_form_and_viewers_do_not(client, cast):
+    build_lens()  # a question set with no open review yet
     url = reverse("workloads:detail", args=[cast.workload.pk])
     client.force_login(cast.contributor)
     assert "Start review" in client.get(url).content.decode()
@@ -170,3 +174,19 @@ def test_a_viewer_cannot_create_or_edit_a_workload_and_is_told_why(client, cast)
     assert "Viewers cannot create workloads." in create.content.decode()
     assert "Viewers can read this workload but not change it." in edit.content.decode()
     assert list(Workload.objects.filter(team=cast.team).values_list("name", flat=True)) == ["Checkout"]
+
+
+def test_start_review_offers_only_question_sets_without_an_open_review_and_says_why(client, cast):
+    other = build_lens()
+    client.force_login(cast.owner)
+    page = client.get(reverse("workloads:detail", args=[cast.workload.pk])).content.decode()
+    offered = re.findall(r'<option value="(\d+)">', page.split('<select id="lens"')[1].split("</select>")[0])
+    assert offered == [str(other.pk)]
+    assert f"Not offered: {cast.lens.name}, already under review" in page
+
+
+def test_with_every_question_set_under_review_the_start_form_gives_way_to_the_reason(client, cast):
+    client.force_login(cast.owner)
+    page = client.get(reverse("workloads:detail", args=[cast.workload.pk])).content.decode()
+    assert '<select id="lens"' not in page
+    assert f"No other question set to start: {cast.lens.name}, already under review" in page

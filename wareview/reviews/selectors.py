@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
+from wareview.lenses.models import Lens
 from wareview.lenses.ordering import AreaPath, question_sort_key
 from wareview.lib import risk_levels
 from wareview.lib.numbers import percent
@@ -303,6 +304,13 @@ def living_reviews(reviews: list[Review]) -> list[Review]:
     """The open reviews of a workload's `reviews` (`workload_reviews`), at most one per lens, by lens name: what
     the workload page shows side by side and what the whole workload's report takes in turn."""
     return sorted((review for review in reviews if not review.is_closed), key=lambda review: review.lens.name.lower())
+
+
+def startable_lenses(*, living: list[Review]) -> list[Lens]:
+    """The published lenses a new review of the workload may be started on: those of a question set (slug) that
+    has no open review among the workload's `living` reviews (`living_reviews`). One query."""
+    taken = {review.lens_slug for review in living}
+    return [lens for lens in Lens.objects.published().order_by("name", "-version") if lens.slug not in taken]
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
 from wareview.audit.services import client_ip
-from wareview.lenses.models import Lens
 from wareview.lib.charts import trend_chart_svg
 from wareview.lib.paging import paginate
 from wareview.milestones.forms import CompareForm, MilestoneForm
 from wareview.milestones.selectors import Trend, workload_milestones, workload_trends
-from wareview.reviews.selectors import living_reviews, workload_reviews
+from wareview.reviews.selectors import living_reviews, startable_lenses, workload_reviews
 from wareview.teams.access import Need, get_team_for
 from wareview.workloads import services
 from wareview.workloads.access import get_workload_for
@@ -41,12 +40,13 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reviews = workload_reviews(workload=workload)
     # Every milestone in one query: the trend draws them all, the list shows them a page at a time.
     milestones = list(workload_milestones(workload=workload))
+    living = living_reviews(reviews)
     context = {
         "workload": workload,
         "reviews": reviews,
-        "living_reviews": living_reviews(reviews),
+        "living_reviews": living,
         "tags": list(workload.tags.all()),
-        "lenses": Lens.objects.published(),
+        "lenses": startable_lenses(living=living),
         "can_write": access.can_write,
         "is_owner": access.is_owner,
         "milestones": paginate(request, milestones, param="milestones_page", per_page=MILESTONES_PAGE_SIZE),
