@@ -41,10 +41,10 @@ def test_the_dashboard_uses_the_same_queries_for_one_or_many_workloads(client, c
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("reviews:dashboard"))
     assert response.content.decode().count("<progress") == 6
-    # User, the workloads' count and page, their open reviews' answers counted; plus the session where it is
-    # not cached.
+    # User, the workloads' count and page, their open reviews' answers counted, the teams a new workload may go
+    # to; plus the session where it is not cached.
     session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert len(many) == len(few) == 4 + session_queries
+    assert len(many) == len(few) == 5 + session_queries
 
 
 def test_the_dashboard_shows_a_page_of_workloads_at_a_time_with_the_same_queries(client, cast):
@@ -109,3 +109,23 @@ def test_the_overview_draws_the_risk_by_focus_area_chart(client, cast):
     assert "<svg" in chart and "<title" in chart
     for area in cast.lens.pillars.get().focus_areas.all():
         assert area.name in chart
+
+
+def test_the_dashboard_offers_a_new_workload_in_each_team_the_person_writes_to_and_a_new_team(client, cast):
+    from wareview.teams.services import team_create
+
+    team_create(name="Search", user=cast.contributor)
+    client.force_login(cast.contributor)
+    body = client.get(reverse("reviews:dashboard")).content.decode()
+    assert f'href="{reverse("workloads:create", args=[cast.team.pk])}">New workload<span class=""> in Payments' in body
+    assert ">New workload<span class=\"\"> in Search" in body
+    assert f'href="{reverse("teams:list")}#new-team">New team</a>' in body
+
+
+def test_a_viewer_is_offered_no_new_workload_and_an_empty_dashboard_says_what_to_do(client, cast):
+    client.force_login(cast.viewer)
+    assert "New workload" not in client.get(reverse("reviews:dashboard")).content.decode()
+    client.force_login(cast.outsider)
+    Workload.objects.filter(team__memberships__user=cast.outsider).delete()
+    body = client.get(reverse("reviews:dashboard")).content.decode()
+    assert "No workloads yet. Add the first with “New workload”" in body

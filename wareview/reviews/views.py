@@ -28,7 +28,7 @@ from wareview.reviews.forms import AnswerForm, ReviewStartForm
 from wareview.reviews.links import question_url_maker
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason
-from wareview.teams.access import Need
+from wareview.teams.access import Need, teams_for
 from wareview.workloads.access import get_workload_for
 
 
@@ -36,7 +36,14 @@ from wareview.workloads.access import get_workload_for
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     pager = paginate(request, selectors.dashboard_workloads(user=request.user))
     summaries = selectors.workload_summaries(workloads=list(pager.page.object_list))
-    return render(request, "reviews/dashboard.html", {"pager": pager, "summaries": summaries})
+    # Where a new workload may go: the teams in which the person may add one.
+    writable_teams = list(teams_for(request.user, need=Need.WRITE)[:DASHBOARD_TEAM_LINKS + 1])
+    context = {"pager": pager, "summaries": summaries, "writable_teams": writable_teams[:DASHBOARD_TEAM_LINKS]}
+    context["more_teams"] = len(writable_teams) > DASHBOARD_TEAM_LINKS
+    return render(request, "reviews/dashboard.html", context)
+
+
+DASHBOARD_TEAM_LINKS = 5
 
 
 @login_required

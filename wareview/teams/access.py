@@ -102,3 +102,9 @@ def get_team_for(user, pk: int, *, need: Need = Need.READ) -> TeamAccess:
         refusal="Viewers cannot create workloads.",
     )
     return TeamAccess(team=team, role=role)
+
+
+def teams_for(user, *, need: Need = Need.READ) -> QuerySet[Team]:
+    """The teams in which the user's role allows `need`, by name."""
+    roles = [role for role, level in LEVEL.items() if level >= need]
+    return Team.objects.filter(memberships__user=user, memberships__role__in=roles).order_by("name", "pk")
