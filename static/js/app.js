@@ -179,4 +179,24 @@
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
     }
   });
+
+  // "Copy" buttons (`data-copy` names the field whose value they copy): shown only where a script runs, since
+  // without one the field itself is there to select and copy by hand.
+  document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById(button.getAttribute("aria-describedby") || "");
+    var done = function (words) { if (status) status.textContent = words; };
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { done("Copied."); },
+        function () { done("Could not copy: the token is selected, press Ctrl+C (⌘C on a Mac)."); }
+      );
+    } else {
+      done(document.execCommand("copy") ? "Copied." : "Could not copy: the token is selected, press Ctrl+C (⌘C on a Mac).");
+    }
+  });
 })();

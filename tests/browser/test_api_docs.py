@@ -11,3 +11,9 @@ def test_the_docs_page_shows_the_endpoints_without_a_csp_refusal(page: Page, liv
     page.goto("/api/v1/docs")
     expect(page.get_by_text("wareview API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/reviews/{review_id}/answers/{code}").first).to_be_visible()
+
+
+def test_the_docs_page_leads_back_to_the_app(page: Page, live_server):
+    page.goto("/api/v1/docs")
+    page.get_by_role("link", name="← Back to wareview").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
