@@ -217,3 +217,51 @@ def test_a_page_takes_as_many_queries_for_50_workloads_as_for_5(client, cast, dj
     with django_assert_num_queries(counts[0]):
         client.get(URL, {"lens": cast.lens.slug, "page": "2"})
     assert counts[0] <= 11
+
+
+@pytest.fixture
+def shipped_review(cast):
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from wareview.lenses.models import Lens
+
+    fixture = Path(settings.BASE_DIR, "fixtures", "performance_efficiency_v2.json")
+    call_command("load_question_sets", str(fixture), stdout=io.StringIO())
+    lens = Lens.objects.get(slug="performance-efficiency", version=2)
+    workload = Workload.objects.create(team=cast.team, name="Storefront", created_by=cast.owner)
+    return review_start(workload=workload, lens=lens, user=cast.owner)
+
+
+def test_the_heatmap_has_a_column_per_focus_area_as_the_review_walks_them_each_cell_a_link(
+    client, cast, shipped_review
+):
+    Answer.objects.filter(review=shipped_review, question__code="PERF_05").update(risk=AnswerRisk.HIGH)
+    client.force_login(cast.viewer)
+    body = client.get(URL, {"lens": "performance-efficiency"}).content.decode()
+    table = re.search(r'<table class="heatmap-table">.*?</table>', body, re.S).group(0)
+    columns = re.findall(r'<th scope="col">([^<]+)</th>', table)[1:]
+    assert columns == [
+        "Selection › Architecture",
+        "Selection › Compute",
+        "Selection › Storage",
+        "Selection › Database",
+        "Selection › Network",
+        "Code",
+        "Review",
+        "Monitoring",
+        "Trade-offs",
+    ]
+    svg = re.search(r'<svg[^>]*class="heatmap".*?</svg>', body, re.S).group(0)
+    database = reverse("reviews:question", args=[shipped_review.pk, "PERF_05"])
+    assert f'<a href="{database}" aria-label="Storefront · Selection › Database: High risk">' in svg
+    assert svg.count("<a href=") == 9  # the cast's Checkout reviews another lens: its row has no links
+
+
+def test_the_portfolio_pdf_draws_the_heatmap_without_links(shipped_review):
+    from wareview.portfolio.selectors import portfolio_heatmap
+
+    heatmap = portfolio_heatmap(workloads=[shipped_review.workload], lenses=[shipped_review.lens])
+    assert "<a href=" in heatmap.svg() and "<a href=" not in heatmap.svg(links=False)

@@ -215,10 +215,10 @@ def _trend_description(points: Sequence[tuple[str, int, int, int]]) -> str:
     )
 
 
-HEAT_LABEL_WIDTH = 200
-HEAT_CELL = 28
-HEAT_HEADER = 130
-HEAT_LABEL_CHARS = 28
+HEAT_LABEL_WIDTH = 220
+HEAT_CELL = 48
+HEAT_HEADER = 150
+HEAT_LABEL_CHARS = 30
 NO_REVIEW = ("#ffffff", "No review")
 
 
@@ -226,13 +226,15 @@ def heatmap_svg(
     *,
     rows: Sequence[tuple[str, Sequence[str]]],
     columns: Sequence[str],
+    links: Sequence[Sequence[str]] | None = None,
     title: str = "Worst risk by focus area",
     chart_id: str = "heatmap",
 ) -> str:
     """A grid of (row label, risk value per column) rows under slanted column labels, each cell filled with its
     risk's colour ("" for no review: white). Each cell carries its own <title> ("<row> · <column>: <risk>"), and
     the chart a <title> and a <desc> listing every cell, so it reads without colour and without sight; the page
-    shows the same values in a table beside it."""
+    shows the same values in a table beside it. With `links` (an address per cell, "" for none), each cell is a
+    link there, named as its title says."""
     width = max(HEAT_LABEL_WIDTH + HEAT_CELL * max(len(columns), 1) + 20, WIDTH)  # room for the legend
     height = LEGEND_HEIGHT + HEAT_HEADER + HEAT_CELL * max(len(rows), 1) + 6
     parts = [
@@ -247,20 +249,25 @@ def heatmap_svg(
         x = HEAT_LABEL_WIDTH + index * HEAT_CELL + HEAT_CELL / 2
         short = column if len(column) <= HEAT_LABEL_CHARS else column[: HEAT_LABEL_CHARS - 1] + "…"
         parts.append(
-            f'<text x="{x:.1f}" y="{top - 6}" font-size="10" fill="#1d2430" transform="rotate(-50 {x:.1f} {top - 6})" '
+            f'<text x="{x:.1f}" y="{top - 6}" font-size="12" fill="#1d2430" transform="rotate(-50 {x:.1f} {top - 6})" '
             f"{FONT}>{escape(short)}</text>"
         )
     for row_index, (label, risks) in enumerate(rows):
         y = top + row_index * HEAT_CELL
         short = label if len(label) <= HEAT_LABEL_CHARS else label[: HEAT_LABEL_CHARS - 1] + "…"
-        parts.append(f'<text x="0" y="{y + 18}" font-size="11" fill="#1d2430" {FONT}>{escape(short)}</text>')
-        for column_index, (column, risk) in enumerate(zip(columns, risks, strict=True)):
+        parts.append(
+            f'<text x="0" y="{y + HEAT_CELL / 2 + 5:.0f}" font-size="13" fill="#1d2430" {FONT}>{escape(short)}</text>'
+        )
+        row_links = links[row_index] if links else [""] * len(columns)
+        for column_index, (column, risk, link) in enumerate(zip(columns, risks, row_links, strict=True)):
             colour, words = _heat_fill(risk)
             x = HEAT_LABEL_WIDTH + column_index * HEAT_CELL
-            parts.append(
+            name = escape(f"{label} · {column}: {words}")
+            cell = (
                 f'<rect x="{x}" y="{y}" width="{HEAT_CELL - 2}" height="{HEAT_CELL - 2}" fill="{colour}" '
-                f'stroke="#8b95a5" stroke-width="0.5"><title>{escape(f"{label} · {column}: {words}")}</title></rect>'
+                f'stroke="#8b95a5" stroke-width="0.5"><title>{name}</title></rect>'
             )
+            parts.append(f'<a href="{escape(link)}" aria-label="{name}">{cell}</a>' if link else cell)
     parts.append("</svg>")
     return "".join(parts)
 

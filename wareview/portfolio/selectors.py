@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from wareview.lenses.models import Choice, FocusArea, Lens
@@ -136,51 +137,91 @@ def _tag_rows(ids: list[int]) -> QuerySet:
 
 
 @dataclass(frozen=True)
+class HeatmapRow:
+    """A workload's row: the worst risk of each column ("" when it has no open review of the lens) and, where it
+    has one, where that area starts in its review (the question to open), else ""."""
+
+    workload: Workload
+    risks: list[str]
+    links: list[str]
+
+
+@dataclass(frozen=True)
 class Heatmap:
-    """Workloads (rows) by the top-level focus areas of one lens (columns), each cell the worst risk of the
-    area's questions in the workload's open review of that lens ("" when it has none)."""
+    """Workloads (rows) by the focus areas of one lens as a review walks them (columns: each area that holds
+    questions, a nested one under its parent's name), each cell the worst risk of the area's questions in the
+    workload's open review of that lens."""
 
     lens: Lens | None
     columns: list[str]
-    rows: list[tuple[Workload, list[str]]]
+    rows: list[HeatmapRow]
 
-    def svg(self) -> SafeString | str:
-        """The heatmap drawn as SVG (the page's and the portfolio PDF's), or "" when there is nothing to draw."""
+    def svg(self, *, links: bool = True) -> SafeString | str:
+        """The heatmap drawn as SVG, each cell a link to its area in the review when `links` (the page; the
+        portfolio PDF draws it without), or "" when there is nothing to draw."""
         if self.lens is None or not self.rows:
             return ""
-        rows = [(workload.name, risks) for workload, risks in self.rows]
+        rows = [(row.workload.name, row.risks) for row in self.rows]
+        cell_links = [row.links for row in self.rows] if links else None
         title = f"Worst risk of each workload by focus area of {self.lens.name}"
         # The chart escapes every label it draws.
-        return mark_safe(heatmap_svg(rows=rows, columns=self.columns, title=title, chart_id="heatmap-chart"))
+        return mark_safe(
+            heatmap_svg(rows=rows, columns=self.columns, links=cell_links, title=title, chart_id="heatmap-chart")
+        )
 
 
 def portfolio_heatmap(*, workloads: Sequence[Workload], lenses: list[Lens], lens_slug: str = "") -> Heatmap:
     """The heatmap of `workloads` on the lens `lens_slug` (else the shipped Performance Efficiency lens, else the
-    first of `lenses`): two queries, the lens's focus areas and the risks counted per workload and area. Areas
-    are matched by code across the lens's versions; a nested area counts in its parent."""
+    first of `lenses`): two queries, the lens's focus areas and the answers of those workloads' open reviews of
+    it (one row per question, so a page of workloads reads a few hundred rows). Areas are matched by code
+    across the lens's versions."""
     by_slug = {lens.slug: lens for lens in lenses}
     lens = by_slug.get(lens_slug) or by_slug.get(DEFAULT_LENS_SLUG) or (lenses[0] if lenses else None)
     if lens is None:
         return Heatmap(lens=None, columns=[], rows=[])
-    areas = list(
-        FocusArea.objects.filter(pillar__lens=lens, parent=None)
-        .order_by("pillar__order", "order", "pk")
-        .values_list("code", "name")
-    )
+    areas = _walked_areas(lens)
     worst: dict[tuple[int, str], int] = {}
+    first: dict[tuple[int, str], tuple[int, int, str]] = {}  # (workload, area) → (question order, review, code)
     answers = Answer.objects.filter(
         review__workload__in=[workload.pk for workload in workloads],
         review__status=Review.Status.OPEN,
         review__lens_slug=lens.slug,
     )
     cells = answers.order_by().values_list(
-        "review__workload_id", Coalesce("question__focus_area__parent__code", "question__focus_area__code"), "risk"
+        "review__workload_id", "review_id", "question__focus_area__code", "risk", "question__order", "question__code"
     )
-    for workload_id, area_code, risk in cells.distinct():
+    for workload_id, review_id, area_code, risk, order, code in cells:
         key = (workload_id, area_code)
         worst[key] = min(worst.get(key, len(risk_levels.LEVELS)), risk_levels.risk_level(risk).order)
-    rows = [(workload, [_level_value(worst.get((workload.pk, code))) for code, _ in areas]) for workload in workloads]
-    return Heatmap(lens=lens, columns=[name for _, name in areas], rows=rows)
+        first[key] = min(first.get(key, (order, review_id, code)), (order, review_id, code))
+    rows = [
+        HeatmapRow(
+            workload=workload,
+            risks=[_level_value(worst.get((workload.pk, code))) for code, _ in areas],
+            links=[_question_link(first.get((workload.pk, code))) for code, _ in areas],
+        )
+        for workload in workloads
+    ]
+    return Heatmap(lens=lens, columns=[label for _, label in areas], rows=rows)
+
+
+def _walked_areas(lens: Lens) -> list[tuple[str, str]]:
+    """(code, label) of each focus area of `lens` that holds questions, in the order a review walks them; a
+    nested area's label names its parent: "Selection › Compute"."""
+    rows = (
+        FocusArea.objects.filter(pillar__lens=lens, questions__isnull=False)
+        .distinct()
+        .values_list("code", "name", "order", "parent__name", "parent__order", "pillar__order")
+    )
+    walked = sorted(
+        rows,
+        key=lambda row: (row[5], (row[4], row[2]) if row[3] is not None else (row[2], -1)),
+    )
+    return [(code, f"{parent} › {name}" if parent else name) for code, name, _, parent, _, _ in walked]
+
+
+def _question_link(first: tuple[int, int, str] | None) -> str:
+    return reverse("reviews:question", args=[first[1], first[2]]) if first else ""
 
 
 def _level_value(order: int | None) -> str:

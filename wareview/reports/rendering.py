@@ -55,7 +55,7 @@ def pdf_from_html(html: str) -> bytes:
 
 def portfolio_html(*, data: "PortfolioReportData") -> str:
     """The first part of a PDF of several workloads: its cover and the portfolio's summary."""
-    return render_to_string(PORTFOLIO_TEMPLATE, {"summary": data, "heatmap_svg": data.heatmap.svg()})
+    return render_to_string(PORTFOLIO_TEMPLATE, {"summary": data, "heatmap_svg": data.heatmap.svg(links=False)})
 
 
 def portfolio_workload_html(
