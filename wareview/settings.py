@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "wareview.webhooks",
     "wareview.portfolio",
     "wareview.api",
+    "wareview.demo",
 ]
 
 MIDDLEWARE = [

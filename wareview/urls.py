@@ -21,7 +21,6 @@ urlpatterns = [
     path("", include("wareview.milestones.urls")),
     path("", include("wareview.reports.urls")),
     path("", include("wareview.plans.urls")),
-    path("", include("wareview.audit.urls")),
     path("", include("wareview.webhooks.urls")),
     path("", include("wareview.portfolio.urls")),
 ]

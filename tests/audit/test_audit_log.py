@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def log_page(client, team, **query):
-    return client.get(reverse("audit:team_log", args=[team.pk]), query)
+    return client.get(reverse("teams:audit_log", args=[team.pk]), query)
 
 
 def record_many(team, number: int) -> None:
@@ -114,7 +114,7 @@ def test_members_who_are_not_owners_and_outsiders_are_refused_the_log(client, ca
 
 
 def test_the_team_page_links_owners_to_the_log_and_nobody_else(client, cast):
-    url = reverse("audit:team_log", args=[cast.team.pk])
+    url = reverse("teams:audit_log", args=[cast.team.pk])
     client.force_login(cast.owner)
     assert f'href="{url}">Audit log</a>' in client.get(reverse("teams:detail", args=[cast.team.pk])).content.decode()
     client.force_login(cast.viewer)

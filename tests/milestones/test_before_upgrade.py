@@ -53,12 +53,12 @@ def test_a_taken_name_gets_a_number(client, answered, version_two):
 
 
 def test_a_move_that_fails_saves_no_milestone(client, answered, version_two, monkeypatch):
-    from wareview.reviews import upgrade
+    from wareview.milestones import services
 
     def broken(**kwargs):
         raise RuntimeError("the move broke")
 
-    monkeypatch.setattr(upgrade, "review_upgrade", broken)
+    monkeypatch.setattr(services, "review_upgrade", broken)
     client.raise_request_exception = False
     assert move(client, answered, version_two).status_code == 500
     assert not Milestone.objects.exists()

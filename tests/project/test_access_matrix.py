@@ -104,7 +104,7 @@ MATRIX = {
     # Each role opens the link of an invitation sent to its own address (see walk_cast).
     "teams:invitation_accept": ("get", lambda c: [c.invitation_token[c.walker]], None, INVITEE_PAGE),
     "teams:invitation_accept POST": ("post", lambda c: [c.invitation_token[c.walker]], lambda c: {}, INVITEE_POST),
-    "audit:team_log": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
+    "teams:audit_log": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
     "webhooks:list": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
     "webhooks:create": ("post", lambda c: [c.team.pk], webhook_post, OWNER_ONLY),
     "webhooks:detail": ("get", lambda c: [c.webhook.pk], None, OWNER_PAGE),
@@ -279,7 +279,6 @@ def test_the_matrix_covers_every_url_of_the_apps():
         "reports",
         "milestones",
         "plans",
-        "audit",
         "webhooks",
         "portfolio",
         "tokens",

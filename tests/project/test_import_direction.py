@@ -60,3 +60,36 @@ def test_no_app_imports_the_webhooks_app():
 
 def test_the_webhook_services_do_not_import_their_tasks():
     assert not {name for name in imports_of(PACKAGE / "webhooks" / "services.py") if "tasks" in name}
+
+
+def app_of(name: str) -> str | None:
+    """The app a module name belongs to (`wareview.reviews.services` → `reviews`), or None outside wareview."""
+    parts = name.split(".")
+    return parts[1] if parts[0] == "wareview" and len(parts) > 1 else None
+
+
+def apps_imported(paths) -> set[str]:
+    return {app for path in paths for name in imports_of(path) for app in [app_of(name)] if app}
+
+
+def test_a_management_command_reaches_no_further_than_its_own_app_does():
+    # The demo app sets up data across every app: it is the one place allowed to import them all.
+    for command in PACKAGE.glob("*/management/commands/*.py"):
+        app = command.parts[-4]
+        if app == "demo":
+            continue
+        own = [path for path in (PACKAGE / app).rglob("*.py") if "management" not in path.parts]
+        reach = apps_imported(own) | {app, "lib"}
+        assert apps_imported([command]) <= reach, command
+
+
+def test_the_teams_and_audit_apps_import_no_app_built_on_them():
+    # Teams and the audit log are at the bottom: workloads, reviews and the rest build on them.
+    assert apps_imported((PACKAGE / "teams").rglob("*.py")) <= {"teams", "audit", "lib"}
+    assert apps_imported((PACKAGE / "audit").rglob("*.py")) <= {"audit", "lib"}
+
+
+def test_views_leave_transactions_to_the_services():
+    # A view parses, calls one service and renders: a flow that needs several writes at once is a service.
+    for path in PACKAGE.glob("*/views.py"):
+        assert "django.db.transaction" not in imports_of(path), path

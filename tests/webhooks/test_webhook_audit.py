@@ -144,7 +144,7 @@ def test_the_teams_audit_log_shows_what_was_done_to_its_webhooks(owner_client, c
     webhook.refresh_from_db()
     secrets.append(webhook.secret)
     owner_client.post(reverse("webhooks:delete", args=[webhook.pk]))
-    page = owner_client.get(reverse("audit:team_log", args=[cast.team.pk])).content.decode()
+    page = owner_client.get(reverse("teams:audit_log", args=[cast.team.pk])).content.decode()
     host = webhook.url.split("/")[2]
     assert f"Webhook secret replaced: http://{host}/…" in page
     assert f"Webhook deleted: http://{host}/…" in page and "deliveries: 0" in page

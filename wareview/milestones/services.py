@@ -9,9 +9,11 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
+from wareview.lenses.models import Lens
 from wareview.milestones.models import Milestone, MilestoneAnswer
 from wareview.milestones.signals import milestone_saved
 from wareview.reviews.models import Answer, AnswerRisk, Review
+from wareview.reviews.upgrade import review_upgrade
 
 # What a milestone copies of each answer (MilestoneAnswer has the same fields).
 COPIED_FIELDS = ("question_id", "selected", "practices_not_applicable", "not_applicable", "reason", "notes", "risk")
@@ -69,6 +71,15 @@ def milestone_save_before_upgrade(*, review: Review, version: int, user) -> Mile
         number += 1
         name = f"{base} ({number})"
     return milestone_save(review=review, name=name, user=user)
+
+
+@transaction.atomic
+def review_upgrade_keeping_milestone(*, review: Review, target: Lens, user) -> Milestone:
+    """Move `review` to the newer lens version `target` (`reviews.upgrade.review_upgrade`), having first saved its
+    answers as they were as the milestone "Before upgrade to v<N>": both, or neither (UpgradeError)."""
+    milestone = milestone_save_before_upgrade(review=review, version=target.version, user=user)
+    review_upgrade(review=review, target=target, user=user)
+    return milestone
 
 
 def _insert(milestone: Milestone) -> None:

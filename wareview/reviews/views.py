@@ -7,7 +7,6 @@ response refreshes the risk badge, the navigation's progress and the save status
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -21,7 +20,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import risk_chart_svg
 from wareview.lib.http import HtmxHttpRequest
 from wareview.lib.paging import paginate
-from wareview.milestones.services import milestone_save_before_upgrade
+from wareview.milestones.services import review_upgrade_keeping_milestone
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
@@ -315,9 +314,7 @@ def review_upgrade(request: HtmxHttpRequest, pk: int, lens_pk: int) -> HttpRespo
     )
     if request.method == "POST":
         try:
-            with transaction.atomic():  # the milestone and the move together, or neither
-                milestone = milestone_save_before_upgrade(review=review, version=target.version, user=request.user)
-                upgrade.review_upgrade(review=review, target=target, user=request.user)
+            milestone = review_upgrade_keeping_milestone(review=review, target=target, user=request.user)
         except upgrade.UpgradeError as error:
             messages.error(request, str(error))
         else:

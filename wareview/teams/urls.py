@@ -7,6 +7,7 @@ app_name = "teams"
 urlpatterns = [
     path("teams/", views.team_list, name="list"),
     path("teams/<int:pk>/", views.team_detail, name="detail"),
+    path("teams/<int:pk>/audit/", views.team_audit_log, name="audit_log"),
     path("teams/<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
     path("teams/<int:pk>/invitations/<int:invitation_pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("teams/<int:pk>/invitations/<int:invitation_pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),

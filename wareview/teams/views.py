@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from wareview.audit.selectors import team_audit_entries
 from wareview.audit.services import client_ip
 from wareview.lib.http import require_post
 from wareview.lib.paging import paginate
@@ -240,3 +241,15 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 def _refuse(request: HttpRequest, access: TeamAccess, message: str) -> HttpResponse:
     messages.error(request, message)
     return _render_detail(request, access, InvitationForm(), status=400)
+
+
+AUDIT_ENTRIES_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def team_audit_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team's audit log, newest first, for its owners."""
+    team = get_team_for(request.user, pk, need=Need.OWNER).team
+    entries = paginate(request, team_audit_entries(team_id=team.pk), per_page=AUDIT_ENTRIES_PER_PAGE)
+    return render(request, "teams/audit_log.html", {"team": team, "entries": entries})
