@@ -268,6 +268,12 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery 5.7.0's consumer exits when Redis goes away while it holds unacknowledged messages (a webhook retry waiting
+# for its countdown); ours survives it and reconnects. Why and what becomes of those messages: its module.
+CELERY_WORKER_CONSUMER = "wareview.lib.celery_consumer:Consumer"
+# A task running when the broker connection drops finishes and records its outcome on its row; cancelling it (Celery
+# 6's default) would lose it for good when Redis restarted empty, since its message cannot come back.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # A message whose worker died is handed back after the visibility timeout; restore such messages at every check.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "300")),
