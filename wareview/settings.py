@@ -333,6 +333,14 @@ WEBHOOK_RETRY_BASE_DELAY = float(env_str("WEBHOOK_RETRY_BASE_DELAY", "10"))
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
 # Finished deliveries (with their tries) last tried more than this many days ago are deleted daily by Celery beat.
 WEBHOOK_DELIVERY_RETENTION_DAYS = int(env_str("WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
+# Celery beat's sweep (every WEBHOOK_SWEEP_INTERVAL seconds) queues again a delivery whose next try is overdue by more
+# than WEBHOOK_OVERDUE_AFTER seconds: its message was lost, as when Redis restarts empty under a waiting retry. The
+# default outwaits the visibility timeout, by when Redis has handed back a message it still had.
+WEBHOOK_SWEEP_INTERVAL = float(env_str("WEBHOOK_SWEEP_INTERVAL", "60"))
+WEBHOOK_OVERDUE_AFTER = float(
+    env_str("WEBHOOK_OVERDUE_AFTER", str(CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60))
+)
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": WEBHOOK_SWEEP_INTERVAL}
 
 # Invitations to a team (wareview/teams/README.md): the link an invitee gets works this many days after it was
 # (last) sent.
