@@ -17,6 +17,9 @@ connection tolerates that one error. Nothing is lost by it: Redis is unreachable
 could not be handed back anyway. If Redis kept them, they wait in its unacked set and come back after the
 visibility timeout; if it restarted empty, they are gone, and what they were for is recovered by its own sweep
 (webhooks.sweep) or timeout (reports).
+
+tests/project/test_worker_broker_restart.py restarts Redis under a real worker process. When a Celery or kombu
+upgrade makes it pass without CELERY_WORKER_CONSUMER, this module can go.
 """
 
 import logging
