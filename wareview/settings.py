@@ -281,6 +281,12 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery 5.7.0's consumer exits when Redis goes away while it holds unacknowledged messages (a webhook retry waiting
+# for its countdown); ours survives it and reconnects. Why and what becomes of those messages: its module.
+CELERY_WORKER_CONSUMER = "wareview.lib.celery_consumer:Consumer"
+# A task running when the broker connection drops finishes and records its outcome on its row; cancelling it (Celery
+# 6's default) would lose it for good when Redis restarted empty, since its message cannot come back.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # A message whose worker died is handed back after the visibility timeout; restore such messages at every check.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "300")),
@@ -340,6 +346,14 @@ WEBHOOK_RETRY_BASE_DELAY = float(env_str("WEBHOOK_RETRY_BASE_DELAY", "10"))
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
 # Finished deliveries (with their tries) last tried more than this many days ago are deleted daily by Celery beat.
 WEBHOOK_DELIVERY_RETENTION_DAYS = int(env_str("WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
+# Celery beat's sweep (every WEBHOOK_SWEEP_INTERVAL seconds) queues again a delivery whose next try is overdue by more
+# than WEBHOOK_OVERDUE_AFTER seconds: its message was lost, as when Redis restarts empty under a waiting retry. The
+# default outwaits the visibility timeout, by when Redis has handed back a message it still had.
+WEBHOOK_SWEEP_INTERVAL = float(env_str("WEBHOOK_SWEEP_INTERVAL", "60"))
+WEBHOOK_OVERDUE_AFTER = float(
+    env_str("WEBHOOK_OVERDUE_AFTER", str(CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60))
+)
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": WEBHOOK_SWEEP_INTERVAL}
 
 # Invitations to a team (wareview/teams/README.md): the link an invitee gets works this many days after it was
 # (last) sent.

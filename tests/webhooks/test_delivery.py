@@ -45,11 +45,12 @@ def test_the_receiver_gets_the_event_the_delivery_id_and_a_signed_json_body(webh
 def test_a_500_is_tried_again_after_the_base_delay_and_a_200_then_delivers_it(webhook, receiver):
     receiver.answers = [500, 200]
     delivery = make_delivery(webhook)
-    assert delivery_attempt(delivery_id=delivery.pk, round_attempt=1) == pytest.approx(0.2)
+    next_try = delivery_attempt(delivery_id=delivery.pk, round_attempt=1)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.response_code, delivery.attempts) == ("pending", 500, 1)
     assert delivery.error == "The receiver answered 500. Something broke on our side."
-    assert delivery.next_attempt_at is not None
+    assert delivery.next_attempt_at == next_try
+    assert (next_try - delivery.last_attempt_at).total_seconds() == pytest.approx(0.2)
     assert delivery_attempt(delivery_id=delivery.pk, round_attempt=2) is None
     delivery.refresh_from_db()
     assert (delivery.status, delivery.response_code, delivery.attempts, delivery.error) == ("succeeded", 200, 2, "")
@@ -64,7 +65,11 @@ def test_the_wait_doubles_after_each_failure_and_the_last_try_fails_the_delivery
     receiver.answers = [503]
     assert [retry_delay(number) for number in (1, 2, 3)] == [10, 20, 40]
     delivery = make_delivery(webhook)
-    waits = [delivery_attempt(delivery_id=delivery.pk, round_attempt=number) for number in (1, 2, 3, 4)]
+    waits = []
+    for number in (1, 2, 3, 4):
+        next_try = delivery_attempt(delivery_id=delivery.pk, round_attempt=number)
+        delivery.refresh_from_db()
+        waits.append(next_try and (next_try - delivery.last_attempt_at).total_seconds())
     assert waits == [10, 20, 40, None]
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 4, None)

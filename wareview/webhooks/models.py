@@ -52,6 +52,11 @@ class Webhook(models.Model):
 
 
 class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def overdue(self, *, before: datetime) -> "DeliveryQuerySet":
+        """The deliveries still being sent whose next try was due before `before` (the partial index
+        `webhook_delivery_due` holds exactly these columns and rows)."""
+        return self.filter(status=Delivery.Status.PENDING, next_attempt_at__lt=before)
+
     def prune(self, *, before: datetime) -> int:
         """Delete the finished deliveries whose last try (or making, if never tried) came before `before`, with
         their tries: two statements, however many there are. A delivery still being sent stays, whatever its age.
@@ -93,13 +98,20 @@ class Delivery(models.Model):
     error = models.CharField(max_length=ERROR_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the next try is due while the delivery is being sent (set each time a try is queued: the first, a retry,
+    # "Send again", the sweep), None once it is finished. The task's message carries it, so a message the delivery
+    # was queued again after (by the sweep, or a retry Redis handed back late) does nothing.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["webhook", "-created_at"], name="webhook_delivery_recent")]
+        indexes = [
+            models.Index(fields=["webhook", "-created_at"], name="webhook_delivery_recent"),
+            # The sweep's query, every minute (`DeliveryQuerySet.overdue`): only the few deliveries being sent.
+            models.Index(fields=["next_attempt_at"], name="webhook_delivery_due", condition=Q(status="pending")),
+        ]
         verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Writes for webhooks: registering, changing, rotating and deleting a webhook; recording an event as deliveries;
-one try of a delivery (in the worker); sending a delivery again; pruning old deliveries.
+one try of a delivery (in the worker); sending a delivery again; queueing again the deliveries whose message was
+lost (the sweep); pruning old deliveries.
 
 What a person does to a webhook is audited in the team's log (`record_address` says what of the URL is kept);
 its secret never is.
@@ -41,6 +42,8 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "webhooks.deliver"
 NOT_QUEUED_MESSAGE = "The delivery could not be queued: the job queue is not answering. Send it again in a moment."
 DISABLED_MESSAGE = "The webhook was disabled before this delivery was sent."
+# The most deliveries one sweep queues again; the next sweep, a minute later, takes the rest.
+SWEEP_BATCH = 500
 
 
 class WebhookError(Exception):
@@ -140,11 +143,16 @@ def _ordered(events: Iterable[str]) -> list[str]:
 def deliveries_create(*, webhooks: Iterable[Webhook], event: Event, payloads: list[dict[str, Any]]) -> list[Delivery]:
     """One delivery per webhook and payload, in one insert, each sent to the worker once this transaction
     commits."""
+    now = timezone.now()
     deliveries = Delivery.objects.bulk_create(
-        [Delivery(webhook=webhook, event=event, payload=payload) for webhook in webhooks for payload in payloads]
+        [
+            Delivery(webhook=webhook, event=event, payload=payload, next_attempt_at=now)
+            for webhook in webhooks
+            for payload in payloads
+        ]
     )
     for delivery in deliveries:
-        _enqueue(delivery_id=delivery.pk)
+        _enqueue(delivery_id=delivery.pk, due=now)
     return deliveries
 
 
@@ -153,13 +161,23 @@ def retry_delay(attempt: int) -> float:
     return float(settings.WEBHOOK_RETRY_BASE_DELAY * 2 ** (attempt - 1))
 
 
-def delivery_attempt(*, delivery_id: int, round_attempt: int, may_retry: bool = True) -> float | None:
+def delivery_attempt(
+    *, delivery_id: int, round_attempt: int, may_retry: bool = True, due: datetime | None = None
+) -> datetime | None:
     """Try delivery `delivery_id` once (the `round_attempt`-th try since it was last queued) and record the try.
+    `due` is the time the message was queued for (None in messages from before it was sent): a message whose
+    delivery has been queued again since, for another time, does nothing.
 
-    Returns the seconds to wait before the next try, or None when the delivery is finished: delivered, out of
-    tries (WEBHOOK_MAX_ATTEMPTS), not retried (`may_retry` false), gone, or its webhook disabled."""
+    Returns when the next try is due, or None when there is none to queue: the delivery is delivered, out of
+    tries (WEBHOOK_MAX_ATTEMPTS), not retried (`may_retry` false), gone, its webhook disabled, or the message
+    stale."""
     delivery = Delivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or delivery.is_finished:  # deleted with its webhook, or a message delivered twice
+        return None
+    if due is not None and delivery.next_attempt_at != due:
+        # The sweep queued it again after this message was taken for lost (or "Send again" after it finished):
+        # that newer message does the try, so the receiver does not get it twice.
+        logger.info("Skipped a stale message of webhook delivery %s, queued for %s", delivery_id, due.isoformat())
         return None
     webhook = delivery.webhook
     if not webhook.is_active:
@@ -178,10 +196,10 @@ def delivery_attempt(*, delivery_id: int, round_attempt: int, may_retry: bool = 
         timeout=settings.WEBHOOK_TIMEOUT,
         allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     )
-    retry_in = None
-    if not result.succeeded and may_retry and round_attempt < settings.WEBHOOK_MAX_ATTEMPTS:
-        retry_in = retry_delay(round_attempt)
     now = timezone.now()
+    next_try = None
+    if not result.succeeded and may_retry and round_attempt < settings.WEBHOOK_MAX_ATTEMPTS:
+        next_try = now + timedelta(seconds=retry_delay(round_attempt))
     with transaction.atomic():
         DeliveryAttempt.objects.create(
             delivery=delivery,
@@ -193,14 +211,14 @@ def delivery_attempt(*, delivery_id: int, round_attempt: int, may_retry: bool = 
         )
         status = Delivery.Status.SUCCEEDED if result.succeeded else Delivery.Status.FAILED
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.PENDING if retry_in is not None else status,
+            status=Delivery.Status.PENDING if next_try is not None else status,
             attempts=F("attempts") + 1,
             response_code=result.response_code,
             error=result.error[:ERROR_MAX_LENGTH],
             last_attempt_at=now,
-            next_attempt_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
+            next_attempt_at=next_try,
         )
-    return retry_in
+    return next_try
 
 
 @transaction.atomic
@@ -210,14 +228,37 @@ def delivery_resend(*, delivery: Delivery, by, ip: str | None = None) -> Deliver
     if not delivery.webhook.is_active:
         raise WebhookError("The webhook is disabled: enable it before sending again.")
     was = delivery.status
+    now = timezone.now()
     queued = Delivery.objects.filter(pk=delivery.pk).exclude(status=Delivery.Status.PENDING)
-    if not queued.update(status=Delivery.Status.PENDING, error="", next_attempt_at=None):
+    if not queued.update(status=Delivery.Status.PENDING, error="", next_attempt_at=now):
         raise WebhookError("This delivery is still being sent: wait until it is delivered or has failed.")
-    _enqueue(delivery_id=delivery.pk)
+    _enqueue(delivery_id=delivery.pk, due=now)
     details = {"webhook": delivery.webhook_id, "delivery": str(delivery.uuid), "event": delivery.event, "was": was}
     _record(Action.WEBHOOK_DELIVERY_RESENT, delivery.webhook, by=by, ip=ip, details=details)
     delivery.refresh_from_db()
     return delivery
+
+
+@transaction.atomic
+def deliveries_sweep(*, now: datetime | None = None) -> int:
+    """Queue again the deliveries whose next try is overdue by more than WEBHOOK_OVERDUE_AFTER seconds (up to
+    SWEEP_BATCH at a time, the longest overdue first); Celery beat runs it every WEBHOOK_SWEEP_INTERVAL seconds.
+    The number queued.
+
+    Such a delivery lost its message: Redis restarted without it while the worker held the retry waiting for its
+    countdown (or the first try, still in the queue), and a worker that loses its connection drops the messages it
+    held. Each is queued for now, in a new round of tries; a late copy of the old message finds it queued for
+    another time and does nothing (`delivery_attempt`). Rows another sweep is queueing are skipped, not waited for."""
+    now = timezone.now() if now is None else now
+    overdue = Delivery.objects.overdue(before=now - timedelta(seconds=settings.WEBHOOK_OVERDUE_AFTER))
+    overdue = overdue.order_by("next_attempt_at").select_for_update(skip_locked=True)
+    ids = list(overdue.values_list("pk", flat=True)[:SWEEP_BATCH])
+    if ids:
+        Delivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
+        for delivery_id in ids:
+            _enqueue(delivery_id=delivery_id, due=now)
+        logger.warning("Queued again %d webhook deliveries whose next try was overdue (message lost)", len(ids))
+    return len(ids)
 
 
 @transaction.atomic
@@ -234,17 +275,17 @@ def _delivery_finish(delivery: Delivery, *, status: str, error: str) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(status=status, error=error[:ERROR_MAX_LENGTH], next_attempt_at=None)
 
 
-def _enqueue(*, delivery_id: int) -> None:
-    transaction.on_commit(partial(_send, delivery_id=delivery_id))
+def _enqueue(*, delivery_id: int, due: datetime) -> None:
+    transaction.on_commit(partial(_send, delivery_id=delivery_id, due=due))
 
 
-def _send(*, delivery_id: int) -> None:
-    """Hand the delivery to the broker; if it refuses (Redis down), fail the delivery with words, so the owner sees
-    it and can send it again."""
+def _send(*, delivery_id: int, due: datetime) -> None:
+    """Hand the delivery to the broker, with the time its try is due; if it refuses (Redis down), fail the delivery
+    with words, so the owner sees it and can send it again."""
     try:
-        current_app.tasks[DELIVER_TASK].delay(delivery_id)
+        current_app.tasks[DELIVER_TASK].delay(delivery_id, due=due.isoformat())
     except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
         logger.exception("Webhook delivery %s could not be queued", delivery_id)
-        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.FAILED, error=NOT_QUEUED_MESSAGE
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at=due).update(
+            status=Delivery.Status.FAILED, error=NOT_QUEUED_MESSAGE, next_attempt_at=None
         )
