@@ -9,7 +9,10 @@ import pytest
 
 from tests.api.conftest import ROLES
 from wareview.api.api import api
+from wareview.api.auth import INACTIVE_ACCOUNT
+from wareview.reviews.models import Answer, Review
 from wareview.teams.access import NOT_FOUND
+from wareview.workloads.models import Workload
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +105,19 @@ def test_an_outsider_gets_the_same_404_as_for_an_object_that_does_not_exist(api_
     missing = api_as("owner").call(method, missing_path, missing_body)
     assert (theirs.status_code, missing.status_code) == (404, 404), missing_path
     assert theirs.json() == missing.json() == {"message": NOT_FOUND}
+
+
+@pytest.mark.parametrize("entry", sorted(MATRIX))
+def test_every_endpoint_refuses_the_token_of_a_deactivated_account_with_401(api_as, walk_cast, entry):
+    path, body, _ = MATRIX[entry]
+    owner = api_as("owner")
+    walk_cast.owner.is_active = False
+    walk_cast.owner.save(update_fields=["is_active"])
+    before = (Workload.objects.count(), Review.objects.count(), Answer.objects.filter(version__gt=0).count())
+    response = owner.call(entry.split()[0], path(walk_cast), body(walk_cast) if body else None)
+    assert response.status_code == 401, f"{entry}: {response.content[:300]!r}"
+    assert response.json() == {"message": INACTIVE_ACCOUNT}
+    assert (Workload.objects.count(), Review.objects.count(), Answer.objects.filter(version__gt=0).count()) == before
 
 
 def test_the_matrix_covers_every_endpoint_of_the_api():
