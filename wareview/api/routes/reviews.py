@@ -72,6 +72,8 @@ def answer_save(request: HttpRequest, review_id: int, code: str, payload: Answer
             expected_version=form.cleaned_data["version"],
             changed=form.changed_fields(),
         )
+    except services.AnswerVersionAhead as error:
+        raise ApiRefusal(400, str(error)) from None
     except services.AnswerConflict as conflict:
         answer.refresh_from_db()
         return Status(
