@@ -2,6 +2,7 @@
 form → call the app's service or selector → shape the answer", and goes through the same access helpers as the
 browser's views (outsiders 404, viewers read only)."""
 
+import wareview.api.paths  # noqa: F401  # registers the `id` converter that the routes' paths name
 from wareview.api.auth import ApiRefusal
 from wareview.api.schemas import Message
 

@@ -18,7 +18,7 @@ router = Router(tags=["milestones"])
 
 
 @router.post(
-    "/workloads/{workload_id}/milestones",
+    "/workloads/{id:workload_id}/milestones",
     response={201: MilestoneOut, 409: Message, **REFUSALS},
     summary="Save a milestone of a review",
 )
@@ -37,7 +37,7 @@ def milestone_create(request: HttpRequest, workload_id: int, payload: MilestoneI
 
 
 @router.get(
-    "/workloads/{workload_id}/milestones",
+    "/workloads/{id:workload_id}/milestones",
     response={200: Page[MilestoneOut], **REFUSALS},
     summary="List a workload's milestones, newest first",
 )
@@ -52,7 +52,7 @@ class CompareQuery(Schema):
 
 
 @router.get(
-    "/workloads/{workload_id}/milestones/compare",
+    "/workloads/{id:workload_id}/milestones/compare",
     response={200: ComparisonOut, **REFUSALS},
     summary="Compare two milestones, or a milestone and now",
 )

@@ -25,7 +25,7 @@ class PlanQuery(PageQuery):
 
 
 @router.get(
-    "/reviews/{review_id}/improvement-items",
+    "/reviews/{id:review_id}/improvement-items",
     response={200: Page[ItemOut], **REFUSALS},
     summary="List a review's improvement items",
 )
@@ -42,7 +42,7 @@ def item_list(request: HttpRequest, review_id: int, query: Query[PlanQuery]):
 
 
 @router.patch(
-    "/reviews/{review_id}/improvement-items/{item_id}",
+    "/reviews/{id:review_id}/improvement-items/{id:item_id}",
     response={200: ItemOut, **REFUSALS},
     summary="Update an improvement item",
 )

@@ -24,7 +24,7 @@ router = Router(tags=["reviews"])
 
 
 @router.post(
-    "/workloads/{workload_id}/reviews",
+    "/workloads/{id:workload_id}/reviews",
     response={201: ReviewOut, 409: Message, **REFUSALS},
     summary="Start a review of a workload",
 )
@@ -40,20 +40,20 @@ def review_start(request: HttpRequest, workload_id: int, payload: ReviewStartIn)
     return Status(201, _review_shape(review))
 
 
-@router.get("/reviews/{review_id}", response={200: ReviewOut, **REFUSALS}, summary="Read a review")
+@router.get("/reviews/{id:review_id}", response={200: ReviewOut, **REFUSALS}, summary="Read a review")
 def review_read(request: HttpRequest, review_id: int):
     """Every question in lens order, grouped by focus area, with its answer, its version and its risk. Four
     queries, whatever the size of the lens."""
     return _review_shape(get_review_for(request.user, review_id).review)
 
 
-@router.get("/reviews/{review_id}/answers/{code}", response={200: AnswerOut, **REFUSALS}, summary="Read an answer")
+@router.get("/reviews/{id:review_id}/answers/{code}", response={200: AnswerOut, **REFUSALS}, summary="Read an answer")
 def answer_read(request: HttpRequest, review_id: int, code: str):
     return _answer_shape(get_answer_for(request.user, review_id, code).answer)
 
 
 @router.put(
-    "/reviews/{review_id}/answers/{code}",
+    "/reviews/{id:review_id}/answers/{code}",
     response={200: SavedAnswerOut, 409: ConflictOut, **REFUSALS},
     summary="Save an answer",
 )

@@ -44,14 +44,14 @@ def workload_create(request: HttpRequest, payload: WorkloadCreateIn):
     return Status(201, workload_shape(workload, reviews=[]))
 
 
-@router.get("/workloads/{workload_id}", response={200: WorkloadOut, **REFUSALS}, summary="Read a workload")
+@router.get("/workloads/{id:workload_id}", response={200: WorkloadOut, **REFUSALS}, summary="Read a workload")
 def workload_read(request: HttpRequest, workload_id: int):
     workload = get_workload_for(request.user, workload_id).workload
     return workload_shape(workload, reviews=workload_reviews(workload=workload))
 
 
 @router.patch(
-    "/workloads/{workload_id}", response={200: WorkloadOut, 409: Message, **REFUSALS}, summary="Update a workload"
+    "/workloads/{id:workload_id}", response={200: WorkloadOut, 409: Message, **REFUSALS}, summary="Update a workload"
 )
 def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn):
     workload = get_workload_for(request.user, workload_id, need=Need.WRITE).workload
@@ -67,7 +67,7 @@ def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn)
     return workload_shape(workload, reviews=workload_reviews(workload=workload))
 
 
-@router.delete("/workloads/{workload_id}", response={204: None, **REFUSALS}, summary="Delete a workload")
+@router.delete("/workloads/{id:workload_id}", response={204: None, **REFUSALS}, summary="Delete a workload")
 def workload_delete(request: HttpRequest, workload_id: int):
     """Deletes the workload with its reviews, milestones and reports; team owners only."""
     workload: Workload = get_workload_for(request.user, workload_id, need=Need.OWNER).workload
