@@ -1,6 +1,6 @@
 """Input that Django or pydantic refuses gets a JSON 4xx with words and changes nothing, whatever the body or the
-id: text that is not Unicode, a body too large or not a JSON object, an id past 64 bits. Never a 500, never an
-HTML page."""
+id: text that is not Unicode, a body too large or not a JSON object, an id past 64 bits, a NUL in the query
+string. Never a 500, never an HTML page."""
 
 import os
 import subprocess
@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 
 from tests.api.conftest import API
+from wareview.api.auth import NO_TOKEN
+from wareview.lib.nul import MESSAGE as NUL_MESSAGE
 from wareview.milestones.models import Milestone
 from wareview.plans.models import ImprovementItem
 from wareview.reviews.models import Answer
@@ -167,3 +169,17 @@ def test_ids_past_64_bits_are_404_json_on_sqlite_too():
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert "1 passed" in completed.stdout
+
+
+# NUL in the query string
+
+
+@pytest.mark.parametrize("query", ["?x=%00", "?%00", "?page=1&per_page=%00"])
+def test_a_nul_in_an_api_query_string_is_a_json_400(owner, query):
+    assert_json_refusal(owner.get(f"/workloads{query}"), 400, NUL_MESSAGE)
+
+
+def test_a_nul_in_an_api_query_string_is_a_json_400_without_a_token_too(client):
+    response = client.get(f"{API}/workloads?x=%00")
+    assert_json_refusal(response, 400, NUL_MESSAGE)
+    assert NO_TOKEN not in response.content.decode()
