@@ -115,6 +115,14 @@ def test_a_body_that_is_not_json_says_where_it_stops_being_json(owner, cast):
     assert_json_refusal(response, 400, "The request body is not valid JSON: line 1, column 19")
 
 
+@pytest.mark.parametrize("raw", ["[" * 100_000, '{"a": ' * 100_000, '{"notes": ' + "[" * 990 + "]" * 990 + "}"])
+def test_a_body_nested_too_deeply_is_400_with_words(owner, cast, raw):
+    before = workload_state(cast)
+    response = owner.patch(f"/workloads/{cast.workload.pk}", raw=raw)
+    assert_json_refusal(response, 400, "The request body nests its arrays or objects too deeply.")
+    assert workload_state(cast) == before
+
+
 def test_a_body_that_is_not_utf_8_is_400_with_words(owner, cast):
     response = owner.client.patch(
         f"{API}/workloads/{cast.workload.pk}",

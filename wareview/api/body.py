@@ -3,6 +3,7 @@ take, before a schema or a form sees it.
 
 - Not UTF-8, or not JSON: a 400 that says where it stops being JSON.
 - Not a JSON object (`[…]`, `"text"`, a number): every endpoint that takes a body takes an object.
+- Nested deeper than Python's recursion allows (`[[[[…]]]]`): no field of any endpoint nests that deep.
 - A lone surrogate anywhere, in a value or a key: JSON can spell half of a UTF-16 pair on its own (`"\\ud800"`),
   which is no character; Python keeps it, and the first thing to encode it as UTF-8 (a form's check, the
   database's driver) fails with a UnicodeEncodeError. A whole pair (`"\\ud83d\\ude80"`) is read as the one
@@ -34,12 +35,14 @@ class JsonObjectParser(Parser):
             raise BodyRefused(f"The request body is not UTF-8 text (byte {error.start + 1} is not).") from None
         try:
             data = json.loads(text)
+            if not isinstance(data, dict):
+                raise BodyRefused("The request body must be a JSON object ({…}) with the fields to send.")
+            place = lone_surrogate_at(data, "")
         except json.JSONDecodeError as error:
             where = f"line {error.lineno}, column {error.colno}"
             raise BodyRefused(f"The request body is not valid JSON: {where}: {error.msg}.") from None
-        if not isinstance(data, dict):
-            raise BodyRefused("The request body must be a JSON object ({…}) with the fields to send.")
-        place = lone_surrogate_at(data, "")
+        except RecursionError:  # Python's reader, and the walk below, go one call deeper for each level
+            raise BodyRefused("The request body nests its arrays or objects too deeply.") from None
         if place is not None:
             where = f"{place}: " if place else ""
             raise BodyRefused(
