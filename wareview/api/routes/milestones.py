@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 
 from wareview.api.auth import ApiRefusal
 from wareview.api.paging import PageQuery, page_of
-from wareview.api.routes import REFUSALS, form_refusal
+from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import milestone_shape
 from wareview.api.schemas import ComparisonOut, Message, MilestoneIn, MilestoneOut, Page
 from wareview.milestones import selectors, services
@@ -19,7 +19,7 @@ router = Router(tags=["milestones"])
 
 @router.post(
     "/workloads/{id:workload_id}/milestones",
-    response={201: MilestoneOut, 409: Message, **REFUSALS},
+    response={201: MilestoneOut, 409: Message, **BODY_REFUSALS},
     summary="Save a milestone of a review",
 )
 def milestone_create(request: HttpRequest, workload_id: int, payload: MilestoneIn):

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from wareview.api.paging import PageQuery, page_of
-from wareview.api.routes import REFUSALS, form_refusal
+from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.schemas import ItemIn, ItemOut, Page
 from wareview.plans import selectors, services
 from wareview.plans.access import get_item_for
@@ -43,7 +43,7 @@ def item_list(request: HttpRequest, review_id: int, query: Query[PlanQuery]):
 
 @router.patch(
     "/reviews/{id:review_id}/improvement-items/{id:item_id}",
-    response={200: ItemOut, **REFUSALS},
+    response={200: ItemOut, **BODY_REFUSALS},
     summary="Update an improvement item",
 )
 def item_update(request: HttpRequest, review_id: int, item_id: int, payload: ItemIn):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from wareview.api.auth import ApiRefusal
-from wareview.api.routes import REFUSALS
+from wareview.api.routes import BODY_REFUSALS, REFUSALS
 from wareview.api.routes.shapes import report_shape
 from wareview.api.schemas import Message, ReportIn, ReportOut
 from wareview.audit.services import client_ip
@@ -22,7 +22,7 @@ router = Router(tags=["reports"])
 
 @router.post(
     "/reviews/{id:review_id}/reports",
-    response={202: ReportOut, **REFUSALS},
+    response={202: ReportOut, **BODY_REFUSALS},
     summary="Ask for a review's PDF report",
 )
 def report_create(request: HttpRequest, review_id: int, payload: ReportIn):

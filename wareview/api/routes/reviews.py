@@ -9,7 +9,7 @@ from django.http import HttpRequest, QueryDict
 from ninja import Router, Status
 
 from wareview.api.auth import ApiRefusal
-from wareview.api.routes import REFUSALS, form_refusal
+from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import lens_shape
 from wareview.api.schemas import AnswerIn, AnswerOut, ConflictOut, Message, ReviewOut, ReviewStartIn, SavedAnswerOut
 from wareview.lenses.selectors import question_sheet
@@ -25,7 +25,7 @@ router = Router(tags=["reviews"])
 
 @router.post(
     "/workloads/{id:workload_id}/reviews",
-    response={201: ReviewOut, 409: Message, **REFUSALS},
+    response={201: ReviewOut, 409: Message, **BODY_REFUSALS},
     summary="Start a review of a workload",
 )
 def review_start(request: HttpRequest, workload_id: int, payload: ReviewStartIn):
@@ -54,7 +54,7 @@ def answer_read(request: HttpRequest, review_id: int, code: str):
 
 @router.put(
     "/reviews/{id:review_id}/answers/{code}",
-    response={200: SavedAnswerOut, 409: ConflictOut, **REFUSALS},
+    response={200: SavedAnswerOut, 409: ConflictOut, **BODY_REFUSALS},
     summary="Save an answer",
 )
 def answer_save(request: HttpRequest, review_id: int, code: str, payload: AnswerIn):
