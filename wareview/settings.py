@@ -80,10 +80,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The headers every response carries, set outside whatever may answer early (the NUL refusal below). Outside
+    # the session middleware, so it sees the session cookie a sign-in sets on the way out.
+    "wareview.lib.headers.PrivacyHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before anything that reads the session, the user or a form: none of them may see a NUL.
     "wareview.lib.nul.RejectNulMiddleware",
-    # Outside the session middleware, so it sees the session cookie a sign-in sets on the way out.
-    "wareview.lib.headers.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,8 +95,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Turns an e-mail that could not be sent into a page that says so (wareview/accounts/README.md).
     "wareview.accounts.middleware.MailNotSentMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -97,6 +97,18 @@ def test_a_bad_answer_is_400_with_words_and_changes_nothing(owner, cast, body, w
     assert Answer.objects.get(review=cast.review, question__code="Q_01").version == 0
 
 
+@pytest.mark.parametrize("version", [2, 1_000_000_000, 2**70])
+def test_a_save_from_a_version_the_answer_never_had_is_400_and_keeps_the_other_persons_notes(api_as, cast, version):
+    api_as("contributor").put(answer_url(cast), {"version": 0, "notes": "Carlos was here"})
+    response = api_as("owner").put(answer_url(cast), {"version": version, "notes": "Olivia's notes"})
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(
+        f"This answer is at version 1, so it cannot be saved from version {version}"
+    )
+    answer = Answer.objects.get(review=cast.review, question__code="Q_01")
+    assert (answer.version, answer.notes, answer.updated_by) == (1, "Carlos was here", cast.contributor)
+
+
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"text"', ""])
 def test_a_body_that_is_not_a_json_object_is_400(owner, cast, raw):
     response = owner.put(answer_url(cast), raw=raw)

@@ -14,7 +14,7 @@ def test_the_openapi_schema_loads_with_every_endpoint_and_the_bearer_scheme(clie
     assert "/api/v1/reviews/{review_id}/answers/{code}" in schema["paths"]
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     put = schema["paths"]["/api/v1/reviews/{review_id}/answers/{code}"]["put"]
-    assert {"200", "400", "401", "403", "404", "409"} <= set(put["responses"])
+    assert {"200", "400", "401", "403", "404", "409", "413"} <= set(put["responses"])
 
 
 def test_the_docs_page_loads_its_scripts_and_styles_from_the_site_itself(client):

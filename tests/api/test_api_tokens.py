@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.api.conftest import ApiClient
-from wareview.api.auth import EXPIRED_TOKEN, NO_TOKEN, READ_ONLY_TOKEN, REVOKED_TOKEN, UNKNOWN_TOKEN
+from wareview.api.auth import EXPIRED_TOKEN, INACTIVE_ACCOUNT, NO_TOKEN, READ_ONLY_TOKEN, REVOKED_TOKEN, UNKNOWN_TOKEN
 from wareview.api.models import ApiToken, Scope, secret_hash
 from wareview.api.services import token_create, token_revoke
 from wareview.reviews.models import Answer
@@ -166,3 +166,19 @@ def test_the_token_page_keeps_its_csrf_check(cast):
 def test_the_account_pages_link_to_the_token_page(client, cast):
     client.force_login(cast.owner)
     assert reverse("tokens:list") in client.get(reverse("account_email")).content.decode()
+
+
+def test_a_token_of_a_deactivated_account_is_refused_reads_and_writes_with_401(client, cast):
+    new = token_create(user=cast.owner, name="nightly", scope=Scope.READ_WRITE, days=30)
+    cast.owner.is_active = False
+    cast.owner.save(update_fields=["is_active"])
+    api = ApiClient(client, new.secret)
+    read = api.get(f"/reviews/{cast.review.pk}")
+    write = api.put(f"/reviews/{cast.review.pk}/answers/Q_01", {"version": 0, "selected": ["q_01_a"]})
+    for response in (read, write):
+        assert response.status_code == 401
+        assert response.json() == {"message": INACTIVE_ACCOUNT}
+    assert answer_q01(cast).selected == []
+    assert ApiToken.objects.get(pk=new.token.pk).last_used_at is None
+    # The browser refuses the same person: the sign-in page does not let them in.
+    assert not client.login(username="olivia", password="a-long-test-password")

@@ -110,3 +110,24 @@ def test_a_nul_in_the_session_cookie_is_refused(client, cast):
     client.force_login(cast.owner)
     client.cookies["sessionid"] = "abc\x00defghijk"
     assert_refused(client.get(reverse("teams:list")))
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_refusal_of_a_nul_carries_the_headers_of_every_page(client, cast, htmx):
+    client.force_login(cast.owner)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(reverse("teams:list") + "?q=%00", headers=headers)
+    assert_refused(response)
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_nul_in_the_session_cookie_is_refused_with_the_headers_of_every_page(client, cast):
+    client.force_login(cast.owner)
+    client.cookies["sessionid"] = "abc\x00defghijk"
+    response = client.get(reverse("teams:list"))
+    assert_refused(response)
+    assert "no-store" in response["Cache-Control"] and "camera=()" in response["Permissions-Policy"]
+    assert "Content-Security-Policy" in response

@@ -246,3 +246,19 @@ def test_opening_a_question_with_htmx_from_elsewhere_sends_the_whole_navigation(
     client.force_login(cast.contributor)
     body = client.get(question_url(cast.review, "Q_02"), headers={"HX-Request": "true"}).content.decode()
     assert '<nav id="review-nav" class="review-nav" aria-label="Questions of the review" hx-swap-oob="true">' in body
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("version", [2, 1_000_000_000, 2**70])
+def test_a_save_from_a_version_the_answer_never_had_is_refused_with_words_and_changes_nothing(
+    client, cast, version, htmx
+):
+    client.force_login(cast.contributor)
+    save(client, cast.review, notes="Carlos was here")
+    client.force_login(cast.owner)
+    response = save(client, cast.review, htmx=htmx, version=version, notes="Olivia's notes")
+    assert response.status_code == 400
+    words = f"This answer is at version 1, so it cannot be saved from version {version}"
+    assert words in response.content.decode()
+    answer = answer_of(cast.review)
+    assert (answer.version, answer.notes, answer.updated_by) == (1, "Carlos was here", cast.contributor)

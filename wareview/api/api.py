@@ -11,7 +11,8 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from wareview.api.auth import ApiRefusal, TokenAuth
+from wareview.api.body import BodyRefused, JsonObjectParser
 from wareview.api.routes import lenses, milestones, plans, reports, reviews, workloads
 from wareview.teams.access import NOT_FOUND
 
@@ -79,6 +81,7 @@ api = Api(
         "Authenticate with a personal API token (your account → API tokens) as `Authorization: Bearer <token>`."
     ),
     auth=TokenAuth(),
+    parser=JsonObjectParser(),
     urls_namespace="api",
     docs_decorator=_read_only,
 )
@@ -92,7 +95,9 @@ def message(request: HttpRequest, text: str, *, status: int, **more: object) -> 
 
 @api.exception_handler(HttpError)
 def refused(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    response = message(request, exc.message, status=exc.status_code)
+    # ninja answers any error of the body's parser with its own "Cannot parse request body"; ours has the words.
+    text = str(exc.__cause__) if isinstance(exc.__cause__, BodyRefused) else exc.message
+    response = message(request, text, status=exc.status_code)
     if isinstance(exc, ApiRefusal) and exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
     return response
@@ -114,6 +119,21 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = errors[0] if errors else {"path": "", "message": "The request is not valid."}
     text = f"{first['path']}: {first['message']}" if first["path"] else first["message"]
     return message(request, text, status=400, errors=errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    text = f"The request body is larger than {limit / 2**20:g} MB ({limit} bytes), the most the API takes."
+    return message(request, text, status=413)
+
+
+@api.exception_handler(SuspiciousOperation)
+def malformed(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django's own refusals of a request (too many fields, a malformed header); as its handler does, logged as a
+    # security event rather than an error.
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+    return message(request, f"The request was refused: {exc}", status=400)
 
 
 @api.exception_handler(Exception)

@@ -3,8 +3,8 @@ per-token rate limit. Session cookies are not accepted, so no API request needs 
 by) CSRF: the browser's pages keep their CSRF check untouched.
 
 Every refusal is an `ApiRefusal`, which the API answers as JSON with a "message" (see api.py):
-401 for a missing, unknown, expired or revoked token; 403 for a read-only token asking to change something;
-429 past API_REQUESTS_PER_MINUTE requests of one token in a minute of the clock.
+401 for a missing, unknown, expired or revoked token, or one whose account is deactivated; 403 for a read-only
+token asking to change something; 429 past API_REQUESTS_PER_MINUTE requests of one token in a minute of the clock.
 """
 
 import logging
@@ -27,6 +27,7 @@ NO_TOKEN = "Send a personal API token as “Authorization: Bearer <token>”; ma
 UNKNOWN_TOKEN = "This API token is not known; check it was copied whole, or make a new one."
 EXPIRED_TOKEN = "This API token has expired; make a new one under your account’s API tokens."
 REVOKED_TOKEN = "This API token was revoked; make a new one under your account’s API tokens."
+INACTIVE_ACCOUNT = "The account this API token belongs to is deactivated; its tokens stop working with it."
 READ_ONLY_TOKEN = "This API token may only read; make a read-and-write token to change anything."
 
 
@@ -54,6 +55,10 @@ class TokenAuth(HttpBearer):
             raise ApiRefusal(401, REVOKED_TOKEN)
         if found.is_expired():
             raise ApiRefusal(401, EXPIRED_TOKEN)
+        # The browser's sign-in refuses a deactivated account (Django's backends check `is_active`); a token is a
+        # way in for the same person, so it stops with the account rather than outliving it.
+        if not found.user.is_active:
+            raise ApiRefusal(401, INACTIVE_ACCOUNT)
         if request.method not in SAFE_METHODS and not found.can_write:
             raise ApiRefusal(403, READ_ONLY_TOKEN)
         _check_rate(found)

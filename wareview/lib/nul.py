@@ -6,8 +6,9 @@ here, every view can trust that its path, query string and form fields are free 
 
 from collections.abc import Callable, Iterable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 
 NUL = "\x00"
@@ -16,7 +17,9 @@ MESSAGE = "The request contains a NUL character, which wareview cannot store. Re
 
 class RejectNulMiddleware:
     """Answer 400 with words to a request with a NUL in its path, query string, cookies or a form field's name or
-    value. It sits before the session middleware: a NUL in the session cookie would fail the session's query.
+    value. It sits before the session middleware: a NUL in the session cookie would fail the session's query. It
+    sits after the middlewares that set every page's headers (CSP, Permissions-Policy, Cache-Control), so its
+    refusal carries them like any page. Under the JSON API the refusal is the API's JSON, as its errors are.
 
     Files of a multipart upload are not looked at: whoever reads the file (the lens importer) checks its content.
     """
@@ -48,10 +51,19 @@ def _fields_have_nul(fields: Iterable[tuple[str, list[str]]]) -> bool:
 def refuse(request: HttpRequest) -> HttpResponse:
     # Rendered before the session and user are loaded, so the page shows no signed-in header.
     response: HttpResponse
-    if request.headers.get("HX-Request") == "true":
+    if _is_api(request):
+        response = JsonResponse({"message": MESSAGE}, status=400, content_type="application/json; charset=utf-8")
+    elif request.headers.get("HX-Request") == "true":
         # An htmx request swaps the answer into part of a page: words alone, not a second page inside the first.
         response = HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
     else:
         response = render(request, "400.html", {"exception": MESSAGE}, status=400)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    try:
+        return request.path_info.startswith(reverse("api:api-root"))
+    except NoReverseMatch:  # a site without the API
+        return False

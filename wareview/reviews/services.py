@@ -106,6 +106,19 @@ def answer_risk(
     )
 
 
+class AnswerVersionAhead(Exception):
+    """The save names a version the answer has not reached; nothing was saved. Every version a person or script
+    was shown is the answer's current one or an older one, so a newer one is a mistake (or a guess), never a
+    save to merge: merged against the newest history, it would pass for "nothing changed since" and overwrite
+    whoever saved last."""
+
+    def __init__(self, *, sent: int, current: int) -> None:
+        super().__init__(
+            f"This answer is at version {current}, so it cannot be saved from version {sent}: send the version "
+            "you last read (reload the answer to see it)."
+        )
+
+
 @transaction.atomic
 def answer_save(
     *,
@@ -122,7 +135,11 @@ def answer_save(
     written over the answer as loaded. When someone saved the answer since `expected_version`, the fields the
     user changed are merged over theirs (see merging.py); raises AnswerConflict when both changed the same field.
     The common case is one compare-and-swap UPDATE on the version column, so two saves cannot both win.
+    Raises AnswerVersionAhead for an `expected_version` past the answer's current one.
     """
+    # `answer` was loaded after the caller read its version, so its version is at least any the caller was shown.
+    if expected_version > answer.version:
+        raise AnswerVersionAhead(sent=expected_version, current=answer.version)
     if changed is not None:
         order = question_sheet(answer.question_id).codes
         data = merging.apply_fields(onto=answer.answer_state(), source=data, fields=changed, order=order)

@@ -187,6 +187,8 @@ def _save_answer(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             changed=form.changed_fields(),
         )
+    except services.AnswerVersionAhead as error:
+        return _refused(request, answer, str(error))
     except services.AnswerConflict as conflict:
         return _conflict(request, answer, conflict, mine)
     if not request.htmx:

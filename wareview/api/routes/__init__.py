@@ -2,11 +2,14 @@
 form → call the app's service or selector → shape the answer", and goes through the same access helpers as the
 browser's views (outsiders 404, viewers read only)."""
 
+import wareview.api.paths  # noqa: F401  # registers the `id` converter that the routes' paths name
 from wareview.api.auth import ApiRefusal
 from wareview.api.schemas import Message
 
 # The refusals any endpoint may answer with, for the schema.
 REFUSALS: dict[int, type] = {400: Message, 401: Message, 403: Message, 404: Message, 429: Message}
+# And those of an endpoint that reads a body: one over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 (see api.py).
+BODY_REFUSALS: dict[int, type] = {**REFUSALS, 413: Message}
 
 
 def form_refusal(form) -> ApiRefusal:

@@ -20,7 +20,7 @@ def lens_list(request: HttpRequest, paging: Query[PageQuery]):
     return page_of(lenses, paging, lens_shape)
 
 
-@router.get("/lenses/{lens_id}/export", response={200: dict, **REFUSALS}, summary="Export a lens as lens JSON")
+@router.get("/lenses/{id:lens_id}/export", response={200: dict, **REFUSALS}, summary="Export a lens as lens JSON")
 def lens_export_json(request: HttpRequest, lens_id: int):
     """The published lens as an AWS custom-lens document (the format the admin imports)."""
     lens = Lens.objects.published().filter(pk=lens_id).first()

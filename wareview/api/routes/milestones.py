@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 
 from wareview.api.auth import ApiRefusal
 from wareview.api.paging import PageQuery, page_of
-from wareview.api.routes import REFUSALS, form_refusal
+from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import milestone_shape
 from wareview.api.schemas import ComparisonOut, Message, MilestoneIn, MilestoneOut, Page
 from wareview.milestones import selectors, services
@@ -18,8 +18,8 @@ router = Router(tags=["milestones"])
 
 
 @router.post(
-    "/workloads/{workload_id}/milestones",
-    response={201: MilestoneOut, 409: Message, **REFUSALS},
+    "/workloads/{id:workload_id}/milestones",
+    response={201: MilestoneOut, 409: Message, **BODY_REFUSALS},
     summary="Save a milestone of a review",
 )
 def milestone_create(request: HttpRequest, workload_id: int, payload: MilestoneIn):
@@ -37,7 +37,7 @@ def milestone_create(request: HttpRequest, workload_id: int, payload: MilestoneI
 
 
 @router.get(
-    "/workloads/{workload_id}/milestones",
+    "/workloads/{id:workload_id}/milestones",
     response={200: Page[MilestoneOut], **REFUSALS},
     summary="List a workload's milestones, newest first",
 )
@@ -52,7 +52,7 @@ class CompareQuery(Schema):
 
 
 @router.get(
-    "/workloads/{workload_id}/milestones/compare",
+    "/workloads/{id:workload_id}/milestones/compare",
     response={200: ComparisonOut, **REFUSALS},
     summary="Compare two milestones, or a milestone and now",
 )

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from wareview.api.paging import PageQuery, page_of
-from wareview.api.routes import REFUSALS, form_refusal
+from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.schemas import ItemIn, ItemOut, Page
 from wareview.plans import selectors, services
 from wareview.plans.access import get_item_for
@@ -25,7 +25,7 @@ class PlanQuery(PageQuery):
 
 
 @router.get(
-    "/reviews/{review_id}/improvement-items",
+    "/reviews/{id:review_id}/improvement-items",
     response={200: Page[ItemOut], **REFUSALS},
     summary="List a review's improvement items",
 )
@@ -42,8 +42,8 @@ def item_list(request: HttpRequest, review_id: int, query: Query[PlanQuery]):
 
 
 @router.patch(
-    "/reviews/{review_id}/improvement-items/{item_id}",
-    response={200: ItemOut, **REFUSALS},
+    "/reviews/{id:review_id}/improvement-items/{id:item_id}",
+    response={200: ItemOut, **BODY_REFUSALS},
     summary="Update an improvement item",
 )
 def item_update(request: HttpRequest, review_id: int, item_id: int, payload: ItemIn):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from wareview.api.auth import ApiRefusal
-from wareview.api.routes import REFUSALS
+from wareview.api.routes import BODY_REFUSALS, REFUSALS
 from wareview.api.routes.shapes import report_shape
 from wareview.api.schemas import Message, ReportIn, ReportOut
 from wareview.audit.services import client_ip
@@ -21,8 +21,8 @@ router = Router(tags=["reports"])
 
 
 @router.post(
-    "/reviews/{review_id}/reports",
-    response={202: ReportOut, **REFUSALS},
+    "/reviews/{id:review_id}/reports",
+    response={202: ReportOut, **BODY_REFUSALS},
     summary="Ask for a review's PDF report",
 )
 def report_create(request: HttpRequest, review_id: int, payload: ReportIn):
@@ -42,14 +42,14 @@ def report_create(request: HttpRequest, review_id: int, payload: ReportIn):
     return Status(202, report_shape(report, download=_download_url(report)))
 
 
-@router.get("/reports/{report_id}", response={200: ReportOut, **REFUSALS}, summary="Read a report's status")
+@router.get("/reports/{id:report_id}", response={200: ReportOut, **REFUSALS}, summary="Read a report's status")
 def report_status(request: HttpRequest, report_id: int):
     report = get_report_for(request.user, report_id).report
     return report_shape(report, download=_download_url(report))
 
 
 @router.get(
-    "/reports/{report_id}/pdf",
+    "/reports/{id:report_id}/pdf",
     response={200: None, 409: Message, **REFUSALS},
     summary="Download a ready report’s PDF",
     url_name="report_download",

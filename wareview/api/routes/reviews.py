@@ -9,7 +9,7 @@ from django.http import HttpRequest, QueryDict
 from ninja import Router, Status
 
 from wareview.api.auth import ApiRefusal
-from wareview.api.routes import REFUSALS, form_refusal
+from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import lens_shape
 from wareview.api.schemas import AnswerIn, AnswerOut, ConflictOut, Message, ReviewOut, ReviewStartIn, SavedAnswerOut
 from wareview.lenses.selectors import question_sheet
@@ -24,8 +24,8 @@ router = Router(tags=["reviews"])
 
 
 @router.post(
-    "/workloads/{workload_id}/reviews",
-    response={201: ReviewOut, 409: Message, **REFUSALS},
+    "/workloads/{id:workload_id}/reviews",
+    response={201: ReviewOut, 409: Message, **BODY_REFUSALS},
     summary="Start a review of a workload",
 )
 def review_start(request: HttpRequest, workload_id: int, payload: ReviewStartIn):
@@ -40,21 +40,21 @@ def review_start(request: HttpRequest, workload_id: int, payload: ReviewStartIn)
     return Status(201, _review_shape(review))
 
 
-@router.get("/reviews/{review_id}", response={200: ReviewOut, **REFUSALS}, summary="Read a review")
+@router.get("/reviews/{id:review_id}", response={200: ReviewOut, **REFUSALS}, summary="Read a review")
 def review_read(request: HttpRequest, review_id: int):
     """Every question in lens order, grouped by focus area, with its answer, its version and its risk. Four
     queries, whatever the size of the lens."""
     return _review_shape(get_review_for(request.user, review_id).review)
 
 
-@router.get("/reviews/{review_id}/answers/{code}", response={200: AnswerOut, **REFUSALS}, summary="Read an answer")
+@router.get("/reviews/{id:review_id}/answers/{code}", response={200: AnswerOut, **REFUSALS}, summary="Read an answer")
 def answer_read(request: HttpRequest, review_id: int, code: str):
     return _answer_shape(get_answer_for(request.user, review_id, code).answer)
 
 
 @router.put(
-    "/reviews/{review_id}/answers/{code}",
-    response={200: SavedAnswerOut, 409: ConflictOut, **REFUSALS},
+    "/reviews/{id:review_id}/answers/{code}",
+    response={200: SavedAnswerOut, 409: ConflictOut, **BODY_REFUSALS},
     summary="Save an answer",
 )
 def answer_save(request: HttpRequest, review_id: int, code: str, payload: AnswerIn):
@@ -72,6 +72,8 @@ def answer_save(request: HttpRequest, review_id: int, code: str, payload: Answer
             expected_version=form.cleaned_data["version"],
             changed=form.changed_fields(),
         )
+    except services.AnswerVersionAhead as error:
+        raise ApiRefusal(400, str(error)) from None
     except services.AnswerConflict as conflict:
         answer.refresh_from_db()
         return Status(

@@ -8,7 +8,7 @@ from ninja import Query, Router, Status
 
 from wareview.api.auth import ApiRefusal
 from wareview.api.paging import PageQuery, page_of
-from wareview.api.routes import REFUSALS, form_refusal
+from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import workload_shape
 from wareview.api.schemas import Message, Page, WorkloadCreateIn, WorkloadIn, WorkloadOut
 from wareview.audit.services import client_ip
@@ -30,7 +30,7 @@ def workload_list(request: HttpRequest, paging: Query[PageQuery]):
     return page_of(dashboard_workloads(user=request.user).prefetch_related("tags"), paging, workload_shape)
 
 
-@router.post("/workloads", response={201: WorkloadOut, 409: Message, **REFUSALS}, summary="Create a workload")
+@router.post("/workloads", response={201: WorkloadOut, 409: Message, **BODY_REFUSALS}, summary="Create a workload")
 def workload_create(request: HttpRequest, payload: WorkloadCreateIn):
     team = get_team_for(request.user, payload.team, need=Need.WRITE).team
     defaults = {**model_to_dict(Workload(team=team), fields=WorkloadForm.Meta.fields), "tags": ""}
@@ -44,14 +44,16 @@ def workload_create(request: HttpRequest, payload: WorkloadCreateIn):
     return Status(201, workload_shape(workload, reviews=[]))
 
 
-@router.get("/workloads/{workload_id}", response={200: WorkloadOut, **REFUSALS}, summary="Read a workload")
+@router.get("/workloads/{id:workload_id}", response={200: WorkloadOut, **REFUSALS}, summary="Read a workload")
 def workload_read(request: HttpRequest, workload_id: int):
     workload = get_workload_for(request.user, workload_id).workload
     return workload_shape(workload, reviews=workload_reviews(workload=workload))
 
 
 @router.patch(
-    "/workloads/{workload_id}", response={200: WorkloadOut, 409: Message, **REFUSALS}, summary="Update a workload"
+    "/workloads/{id:workload_id}",
+    response={200: WorkloadOut, 409: Message, **BODY_REFUSALS},
+    summary="Update a workload",
 )
 def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn):
     workload = get_workload_for(request.user, workload_id, need=Need.WRITE).workload
@@ -67,7 +69,7 @@ def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn)
     return workload_shape(workload, reviews=workload_reviews(workload=workload))
 
 
-@router.delete("/workloads/{workload_id}", response={204: None, **REFUSALS}, summary="Delete a workload")
+@router.delete("/workloads/{id:workload_id}", response={204: None, **REFUSALS}, summary="Delete a workload")
 def workload_delete(request: HttpRequest, workload_id: int):
     """Deletes the workload with its reviews, milestones and reports; team owners only."""
     workload: Workload = get_workload_for(request.user, workload_id, need=Need.OWNER).workload
