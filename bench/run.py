@@ -3,12 +3,15 @@
 Run from the repository root as `python bench/run.py [--sqlite]`. It runs bench/import_lens.py,
 bench/report_pdf.py (when it exists) and the web benchmark bench/web.py: on PostgreSQL when DATABASE_URL is set,
 on the embedded SQLite otherwise, and on SQLite as well with --sqlite (or BENCH_SQLITE=1). Each script prints
-its own `bench ...` lines, which are passed on; its progress notes go to stderr. The whole run is bounded:
-a script still running when the time limit passes is stopped and counts as failed. See bench/README.md.
+its own `bench ...` lines straight to this run's output, as it measures; its progress notes go to stderr. The
+whole run is bounded: a script still running when the time limit passes is stopped (SIGTERM; the web benchmark
+then prints the measures it finished) and counts as failed. Ctrl-C stops the script under way the same way and
+runs nothing after it. See bench/README.md.
 """
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,7 +33,10 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, help=f"Seconds for it all ({TIME_LIMIT}).")
     args = parser.parse_args()
     deadline = time.monotonic() + args.time_limit
-    failed = [" ".join(command) for command in commands(args.sqlite) if not run(command, deadline)]
+    try:
+        failed = [" ".join(command) for command in commands(args.sqlite) if not run(command, deadline)]
+    except KeyboardInterrupt:
+        sys.exit("bench run: stopped by Ctrl-C; the lines above are what was measured")
     if failed:
         sys.exit(f"bench run: failed: {', '.join(failed)}")
 
@@ -53,7 +59,8 @@ def commands(sqlite: bool) -> list[list[str]]:
 
 
 def run(command: list[str], deadline: float) -> bool:
-    """Run one script, pass its stdout on, and tell whether it succeeded within the time left."""
+    """Run one script, its output going straight to ours (so that what it printed stays printed however it
+    ends), and tell whether it succeeded within the time left."""
     script, *options = command
     left = deadline - time.monotonic()
     if left <= STOP_GRACE:
@@ -61,28 +68,31 @@ def run(command: list[str], deadline: float) -> bool:
         return False
     if script == "web.py":
         options += ["--time-limit", f"{left - STOP_GRACE:.0f}"]  # it stops its own gunicorn before we must
-    process = subprocess.Popen([sys.executable, str(BENCH / script), *options], cwd=ROOT, stdout=subprocess.PIPE)
+    sys.stdout.flush()  # our own lines before the script's
+    process = subprocess.Popen([sys.executable, str(BENCH / script), *options], cwd=ROOT)
     try:
-        output, _ = process.communicate(timeout=left)
+        process.wait(timeout=left)
     except subprocess.TimeoutExpired:
-        output = stop(process)
+        stop(process, signal.SIGTERM)
         print(f"bench run: {script} ran out of time and was stopped", file=sys.stderr)
-    sys.stdout.write(output.decode(errors="replace"))
-    sys.stdout.flush()
+    except KeyboardInterrupt:
+        # A Ctrl-C at the terminal reached the script too; a SIGINT sent to this process alone did not.
+        stop(process, signal.SIGINT)
+        raise
     if process.returncode != 0:
         print(f"bench run: {script} failed with exit status {process.returncode}", file=sys.stderr)
     return process.returncode == 0
 
 
-def stop(process: subprocess.Popen) -> bytes:
-    """SIGTERM first, so the script can stop what it started (web.py's gunicorn); SIGKILL if it hangs."""
-    process.terminate()
+def stop(process: subprocess.Popen, signum: signal.Signals) -> None:
+    """`signum` first, so the script can print what it measured and stop what it started (web.py's gunicorn);
+    SIGKILL if it hangs."""
+    process.send_signal(signum)
     try:
-        output, _ = process.communicate(timeout=STOP_GRACE)
+        process.wait(timeout=STOP_GRACE)
     except subprocess.TimeoutExpired:
         process.kill()
-        output, _ = process.communicate()
-    return output or b""
+        process.wait()
 
 
 if __name__ == "__main__":

@@ -8,13 +8,16 @@ migrated, the Performance Efficiency fixture loaded, and a user owning a team, a
 all through the app's services, plus 1,000 workloads in the team and a review of a 200-question lens. It
 serves bench.settings with gunicorn on 127.0.0.1 (DEBUG off), signs in eight virtual users, each on a
 keep-alive connection with its own session and question, and measures the floor (bench.urls: one SELECT and
-one UPDATE), the question page, the autosave, the htmx switch between questions of the 200-question review, the
+one UPDATE), the auth floor (the same for a signed-in member: session, user and membership read the stock
+way), the question page, the autosave, the htmx switch between questions of the 200-question review, the
 dashboard, comparing and saving milestones of the 200-question review and that review's improvement plan at
 concurrency 1 and 8, warm-up requests discarded, with the server's CPU per request from /proc.
-Prints one line per measure, `bench <name> c=<n> p50_ms=<x> p95_ms=<y> floor_p50_ms=<z> ratio=<x/z> db=<db>
-locked=<n> errors=<n> cpu_ms=<c> cpu_ratio=<c/floor's> bytes=<b>` (names get a `_sqlite` suffix on SQLite),
-writes the same to bench/results/web_<db>.json, and exits non-zero on any failed request, "database is locked"
-or missing history row. See bench/README.md.
+Prints one line per measure as soon as both floors of its concurrency are measured, `bench <name> c=<n>
+p50_ms=<x> p95_ms=<y> floor_p50_ms=<z> ratio=<x/z> db=<db> locked=<n> errors=<n> cpu_ms=<c> cpu_ratio=<c/floor's>
+auth_floor_p50_ms=<a> auth_ratio=<x/a> auth_cpu_ratio=<c/auth floor's> bytes=<b>` (names get a `_sqlite` suffix
+on SQLite), writes the same to bench/results/web_<db>.json, and exits non-zero on any failed request, "database
+is locked" or missing history row. Stopped by its time limit, SIGTERM or Ctrl-C while measuring, it still prints
+and writes the measures it finished, and exits non-zero. See bench/README.md.
 """
 
 import argparse
@@ -44,7 +47,9 @@ HOST = "127.0.0.1"
 VAR_DIR = ROOT / "var" / "bench"
 RESULTS_DIR = ROOT / "bench" / "results"
 FIXTURE = ROOT / "fixtures" / "performance_efficiency.json"
-BENCH_DATABASE = "wareview_bench"
+# The benchmark's own database on DATABASE_URL's server; WAREVIEW_BENCH_DATABASE names another, so that several
+# people sharing a server do not measure (and rewrite) the same one at once.
+BENCH_DATABASE = os.environ.get("WAREVIEW_BENCH_DATABASE") or "wareview_bench"
 USERNAME = "bench-user"
 TEAM = "Bench team"
 WORKLOAD = "Bench workload"
@@ -65,6 +70,8 @@ REQUESTS = 300
 # The dashboard of 1,000 workloads is costly per request, so fewer of them keep `make bench` in its time limit.
 MEASURES = (
     ("floor", "floor", REQUESTS),
+    # The floor for a signed-in member (session, user, membership): what every page of the app pays first.
+    ("auth_floor", "auth_floor", REQUESTS),
     ("question_page", "page", REQUESTS),
     ("autosave", "autosave", REQUESTS),
     # The same save through the JSON API, with a personal API token (wareview/api).
@@ -85,6 +92,19 @@ MILESTONE_CHANGES = 20
 MILESTONE_CHANGES_FROM = 100
 # The server CPU per request each page may cost, over the floor's (`cpu_ratio`), at both concurrencies.
 CPU_RATIO_TARGETS = {"autosave": 2.0, "question_page": 2.5}
+# The same over the auth floor's (`auth_cpu_ratio`): targets for later, recorded as `within_auth_target`.
+AUTH_FLOOR_TARGETS = {
+    "autosave": 2.5,
+    "question_page": 2.5,
+    "question_switch": 3.0,
+    "dashboard": 6.0,
+    "milestone_save": 6.0,
+    "milestone_compare": 6.0,
+    "plan_page": 8.0,
+    "portfolio": 8.0,
+}
+# Each line's ratios, against the floor (no prefix) and against the auth floor (`auth_`).
+FLOORS = {"": "floor", "auth_": "auth_floor"}
 VERSION_INPUT = re.compile(rb'id="answer-version-[^"]+" name="version" value="(\d+)"')
 LISTENING = re.compile(rb"Listening at: http://127\.0\.0\.1:(\d+)")
 WORKER_PID = re.compile(rb"Booting worker with pid: (\d+)")
@@ -96,7 +116,7 @@ class BenchError(Exception):
 
 
 class OutOfTime(BenchError):
-    """The time limit passed before the measures were done."""
+    """The time limit passed, or SIGTERM or Ctrl-C came, before the measures were done."""
 
 
 # Set up: database, data, server.
@@ -162,6 +182,7 @@ class Slot:
     answer_pk: int
     choices: tuple[str, str]
     turn: int
+    team_pk: int
 
 
 @dataclass
@@ -359,7 +380,7 @@ def review_slots(review, count: int) -> list[Slot]:
         practices = Choice.objects.filter(question_id=answer.question_id, is_none=False).order_by("order")
         first, second = practices.values_list("code", flat=True)[:2]
         turn = 1 if answer.selected == [first] else 0
-        slots.append(Slot(answer.question.code, answer.pk, (first, second), turn))
+        slots.append(Slot(answer.question.code, answer.pk, (first, second), turn, review.workload.team_id))
     if len(slots) < count:
         raise BenchError(f"the review has {len(slots)} questions; the benchmark needs {count}")
     return slots
@@ -435,10 +456,26 @@ class Server:
 
 
 class Deadline:
+    """The time limit, and whether SIGTERM or Ctrl-C asked the run to stop. While measuring, a stop only raises
+    a flag: each virtual user finishes its request and stops, and the measures done so far are reported."""
+
     def __init__(self, seconds: float) -> None:
         self.at = time.monotonic() + seconds
+        self.stopped_by = ""
+        self.measuring = False
+
+    def stop(self, signum: int, _frame: object = None) -> None:
+        """A signal handler: outside the measures it stops the run at once (the server is stopped on the way).
+        A second signal changes nothing: run.py passes a Ctrl-C on, which the terminal may have sent us too."""
+        if self.stopped_by:
+            return
+        self.stopped_by = f"stopped by {signal.Signals(signum).name}"
+        if not self.measuring:
+            raise OutOfTime(self.stopped_by)
 
     def check(self) -> None:
+        if self.stopped_by:
+            raise OutOfTime(self.stopped_by)
         if time.monotonic() > self.at:
             raise OutOfTime("out of time: the time limit passed before the measures were done")
 
@@ -477,6 +514,11 @@ class VirtualUser:
     def floor(self) -> tuple[bool, float, int]:
         status, body, elapsed = self.send("POST", "/bench/floor/", {"answer": self.slot.answer_pk})
         return 200 <= status < 300, elapsed, len(body)
+
+    def auth_floor(self) -> tuple[bool, float, int]:
+        form = {"answer": self.slot.answer_pk, "team": self.slot.team_pk}
+        status, body, elapsed = self.send("POST", "/bench/auth-floor/", form)
+        return status == 200 and body.startswith(b"auth floor "), elapsed, len(body)
 
     def question_page(self) -> tuple[int, bytes, float]:
         return self.send("GET", self.url)
@@ -642,7 +684,8 @@ def run_load(users: list[VirtualUser], action: str, concurrency: int, requests: 
     for thread in threads:
         thread.join()
     if any(sample.out_of_time for sample in samples):
-        raise OutOfTime(f"out of time during {action} at c={concurrency}; nothing is reported")
+        reason = deadline.stopped_by or "out of time"
+        raise OutOfTime(f"{reason} during {action} at c={concurrency}")
     total = Sample()
     for sample in samples:
         total.timings += sample.timings
@@ -673,37 +716,79 @@ def sign_in_all(users: list[VirtualUser], password: str) -> None:
 # The run.
 
 
-def measure_all(server: Server, users: list[VirtualUser], deadline: Deadline) -> list[dict]:
+def measure_all(server: Server, users: list[VirtualUser], deadline: Deadline, db: str) -> tuple[list[dict], str]:
+    """Every measure at every concurrency, each line printed as soon as both floors of its concurrency are known;
+    and, when the run was stopped before the end (time limit, SIGTERM, Ctrl-C), why: its finished measures are
+    still returned and printed."""
     measures: list[dict[str, Any]] = []
-    for concurrency in CONCURRENCIES:
-        for name, action, requests in MEASURES:
-            # Warm-up, discarded: reconnections, cold caches.
-            run_load(users, action, concurrency, min(WARMUP, requests // 10), deadline)
-            offset, cpu = server.log_size(), server.cpu_seconds()
-            sample = run_load(users, action, concurrency, requests, deadline)
-            cpu, locked = server.cpu_seconds() - cpu, server.locked_since(offset)
-            measures.append(
-                {
-                    "name": name,
-                    "c": concurrency,
-                    "requests": len(sample.timings),
-                    "p50_ms": round(sample.percentile(50), 2),
-                    "p95_ms": round(sample.percentile(95), 2),
-                    "bytes": round(statistics.fmean(sample.sizes)) if sample.sizes else 0,
-                    "server_cpu_ms": round(1000 * cpu / max(len(sample.timings), 1), 2),
-                    "locked": locked,
-                    "errors": sample.errors,
-                    "failures": sample.failures[:5],
-                }
-            )
-    for measure in measures:
-        floor = next(m for m in measures if m["name"] == "floor" and m["c"] == measure["c"])
-        measure["floor_p50_ms"] = floor["p50_ms"]
-        measure["ratio"] = round(measure["p50_ms"] / floor["p50_ms"], 2)
-        measure["cpu_ratio"] = (
-            round(measure["server_cpu_ms"] / floor["server_cpu_ms"], 2) if floor["server_cpu_ms"] else None
-        )
-    return measures
+    printed = 0
+    stopped = ""
+    deadline.measuring = True
+    try:
+        for concurrency in CONCURRENCIES:
+            for name, action, requests in MEASURES:
+                measures.append(measure(server, users, name, action, concurrency, requests, deadline))
+                if floors_known(measures, concurrency):
+                    printed = print_lines(measures, printed, db)
+    except OutOfTime as error:
+        stopped = str(error)
+    finally:
+        deadline.measuring = False
+    print_lines(measures, printed, db)
+    return measures, stopped
+
+
+def measure(
+    server: Server,
+    users: list[VirtualUser],
+    name: str,
+    action: str,
+    concurrency: int,
+    requests: int,
+    deadline: Deadline,
+) -> dict[str, Any]:
+    # Warm-up, discarded: reconnections, cold caches.
+    run_load(users, action, concurrency, min(WARMUP, requests // 10), deadline)
+    offset, cpu = server.log_size(), server.cpu_seconds()
+    sample = run_load(users, action, concurrency, requests, deadline)
+    cpu, locked = server.cpu_seconds() - cpu, server.locked_since(offset)
+    return {
+        "name": name,
+        "c": concurrency,
+        "requests": len(sample.timings),
+        "p50_ms": round(sample.percentile(50), 2),
+        "p95_ms": round(sample.percentile(95), 2),
+        "bytes": round(statistics.fmean(sample.sizes)) if sample.sizes else 0,
+        "server_cpu_ms": round(1000 * cpu / max(len(sample.timings), 1), 2),
+        "locked": locked,
+        "errors": sample.errors,
+        "failures": sample.failures[:5],
+    }
+
+
+def floors_known(measures: list[dict], concurrency: int) -> bool:
+    return set(FLOORS.values()) <= {m["name"] for m in measures if m["c"] == concurrency}
+
+
+def print_lines(measures: list[dict], printed: int, db: str) -> int:
+    """Print the measures from `printed` on, with their ratios to the floors measured so far; the count printed."""
+    for done in measures[printed:]:
+        with_ratios(done, measures)
+        print(line(done, db), flush=True)  # at once: a run stopped later still shows it
+    return len(measures)
+
+
+def with_ratios(measure: dict, measures: list[dict]) -> None:
+    """Latency and server CPU over each floor's at the same concurrency (None for a floor not measured)."""
+    for prefix, floor_name in FLOORS.items():
+        floor = next((m for m in measures if m["name"] == floor_name and m["c"] == measure["c"]), None)
+        measure[f"{prefix}floor_p50_ms"] = floor and floor["p50_ms"]
+        measure[f"{prefix}ratio"] = floor and ratio(measure["p50_ms"], floor["p50_ms"])
+        measure[f"{prefix}cpu_ratio"] = floor and ratio(measure["server_cpu_ms"], floor["server_cpu_ms"])
+
+
+def ratio(value: float, floor: float) -> float | None:
+    return round(value / floor, 2) if floor and not math.isnan(floor) and not math.isnan(value) else None
 
 
 def history_rows_since(review_pk: int, since) -> int:
@@ -714,13 +799,19 @@ def history_rows_since(review_pk: int, since) -> int:
 
 def line(measure: dict, db: str) -> str:
     name = measure["name"] if db == "postgresql" else f"{measure['name']}_{db}"
-    cpu_ratio = "n/a" if measure["cpu_ratio"] is None else f"{measure['cpu_ratio']:.2f}"
     return (
         f"bench {name} c={measure['c']} p50_ms={measure['p50_ms']:.2f} p95_ms={measure['p95_ms']:.2f} "
-        f"floor_p50_ms={measure['floor_p50_ms']:.2f} ratio={measure['ratio']:.2f} db={db} "
+        f"floor_p50_ms={number(measure['floor_p50_ms'])} ratio={number(measure['ratio'])} db={db} "
         f"locked={measure['locked']} errors={measure['errors']} cpu_ms={measure['server_cpu_ms']:.2f} "
-        f"cpu_ratio={cpu_ratio} bytes={measure['bytes']}"
+        f"cpu_ratio={number(measure['cpu_ratio'])} auth_floor_p50_ms={number(measure['auth_floor_p50_ms'])} "
+        f"auth_ratio={number(measure['auth_ratio'])} auth_cpu_ratio={number(measure['auth_cpu_ratio'])} "
+        f"bytes={measure['bytes']}"
     )
+
+
+def number(value: float | None) -> str:
+    """`n/a` where there is no figure: no /proc for the CPU time, or a floor the run was stopped before."""
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def main() -> None:
@@ -737,7 +828,9 @@ def main() -> None:
     args = parser.parse_args()
     deadline = Deadline(args.time_limit)
     db = args.db or ("postgresql" if configured_database_url() else "sqlite")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run.py's timeout: still stop gunicorn
+    # run.py's timeout (SIGTERM) and Ctrl-C: finish the request under way, report what was measured, stop gunicorn.
+    signal.signal(signal.SIGTERM, deadline.stop)
+    signal.signal(signal.SIGINT, deadline.stop)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     env = server_environment(db, args.settings)
     os.environ.update(env)  # this process prepares the same database the server uses
@@ -760,7 +853,7 @@ def main() -> None:
         users = [VirtualUser(port, review_pk, slot, walk, n * step) for n, slot in enumerate(slots)]
         sign_in_all(users, password)
         print(f"web ({db}): signed in {len(users)} users at {time.monotonic() - clock:.1f} s", file=sys.stderr)
-        measures = measure_all(server, users, deadline)
+        measures, stopped = measure_all(server, users, deadline, db)
         locked_total = server.locked_since(0)
         print(f"web ({db}): measured at {time.monotonic() - clock:.1f} s", file=sys.stderr)
     finally:
@@ -769,18 +862,18 @@ def main() -> None:
         server.stop()
     saves = sum(user.saves for user in users)
     history = history_rows_since(review_pk, started)
-    report(db, measures, saves=saves, history=history, locked=locked_total)
+    report(db, measures, stopped=stopped, saves=saves, history=history, locked=locked_total)
 
 
-def report(db: str, measures: list[dict], *, saves: int, history: int, locked: int) -> None:
-    for measure in measures:
-        print(line(measure, db))
+def report(db: str, measures: list[dict], *, stopped: str, saves: int, history: int, locked: int) -> None:
+    """Write the JSON (the lines are printed already) and exit non-zero on any error, or when stopped early."""
     failures = [failure for measure in measures for failure in measure["failures"]]
     errors = sum(measure["errors"] for measure in measures) + locked + (history != saves)
-    targeted = [m for m in measures if m["name"] in CPU_RATIO_TARGETS]
     result = {
         "bench": "web",
         "db": db,
+        "complete": not stopped,
+        "stopped": stopped or None,
         "server": {
             "workers": WORKERS,
             "threads": 1,
@@ -794,9 +887,9 @@ def report(db: str, measures: list[dict], *, saves: int, history: int, locked: i
         "history_rows": history,
         "locked": locked,
         "cpu_ratio_targets": CPU_RATIO_TARGETS,
-        "within_target": all(
-            m["cpu_ratio"] is not None and m["cpu_ratio"] <= CPU_RATIO_TARGETS[m["name"]] for m in targeted
-        ),
+        "within_target": within(measures, CPU_RATIO_TARGETS, "cpu_ratio"),
+        "auth_floor_targets": AUTH_FLOOR_TARGETS,
+        "within_auth_target": within(measures, AUTH_FLOOR_TARGETS, "auth_cpu_ratio"),
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"web_{db}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -806,6 +899,23 @@ def report(db: str, measures: list[dict], *, saves: int, history: int, locked: i
         print(f"web ({db}): {failure}", file=sys.stderr)
     if errors:
         sys.exit(f"web ({db}): {errors} errors (non-2xx responses, locked database, missing history)")
+    if stopped:
+        sys.exit(f"web ({db}): {stopped}; only the {len(measures)} measures above were done")
+
+
+def within(measures: list[dict], targets: dict[str, float], key: str) -> bool | None:
+    """Whether every targeted page's `key` is within its target at every concurrency; None when one of them has
+    no figure (a run stopped early, no /proc)."""
+    figures = [
+        (m[key], targets[name])
+        for name in targets
+        for concurrency in CONCURRENCIES
+        for m in measures
+        if m["name"] == name and m["c"] == concurrency
+    ]
+    if len(figures) < len(targets) * len(CONCURRENCIES) or any(figure is None for figure, _ in figures):
+        return None
+    return all(figure <= target for figure, target in figures)
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "wareview.accounts.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Turns an e-mail that could not be sent into a page that says so (wareview/accounts/README.md).
@@ -162,10 +162,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Accounts (django-allauth; the rules in wareview/accounts/README.md): sign in with a username or an e-mail
 # address, password reset and change, e-mail verification, optional TOTP two-factor, optional self sign-up and
 # single sign-on through OpenID Connect. Django's ModelBackend stays for the admin's own checks and the tests.
-# Django's and allauth's backends, reading the signed-in user more cheaply (wareview/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "wareview.accounts.backends.ModelBackend",
-    "wareview.accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "wareview.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "wareview.accounts.adapters.SocialAccountAdapter"

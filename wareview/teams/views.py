@@ -26,7 +26,7 @@ from wareview.teams.selectors import (
 
 INVITATION_PAGE = "teams/invitation.html"
 # The backend that checks the password an invitee has just chosen; named, as several backends may be set up.
-PASSWORD_BACKEND = "wareview.accounts.backends.ModelBackend"
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @login_required
