@@ -131,6 +131,7 @@
     if (isSave(elt) || !answerForm()) return;
     if (elt.hasAttribute("data-discard-unsaved")) {
       unsent = false;
+      forget(answerForm());
       return;
     }
     if (settled()) return;
@@ -169,6 +170,84 @@
   window.addEventListener("pagehide", function () {
     var form = answerForm();
     if (form && !settled() && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
+  });
+
+  // While a change is not yet answered, the browser asks before the page is left by a reload, the address bar
+  // or closing the tab (links and htmx navigation wait for the save instead, above).
+  window.addEventListener("beforeunload", function (event) {
+    if (settled()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // Changes the server has not confirmed are also kept in the browser (localStorage), with the version they were
+  // made from, until a save is answered. So a reload, a closed tab or a crashed browser loses none of them: the
+  // next time the question opens, the kept values are put back in its form and sent with that version, and the
+  // server merges them as it merges any late save (a save it already has changes nothing; a clash with someone
+  // else's change shows the usual conflict). Nothing is kept where storage is off or full: the warning above and
+  // the send on the way out remain.
+  var KEPT_PREFIX = "wareview:unsaved:";
+
+  function keptKey(form) {
+    return KEPT_PREFIX + form.getAttribute("action");
+  }
+
+  function keep() {
+    var form = answerForm();
+    if (!form) return;
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken") fields.push([name, value]);
+    });
+    try {
+      localStorage.setItem(keptKey(form), JSON.stringify({ fields: fields, at: Date.now() }));
+    } catch (error) { /* storage off or full */ }
+  }
+
+  function forget(form) {
+    try { localStorage.removeItem(keptKey(form)); } catch (error) { /* storage off */ }
+  }
+
+  function kept(form) {
+    try { return JSON.parse(localStorage.getItem(keptKey(form)) || "null"); } catch (error) { return null; }
+  }
+
+  function putBack(form, fields) {
+    form.querySelectorAll("input[name], textarea[name], select[name]").forEach(function (field) {
+      if (field.name === "csrfmiddlewaretoken") return;
+      var values = fields.filter(function (pair) { return pair[0] === field.name; }).map(function (pair) { return pair[1]; });
+      if (field.type === "checkbox" || field.type === "radio") field.checked = values.indexOf(field.value) !== -1;
+      else if (values.length) field.value = values[0];
+    });
+  }
+
+  // Send again what was kept for the question now on the page.
+  function resend() {
+    var form = answerForm();
+    var changes = form && kept(form);
+    if (!changes) return;
+    putBack(form, changes.fields);
+    var status = statusOf(form);
+    if (status) status.textContent = "Saving the changes you made before the page was left…";
+    unsent = true;
+    saveNow();
+  }
+
+  document.addEventListener("input", keep);
+  document.addEventListener("change", function (event) {
+    var form = answerForm();
+    if (form && event.target.form === form) keep();
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!isSave(event.detail.elt)) return;
+    // Saved (or merged), and not changed since: nothing left to send again. A refused save is still unsent, and
+    // kept: it is sent again, and refused or merged again with words, the next time the question opens.
+    var form = answerForm();
+    if (form && !unsent && inFlight === 0) forget(form);
+  });
+  document.addEventListener("DOMContentLoaded", resend);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "question-panel") resend();
   });
 
   // After an htmx navigation to another question, move focus to its heading so keyboard and screen-reader

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
@@ -50,6 +51,15 @@ def cast(transactional_db) -> Cast:
     # Two focus areas of two questions: Q_01, Q_02 in the first, Q_03, Q_04 in the second.
     lens = build_lens(questions_per_area=2, areas=2)
     return Cast(owner=owner, contributor=contributor, viewer=viewer, outsider=outsider, team=team, lens=lens)
+
+
+@pytest.fixture
+def shipped_review(cast: Cast) -> Review:
+    """A review of the shipped Performance Efficiency lens (version 1: twelve questions)."""
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "performance_efficiency.json"), verbosity=0)
+    lens = Lens.objects.get(slug="performance-efficiency")
+    workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
+    return review_services.review_start(workload=workload, lens=lens, user=cast.owner)
 
 
 @pytest.fixture

@@ -7,27 +7,15 @@ import time
 from collections.abc import Callable
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import Cast, question_path, sign_in_as
-from wareview.lenses.models import Choice, Lens
-from wareview.reviews import services
+from wareview.lenses.models import Choice
 from wareview.reviews.models import Answer, AnswerRisk, Review
-from wareview.workloads.models import Workload
 
 pytestmark = pytest.mark.browser
 
 SLOW_SAVE_MS = 600
-
-
-@pytest.fixture
-def shipped_review(cast: Cast) -> Review:
-    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "performance_efficiency.json"), verbosity=0)
-    lens = Lens.objects.get(slug="performance-efficiency")
-    workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
-    return services.review_start(workload=workload, lens=lens, user=cast.owner)
 
 
 def planned_answers(review: Review) -> dict[str, tuple[list[str], str]]:

@@ -1,6 +1,7 @@
 """An architect filters the portfolio in the browser: the form narrows the list, the heatmap follows the page,
 and the CSV link exports what the filters select."""
 
+import csv
 import re
 
 import pytest
@@ -42,6 +43,6 @@ def test_an_architect_filters_the_portfolio_and_exports_the_selection(
         page.get_by_role("link", name="Download CSV").click()
     download = download_info.value
     assert download.suggested_filename == "wareview-portfolio.csv"
-    with open(download.path(), encoding="utf-8-sig") as exported:
-        lines = exported.read().splitlines()
-    assert len(lines) == 2 and lines[1].startswith("Ledger,Payments,Pre-production")
+    with open(download.path(), encoding="utf-8-sig", newline="") as exported:
+        rows = list(csv.reader(exported))
+    assert len(rows) == 2 and rows[1][:3] == ["Ledger", "Payments", "Pre-production"]
