@@ -4,6 +4,7 @@ from django import forms
 
 from wareview.lib import risk_levels
 from wareview.plans.models import NOTE_MAX_LENGTH, WONT_DO_REASON_MAX_LENGTH, ItemStatus
+from wareview.plans.selectors import TO_DO
 from wareview.plans.services import ItemEdit
 
 NOBODY = "none"
@@ -23,7 +24,7 @@ class PlanFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = [(str(member.pk), member.get_username()) for member in members]
         choices = {
-            "status": [("", "Any status"), *ItemStatus.choices],
+            "status": [("", "Any status"), (TO_DO, "Open or in progress"), *ItemStatus.choices],
             "owner": [("", "Anyone"), (NOBODY, "Nobody"), *people],
             "risk": [("", "Any risk"), *((level.value, level.label) for level in risk_levels.LEVELS)],
         }

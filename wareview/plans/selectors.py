@@ -16,6 +16,9 @@ from wareview.reviews.models import Review
 from wareview.teams.models import Team
 
 CLOSED_STATUSES = (ItemStatus.DONE, ItemStatus.WONT_DO)
+# The status filter's value for the items still to do (open or in progress): what the CSV exports by default.
+TO_DO = "to_do"
+TO_DO_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -50,16 +53,22 @@ class Plan:
         return [(value, label, counts[value]) for value, label in ItemStatus.choices]
 
     def filtered(self, *, status: str = "", owner: str = "", risk: str = "") -> list[PlanEntry]:
-        """The entries with that status, owner (a user's id, or "none" for nobody) and risk; blank means any."""
+        """The entries with that status (or `TO_DO`: open or in progress), owner (a user's id, or "none" for
+        nobody) and risk; blank means any."""
         return [entry for entry in self.entries if _matches(entry, status=status, owner=owner, risk=risk)]
 
 
 def _matches(entry: PlanEntry, *, status: str, owner: str, risk: str) -> bool:
     item = entry.item
     owner_id = str(item.owner_id) if item.owner_id else "none"
-    return (
-        (not status or item.status == status) and (not owner or owner_id == owner) and (not risk or entry.risk == risk)
-    )
+    return status_matches(item.status, status) and (not owner or owner_id == owner) and (not risk or entry.risk == risk)
+
+
+def status_matches(status: str, wanted: str) -> bool:
+    """Whether an item's `status` is what the status filter asks for (blank: any)."""
+    if wanted == TO_DO:
+        return status in TO_DO_STATUSES
+    return not wanted or status == wanted
 
 
 def plan_source(*, review: Review) -> ReportData:

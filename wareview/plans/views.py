@@ -110,7 +110,8 @@ def _item_page(request: HtmxHttpRequest, access, *, form=None, error: str = "", 
 @login_required
 @require_safe
 def plan_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
-    """The plan (with the page's filters) as a CSV for Jira's or GitHub's issue imports. Only reads."""
+    """The plan (with the page's filters; open and in-progress items when no status is chosen) as a CSV for Jira's
+    or GitHub's issue imports. Only reads."""
     review = get_review_for(request.user, review_pk).review
     filters = PlanFilterForm(request.GET, members=selectors.team_members(team=review.workload.team))
     if not filters.is_valid():
@@ -123,7 +124,9 @@ def plan_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
             return plan_url
         return request.build_absolute_uri(reverse("plans:item", args=[review.pk, entry.item.pk]))
 
-    body = exports.plan_csv(entries=the_plan.filtered(**filters.cleaned_data), item_url=item_url)
+    # What an issue tracker takes is the work left: the items open or in progress, unless a status is chosen.
+    wanted = {**filters.cleaned_data, "status": filters.cleaned_data["status"] or selectors.TO_DO}
+    body = exports.plan_csv(entries=the_plan.filtered(**wanted), item_url=item_url)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     filename = exports.plan_filename(workload_name=review.workload.name, review_id=review.pk)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
