@@ -5,11 +5,13 @@ from collections.abc import Callable
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Cast, answer_of, question_path, sign_in_as
 from wareview.lenses.models import Choice, Lens
+from wareview.plans.models import ImprovementItem
 from wareview.reviews import services
 from wareview.reviews.models import Review
 from wareview.workloads.models import Workload
@@ -72,10 +74,18 @@ def open_plan(page: Page, review: Review) -> None:
     expect(page.get_by_role("heading", name="Improvement plan")).to_be_visible()
 
 
+def open_my_items(page: Page, review: Review) -> None:
+    open_plan(page, review)  # the plan starts when first read; the contributor then owns its items
+    ImprovementItem.objects.filter(review=review).update(owner=User.objects.get(username="connor"))
+    page.goto("/my-items/")
+    expect(page.get_by_role("heading", name="My items")).to_be_visible()
+    expect(page.locator("tr.plan-row").first).to_be_visible()
+
+
 @pytest.mark.parametrize(
     "open_page",
-    [open_question, open_overview, open_dashboard, open_plan],
-    ids=["question", "overview", "dashboard", "plan"],
+    [open_question, open_overview, open_dashboard, open_plan, open_my_items],
+    ids=["question", "overview", "dashboard", "plan", "my-items"],
 )
 def test_accessibility(
     page: Page, live_server, cast: Cast, answered_review: Review, open_page: Callable[[Page, Review], None]

@@ -1,5 +1,7 @@
 """Helpers of the plan tests: the plan page, an item's edit and the items as stored."""
 
+import re
+
 from django.urls import reverse
 
 from wareview.plans.models import ImprovementItem
@@ -22,3 +24,15 @@ def item_of(review, practice: str) -> ImprovementItem:
 def edit(client, item, **fields):
     data = {"status": item.status, "owner": "", "due_date": "", "note": "", "wont_do_reason": "", **fields}
     return client.post(item_url(item), data)
+
+
+def practices_listed(body: str) -> list[str]:
+    """The practices of the list's rows, in order."""
+    return re.findall(r'class="plan-practice">\s*(?:<a [^>]*>)?(Q_\d+ practice [a-z])', body)
+
+
+def row_of(body: str, title: str) -> str:
+    """The HTML of the row of practice `title` (one that must be there)."""
+    rows = re.findall(r'<tr id="item-\d+" class="plan-row.*?</tr>', body, flags=re.DOTALL)
+    (row,) = [row for row in rows if f">{title}<" in row]
+    return row

@@ -63,3 +63,24 @@ def test_a_csv_with_an_unknown_filter_is_refused_with_words(client, planned):
     response = client.get(reverse("plans:csv", args=[planned.pk]), {"status": "later"})
     assert response.status_code == 400
     assert "There is no status “later”." in response.content.decode()
+
+
+def test_the_csv_leaves_out_done_and_wont_do_items_unless_their_status_is_chosen(client, planned):
+    edit(client, item_of(planned, "q_02_a"), status="done")
+    edit(client, item_of(planned, "q_01_c"), status="wont_do", wont_do_reason="Out of our hands.")
+    csv_url = reverse("plans:csv", args=[planned.pk])
+    expected = ["Q_01 practice b", "Q_02 practice b", "Q_02 practice c"]  # Q_02 is at medium risk now
+    assert [row["Summary"] for row in rows(client.get(csv_url))] == expected
+    assert [row["Summary"] for row in rows(client.get(csv_url, {"status": "to_do"}))] == expected
+    assert [row["Summary"] for row in rows(client.get(csv_url, {"status": "wont_do"}))] == ["Q_01 practice c"]
+    page = client.get(plan_url(planned)).content.decode()
+    assert "The items open or in progress: choose a status to export others." in page
+
+
+def test_the_plan_page_lists_the_items_open_or_in_progress_on_demand(client, planned):
+    edit(client, item_of(planned, "q_02_a"), status="done")
+    edit(client, item_of(planned, "q_02_c"), status="in_progress")
+    page = client.get(plan_url(planned, status="to_do")).content.decode()
+    assert '<option value="to_do" selected>Open or in progress</option>' in page
+    assert "Q_02 practice a" not in page
+    assert "Q_02 practice b" in page and "Q_02 practice c" in page

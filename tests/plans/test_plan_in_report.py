@@ -3,8 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import build_lens
 from tests.plans.helpers import edit, item_of, plan_url
-from tests.reports.helpers import answer
+from tests.reports.helpers import answer, start_review
+from wareview.lenses.models import Choice, Lens
+from wareview.lenses.services import lens_publish
 from wareview.reports.rendering import report_html
 from wareview.reports.selectors import report_data, review_answers_fingerprint
 
@@ -62,3 +65,20 @@ def test_every_role_can_ask_for_the_pdf_once_the_plan_has_been_opened(client, ca
 def test_a_fingerprint_has_one_length_however_long_what_it_covers(planned):
     fingerprints = {review_answers_fingerprint(review_id=planned.pk, lens_id=lens) for lens in (1, 10**18)}
     assert {len(fingerprint) for fingerprint in fingerprints} == {64}
+
+
+def test_a_quick_win_marked_wont_do_leaves_the_quick_wins_of_the_page_and_the_pdf(client, cast):
+    draft = build_lens(status=Lens.Status.DRAFT)  # a published lens never changes: rate the practice in the draft
+    Choice.objects.filter(question__pillar__lens=draft, code="q_01_c").update(effort="small", impact="high")
+    review = start_review(team=cast.team, user=cast.owner, lens=lens_publish(lens=draft))
+    answer(review, "Q_01", "a")  # medium: b, and c (a quick win)
+    client.force_login(cast.owner)
+    client.get(plan_url(review))
+    assert [item.practice.code for item in report_data(review=review).quick_wins] == ["q_01_c"]
+    edit(client, item_of(review, "q_01_c"), status="wont_do", wont_do_reason="The platform team owns it.")
+    data = report_data(review=review)
+    assert data.quick_wins == []
+    assert [item.practice.code for item in data.recommendations] == ["q_01_c", "q_01_b"]  # still recommended
+    for html in (client.get(reverse("reports:page", args=[review.pk])).content.decode(), report_html(data=data)):
+        assert "Quick wins</h3>" not in html
+        assert "Plan: Won&#x27;t do · no owner" in html

@@ -63,6 +63,8 @@ MATRIX = {
     "plans:csv": ("get", lambda c: [c.review.pk], None, READ),
     "plans:item": ("get", lambda c: [c.review.pk, c.plan_item.pk], None, READ),
     "plans:item POST": ("post", lambda c: [c.review.pk, c.plan_item.pk], item_post, WRITE),
+    # Each person's own items, across their teams (an outsider's list is empty): tests/plans/test_my_items.py.
+    "plans:mine": ("get", lambda c: [], None, SIGNED_IN),
     "reports:page": ("get", lambda c: [c.review.pk], None, READ),
     "reports:pdf_request": ("post", lambda c: [c.review.pk], lambda c: {}, MEMBER_POST),
     "reports:export_csv": ("get", lambda c: [c.review.pk], None, READ),

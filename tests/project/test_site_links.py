@@ -37,4 +37,13 @@ def test_every_page_header_has_them(client, cast):
 
     header = page[page.index('<header class="site-header">') : page.index("</header>")]
     links = re.findall(r'(?:href|action)="([^"]+)"', header)
-    assert links == ["/", "/", "/portfolio/", "/teams/", "/admin/", "/accounts/logout/", "/accounts/email/"]
+    assert links == [
+        "/",
+        "/",
+        "/portfolio/",
+        "/my-items/",
+        "/teams/",
+        "/admin/",
+        "/accounts/logout/",
+        "/accounts/email/",
+    ]

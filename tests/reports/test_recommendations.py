@@ -1,5 +1,7 @@
 """The prioritized recommendations, as pure functions of plain dataclasses: no database."""
 
+from dataclasses import replace
+
 from wareview.lib import risk_levels
 from wareview.reports.data import Practice, QuestionFacts, principle_support
 from wareview.reports.recommendations import quick_wins, recommendations_prioritize
@@ -157,6 +159,16 @@ def test_quick_wins_are_the_high_impact_small_effort_recommendations_in_plan_ord
     second = question("Q2", MEDIUM_RISK, order=2, practices=rated("Q2", {"c": ("high", "small")}))
     plan = recommendations_prioritize(questions=[second, first])
     assert [item.practice.code for item in quick_wins(plan)] == ["Q1_a", "Q2_c"]
+
+
+def test_a_quick_win_the_team_wont_do_is_no_quick_win_but_stays_recommended():
+    first = question("Q1", order=1, practices=rated("Q1", {"a": ("high", "small"), "b": ("high", "small")}))
+    plan = [
+        replace(item, plan_wont_do=item.practice.code == "Q1_a")
+        for item in recommendations_prioritize(questions=[first])
+    ]
+    assert [item.practice.code for item in quick_wins(plan)] == ["Q1_b"]
+    assert [item.practice.code for item in plan][:2] == ["Q1_a", "Q1_b"]
 
 
 def test_the_none_of_these_choice_is_never_recommended():

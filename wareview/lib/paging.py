@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 PAGE_SIZE = 25
 
@@ -32,16 +32,19 @@ def paginate(
     param: str = "page",
     per_page: int = PAGE_SIZE,
     strict: bool = False,
+    address: tuple[str, QueryDict] | None = None,
 ) -> Pager:
     """The page of `items` that `request.GET[param]` asks for, in two queries (a count and the page) whatever
     the length of the list. A page number that is not a number gives the first page and one out of range the
-    last, so no address of a page fails; with `strict`, either raises PageNotFound with the reason instead."""
+    last, so no address of a page fails; with `strict`, either raises PageNotFound with the reason instead.
+    `address` (path, query) is the page's own when the request is another's (a refused form shown again)."""
+    path, query = address or (request.path, request.GET)
     paginator = Paginator(items, per_page)
-    number = request.GET.get(param)
+    number = query.get(param)
     page = _strict_page(paginator, number) if strict and number is not None else paginator.get_page(number)
     previous = page.previous_page_number() if page.has_previous() else None
     following = page.next_page_number() if page.has_next() else None
-    return Pager(page, _page_url(request, param, previous), _page_url(request, param, following))
+    return Pager(page, _page_url(path, query, param, previous), _page_url(path, query, param, following))
 
 
 def _strict_page(paginator: Paginator, number: str) -> Page:
@@ -54,10 +57,10 @@ def _strict_page(paginator: Paginator, number: str) -> Page:
         ) from error
 
 
-def _page_url(request: HttpRequest, param: str, number: int | None) -> str | None:
+def _page_url(path: str, query: QueryDict, param: str, number: int | None) -> str | None:
     if number is None:
         return None
-    query = request.GET.copy()
+    query = query.copy()
     query[param] = str(number)
     # The full path, not "?page=…": a fragment loaded into another page (with htmx) links to its own address.
-    return f"{request.path}?{query.urlencode()}"
+    return f"{path}?{query.urlencode()}"

@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, reverse
 HEADER_LINKS = {
     "dashboard": "reviews:dashboard",
     "portfolio": "portfolio:page",
+    "my_items": "plans:mine",
     "teams": "teams:list",
     "question_sets": "admin:index",
     "sign_out": "logout",

@@ -4,37 +4,45 @@ from django import forms
 
 from wareview.lib import risk_levels
 from wareview.plans.models import NOTE_MAX_LENGTH, WONT_DO_REASON_MAX_LENGTH, ItemStatus
+from wareview.plans.selectors import TO_DO
 from wareview.plans.services import ItemEdit
 
 NOBODY = "none"
 
 
-class PlanFilterForm(forms.Form):
-    """Which items the plan shows; blank means any. `members` are the team's members (the owners to choose)."""
+class ItemFilterForm(forms.Form):
+    """Which items a list shows ("My items"): by status and by their question's risk; blank means any."""
 
     status = forms.ChoiceField(required=False, error_messages={"invalid_choice": "There is no status “%(value)s”."})
-    owner = forms.ChoiceField(
-        required=False, error_messages={"invalid_choice": "“%(value)s” is not a member of the team."}
-    )
     risk = forms.ChoiceField(required=False, error_messages={"invalid_choice": "There is no risk level “%(value)s”."})
 
-    def __init__(self, *args, members: list, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "filter-%s")
         super().__init__(*args, **kwargs)
-        people = [(str(member.pk), member.get_username()) for member in members]
-        choices = {
-            "status": [("", "Any status"), *ItemStatus.choices],
-            "owner": [("", "Anyone"), (NOBODY, "Nobody"), *people],
-            "risk": [("", "Any risk"), *((level.value, level.label) for level in risk_levels.LEVELS)],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
+        self._choose("status", [("", "Any status"), (TO_DO, "Open or in progress"), *ItemStatus.choices])
+        self._choose("risk", [("", "Any risk"), *((level.value, level.label) for level in risk_levels.LEVELS)])
+
+    def _choose(self, name: str, options: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = options
 
     def first_error(self) -> str:
         """One message for the person: the form's first problem."""
         return str(next(iter(self.errors.values()))[0])
+
+
+class PlanFilterForm(ItemFilterForm):
+    """Which items the plan shows: also by owner. `members` are the team's members (the owners to choose)."""
+
+    owner = forms.ChoiceField(
+        required=False, error_messages={"invalid_choice": "“%(value)s” is not a member of the team."}
+    )
+
+    def __init__(self, *args, members: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        people = [(str(member.pk), member.get_username()) for member in members]
+        self._choose("owner", [("", "Anyone"), (NOBODY, "Nobody"), *people])
 
 
 class ItemForm(forms.Form):
@@ -73,11 +81,20 @@ class ItemForm(forms.Form):
         return str(next(iter(self.errors.values()))[0])
 
     def edit(self) -> ItemEdit:
+        """The edit to make; a form without a note (a row of the plan) leaves the note as it is."""
         data = self.cleaned_data
         return ItemEdit(
             status=data["status"],
             owner=data["owner"],
             due_date=data["due_date"],
-            note=data["note"],
+            note=data["note"] if "note" in self.data else None,
             wont_do_reason=data["wont_do_reason"],
         )
+
+    def typed(self, name: str) -> str:
+        """What the person typed in field `name`, to show again beside the reason it was refused."""
+        return str(self.data.get(name, ""))
+
+    def field_errors(self) -> dict[str, str]:
+        """Each field's first problem, by field name."""
+        return {name: str(messages[0]) for name, messages in self.errors.items()}

@@ -6,16 +6,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from wareview.lenses.models import Choice
+from wareview.lib import risk_levels
 from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
 from wareview.reports.data import Recommendation, ReportData
 from wareview.reports.selectors import report_data
-from wareview.reviews.models import Review
-from wareview.teams.models import Team
+from wareview.reviews.models import Answer, Review
+from wareview.teams.models import Membership, Role, Team
 
 CLOSED_STATUSES = (ItemStatus.DONE, ItemStatus.WONT_DO)
+# The status filter's value for the items still to do (open or in progress): what the CSV exports by default.
+TO_DO = "to_do"
+TO_DO_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -50,16 +54,22 @@ class Plan:
         return [(value, label, counts[value]) for value, label in ItemStatus.choices]
 
     def filtered(self, *, status: str = "", owner: str = "", risk: str = "") -> list[PlanEntry]:
-        """The entries with that status, owner (a user's id, or "none" for nobody) and risk; blank means any."""
+        """The entries with that status (or `TO_DO`: open or in progress), owner (a user's id, or "none" for
+        nobody) and risk; blank means any."""
         return [entry for entry in self.entries if _matches(entry, status=status, owner=owner, risk=risk)]
 
 
 def _matches(entry: PlanEntry, *, status: str, owner: str, risk: str) -> bool:
     item = entry.item
     owner_id = str(item.owner_id) if item.owner_id else "none"
-    return (
-        (not status or item.status == status) and (not owner or owner_id == owner) and (not risk or entry.risk == risk)
-    )
+    return status_matches(item.status, status) and (not owner or owner_id == owner) and (not risk or entry.risk == risk)
+
+
+def status_matches(status: str, wanted: str) -> bool:
+    """Whether an item's `status` is what the status filter asks for (blank: any)."""
+    if wanted == TO_DO:
+        return status in TO_DO_STATUSES
+    return not wanted or status == wanted
 
 
 def plan_source(*, review: Review) -> ReportData:
@@ -119,3 +129,86 @@ def item_practice(*, item: ImprovementItem) -> Choice | None:
 def item_history(*, item: ImprovementItem) -> QuerySet[ImprovementItemChange]:
     """Every change of the item, newest first, with who made it: a query for the view to show a page at a time."""
     return ImprovementItemChange.objects.filter(item=item).select_related("changed_by").order_by("-changed_at", "-pk")
+
+
+@dataclass(frozen=True)
+class OwnedItem:
+    """An item on "My items": the item (with its review, workload, team and lens), its practice's and question's
+    titles, its question's risk, the owner's role in the team and the team's members (who may own it)."""
+
+    item: ImprovementItem
+    title: str
+    question_title: str
+    risk: str
+    role: Role
+    members: list
+
+
+AT_RISK = (risk_levels.HIGH.value, risk_levels.MEDIUM.value)
+
+
+def owned_items(*, user, status: str = "", risk: str = "") -> QuerySet[ImprovementItem]:
+    """The items `user` owns in the open reviews of the teams they are in, as their plans list them (recommended:
+    the question at high or medium risk; or done), with that status (see `status_matches`) and question risk;
+    soonest due first, then by workload. A query for the view to show a page at a time.
+
+    An item of a team the person left is not theirs to see; a closed review's items no longer change, and an item
+    whose practice the review's lens version no longer has is not in its plan: none of them are listed."""
+    answers = Answer.objects.filter(review_id=OuterRef("review_id"), question__code=OuterRef("question_code"))
+    practice = Choice.objects.filter(
+        question__pillar__lens_id=OuterRef("review__lens_id"),
+        question__code=OuterRef("question_code"),
+        code=OuterRef("practice_code"),
+    )
+    items = ImprovementItem.objects.filter(
+        Q(status=ItemStatus.DONE) | Exists(answers.filter(risk__in=AT_RISK)),
+        Exists(practice),
+        owner=user,
+        review__workload__team__memberships__user=user,
+        review__status=Review.Status.OPEN,
+    )
+    if status == TO_DO:
+        items = items.filter(status__in=TO_DO_STATUSES)
+    elif status:
+        items = items.filter(status=status)
+    if risk:
+        items = items.filter(Exists(answers.filter(risk=risk)))
+    return items.select_related("review__workload__team", "review__lens", "owner").order_by(
+        F("due_date").asc(nulls_last=True), "review__workload__name", "review_id", "question_code", "practice_code"
+    )
+
+
+def owned_items_read(*, user, items: list[ImprovementItem]) -> list[OwnedItem]:
+    """`items` (of `owned_items`) with what their rows show: three queries, whatever their number."""
+    titles = {
+        (lens, question, code): (title, question_title)
+        for lens, question, code, title, question_title in Choice.objects.filter(
+            question__pillar__lens_id__in={item.review.lens_id for item in items},
+            code__in={item.practice_code for item in items},
+        ).values_list("question__pillar__lens_id", "question__code", "code", "title", "question__title")
+    }
+    risks = {
+        (review, question): risk
+        for review, question, risk in Answer.objects.filter(
+            review_id__in={item.review_id for item in items},
+            question__code__in={item.question_code for item in items},
+        ).values_list("review_id", "question__code", "risk")
+    }
+    members: dict[int, list] = {}
+    roles: dict[int, Role] = {}
+    memberships = Membership.objects.filter(team_id__in={item.review.workload.team_id for item in items})
+    for membership in memberships.select_related("user").order_by("user__username"):
+        members.setdefault(membership.team_id, []).append(membership.user)
+        if membership.user_id == user.pk:
+            roles[membership.team_id] = Role(membership.role)
+    rows = []
+    for item in items:
+        team_id = item.review.workload.team_id
+        title, question_title = titles.get(
+            (item.review.lens_id, item.question_code, item.practice_code), (item.practice_code, "")
+        )
+        risk = risks.get((item.review_id, item.question_code), risk_levels.UNANSWERED.value)
+        rows.append(
+            OwnedItem(item, title, question_title, risk, roles.get(team_id, Role.VIEWER), members.get(team_id, []))
+        )
+    return rows

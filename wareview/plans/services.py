@@ -1,5 +1,6 @@
-"""Writes to improvement plans: creating the items of the recommendations, editing an item, and following the
-answers (a practice ticked marks its item done, unticked reopens it). Every change is kept in the item's history.
+"""Writes to improvement plans: creating the items of the recommendations, editing an item (marking it done ticks
+its practice in the review, reopening it unticks it), and following the answers (a practice ticked marks its item
+done, unticked reopens it). Every change is kept in the item's history, and a tick in the answer's.
 """
 
 from collections.abc import Collection, Iterable
@@ -15,10 +16,15 @@ from wareview.lenses.selectors import question_sheet
 from wareview.plans import selectors
 from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
 from wareview.plans.signals import items_changed
+from wareview.reviews.merging import AnswerState, practice_field
 from wareview.reviews.models import Answer, Review
+from wareview.reviews.services import answer_save
 
 TICKED_NOTE = "Practice ticked in the review"
 UNTICKED_NOTE = "Practice unticked in the review"
+# What the answer's history says of a tick made by marking an item done, or of an untick made by reopening it.
+PLAN_TICKED_NOTE = "ticked from the improvement plan"
+PLAN_UNTICKED_NOTE = "unticked from the improvement plan"
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -53,40 +59,91 @@ def plan_open(*, review: Review) -> selectors.Plan:
 
 @dataclass(frozen=True)
 class ItemEdit:
-    """What the item form cleaned (forms.ItemForm): the services trust it."""
+    """What the item form cleaned (forms.ItemForm): the services trust it. A note of None is left as it is (the
+    plan's rows have no note field)."""
 
     status: str
     owner: "User | None"  # a member of the team, or nobody
     due_date: date | None
-    note: str
     wont_do_reason: str
+    note: str | None = None
 
 
 @transaction.atomic
 def item_update(*, item: ImprovementItem, user, edit: ItemEdit) -> ImprovementItem:
-    """Write `edit` over the item and keep what changed in its history; a change to nothing writes nothing."""
+    """Write `edit` over the item and keep what changed in its history; a change to nothing writes nothing.
+
+    An item marked done ticks its practice in the review's answer, and a done item given another status unticks
+    it, through the question page's save (`reviews.services.answer_save`), so the plan, the answers and the report
+    agree. The answer's history says "ticked from the improvement plan"; the item's history has the user's edit
+    alone (the save's signal finds the item already moved, see `items_follow_answer`)."""
+    answer = None
+    if edit.status == ItemStatus.DONE or item.status == ItemStatus.DONE:
+        answer = _answer_locked(item)
     item = ImprovementItem.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
     before = _words(item)
     item.status = edit.status
     item.owner = edit.owner
     item.due_date = edit.due_date
-    item.note = edit.note
+    if edit.note is not None:
+        item.note = edit.note
     item.wont_do_reason = edit.wont_do_reason if edit.status == ItemStatus.WONT_DO else ""
     after = _words(item)
     changed = [name for name in after if after[name] != before[name]]
-    if not changed:
-        return item
-    item.updated_at = timezone.now()
-    item.save()
-    ImprovementItemChange.objects.create(
-        item=item,
-        changed_by=user,
-        changed_at=item.updated_at,
-        before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
-    )
-    transaction.on_commit(partial(items_changed.send, sender=ImprovementItem, items=(item,), user=user))
+    if changed:
+        item.updated_at = timezone.now()
+        item.save()
+        ImprovementItemChange.objects.create(
+            item=item,
+            changed_by=user,
+            changed_at=item.updated_at,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+        transaction.on_commit(partial(items_changed.send, sender=ImprovementItem, items=(item,), user=user))
+    if answer is not None:
+        # After the item's own save, so the signal of the answer's save finds nothing left to move.
+        _practice_follow_item(answer, item=item, user=user)
     return item
+
+
+def _answer_locked(item: ImprovementItem) -> Answer | None:
+    """The answer to the item's question, locked, or None when the review's lens no longer has the question.
+
+    The rows are locked in the order a save of the question takes them (the review's, the answer's, then the
+    items' through the plan's signal), before the item's: a save on the question page at the same moment waits
+    instead of deadlocking. Holding the answer's lock, the save below cannot lose its compare-and-swap."""
+    Review.objects.select_for_update().filter(pk=item.review_id).values_list("pk").first()
+    return (
+        Answer.objects.select_for_update()
+        .filter(review_id=item.review_id, question__code=item.question_code)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user) -> None:
+    """Tick the item's practice in `answer` when the item is done, untick it when it is not, as a tick on the
+    question page would: "None of these" goes, and so does the practice's "does not apply" mark. Nothing is saved
+    when the answer already agrees, or when the question no longer has the practice."""
+    sheet = question_sheet(answer.question_id)
+    code = item.practice_code
+    if code not in sheet.codes or code in sheet.none_codes:
+        return
+    done = item.status == ItemStatus.DONE
+    if (code in answer.selected) == done:
+        return
+    fields = {practice_field(code)}
+    if done:
+        fields |= {practice_field(none) for none in sheet.none_codes if none in answer.selected}
+    answer_save(
+        answer=answer,
+        user=user,
+        data=AnswerState(selected=[code] if done else []),
+        expected_version=answer.version,
+        changed=frozenset(fields),
+        note=PLAN_TICKED_NOTE if done else PLAN_UNTICKED_NOTE,
+    )
 
 
 def _words(item: ImprovementItem) -> dict[str, str]:

@@ -119,6 +119,8 @@ class Recommendation:
     # Its item in the review's improvement plan: the status in words and the owner's name ("" for nobody).
     plan_status: str = ""
     plan_owner: str = ""
+    # The team decided not to adopt it (its item is "Won't do", with a reason): still recommended, never a quick win.
+    plan_wont_do: bool = False
 
     @property
     def key(self) -> tuple[str, str]:

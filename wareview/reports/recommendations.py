@@ -17,7 +17,7 @@ The rules (also in wareview/reports/README.md, "Prioritized recommendations"):
       area of their pillar), then question order (ties by question code), then the practice's order in its
       question (then its code).
 4. Quick wins, listed apart in the report: recommendations of high impact whose effort is small, in the order
-   above.
+   above, except those the team decided not to do (their plan item is "Won't do").
 """
 
 from collections.abc import Iterable
@@ -41,8 +41,12 @@ def recommendations_prioritize(*, questions: Iterable[QuestionFacts]) -> list[Re
 
 
 def quick_wins(recommendations: Iterable[Recommendation]) -> list[Recommendation]:
-    """The recommendations of high impact for small effort, in their order."""
-    return [item for item in recommendations if (item.practice.impact, item.practice.effort) == ("high", "small")]
+    """The recommendations of high impact for small effort, in their order; never one the team won't do."""
+    return [
+        item
+        for item in recommendations
+        if (item.practice.impact, item.practice.effort) == ("high", "small") and not item.plan_wont_do
+    ]
 
 
 # A blank effort or impact (the lens does not say) ranks after every value of its scale.

@@ -138,14 +138,14 @@ def _changes_since_latest(
 def _with_plan(review: Review, recommendations: list[Recommendation]) -> list[Recommendation]:
     """The recommendations with their item's status and owner; one without an item yet is open, with nobody."""
     items = {
-        (question, practice): (STATUS_LABELS[status], owner or "")
+        (question, practice): (status, owner or "")
         for question, practice, status, owner in ImprovementItem.objects.filter(review=review).values_list(
             "question_code", "practice_code", "status", "owner__username"
         )
     }
-    unplanned = (STATUS_LABELS[ItemStatus.OPEN], "")
+    unplanned = (ItemStatus.OPEN, "")
     return [
-        replace(item, plan_status=status, plan_owner=owner)
+        replace(item, plan_status=STATUS_LABELS[status], plan_owner=owner, plan_wont_do=status == ItemStatus.WONT_DO)
         for item in recommendations
         for status, owner in [items.get(item.key, unplanned)]
     ]

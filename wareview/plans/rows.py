@@ -1,0 +1,92 @@
+"""One row of an item list (the plan's page, "My items"): what `templates/plans/item_row.html` shows and edits in
+place. A refused edit's row shows what the person typed, each field's problem beside it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from wareview.plans.forms import ItemForm
+from wareview.plans.models import ImprovementItem
+from wareview.plans.selectors import CLOSED_STATUSES, OwnedItem, PlanEntry
+from wareview.reviews.models import Review
+from wareview.teams.access import Access
+
+
+@dataclass(frozen=True)
+class Row:
+    item: ImprovementItem
+    title: str  # the practice's
+    question_code: str
+    question_title: str
+    risk: str
+    members: Sequence  # who may own the item: the team's members
+    can_write: bool
+    position: int | None = None  # its number in the plan (the report's order); none on "My items"
+    review: Review | None = None  # shown on "My items", where items of several reviews meet
+    form: ItemForm | None = None  # a refused edit, shown again
+    saved: bool = False  # just saved in place
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.form.typed("status") if self.form else self.item.status
+
+    @property
+    def owner(self) -> str:
+        if self.form:
+            return self.form.typed("owner")
+        return self.item.owner.get_username() if self.item.owner else ""
+
+    @property
+    def due_date(self) -> str:
+        if self.form:
+            return self.form.typed("due_date")
+        return self.item.due_date.isoformat() if self.item.due_date else ""
+
+    @property
+    def note(self) -> str:
+        return self.form.typed("note") if self.form else self.item.note
+
+    @property
+    def wont_do_reason(self) -> str:
+        return self.form.typed("wont_do_reason") if self.form else self.item.wont_do_reason
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.item.due_date
+        return bool(due and due < date.today() and self.item.status not in CLOSED_STATUSES)
+
+
+def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options) -> Row:
+    rec = entry.recommendation
+    return Row(
+        item=entry.item,
+        title=rec.practice.title,
+        question_code=rec.question.code,
+        question_title=rec.question.title,
+        risk=entry.risk,
+        members=members,
+        can_write=can_write and entry.item.pk is not None,
+        position=entry.position,
+        **options,
+    )
+
+
+def owned_row(owned: OwnedItem, **options) -> Row:
+    item = owned.item
+    return Row(
+        item=item,
+        title=owned.title,
+        question_code=item.question_code,
+        question_title=owned.question_title,
+        risk=owned.risk,
+        members=owned.members,
+        can_write=Access(role=owned.role).can_write,  # the reviews listed are open
+        review=item.review,
+        **options,
+    )
+
+
+def refused(form: ItemForm) -> dict:
+    """The options of a row refused with `form`."""
+    return {"form": form, "errors": form.field_errors()}
