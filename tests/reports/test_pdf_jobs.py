@@ -1,6 +1,6 @@
 """Both kinds of PDF job — a review's report and a PDF of several workloads — go through one pipeline: the same
-broker refusal, rate limit on Retry, given-up-on rule and pruning, task adapter, file store and in-process
-pruning. Each test runs for both kinds, through the kind's own URLs. WeasyPrint is replaced by a stub here."""
+broker refusal, rate limit on Retry, given-up-on rule and pruning, task adapter, file store, in-process pruning
+and admin. Each test runs for both kinds, through the kind's own URLs. WeasyPrint is replaced by a stub here."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +13,7 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import UserFactory
 from wareview.celery import app as celery_app
 from wareview.reports import services
 from wareview.reports.models import NOT_QUEUED_MESSAGE, PortfolioReport, Report
@@ -201,6 +202,19 @@ def test_a_retry_never_hands_a_pdf_of_several_workloads_to_someone_else(review, 
     job_retry(job=job, user=viewer)
     report = job_retry(job=make(REVIEW, review, owner, status="failed", error="Boom."), user=viewer)
     assert (job.requested_by, report.requested_by) == (owner, viewer)
+
+
+@pytest.mark.parametrize("kind", BOTH)
+def test_staff_see_both_kinds_of_job_in_the_admin_and_cannot_change_them(client, review, owner, kind):
+    job = make(kind, review, owner, status="failed", error="The disk is full.")
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    name = kind.model._meta.model_name
+    listing = client.get(reverse(f"admin:reports_{name}_changelist"))
+    assert listing.status_code == 200 and reverse(f"admin:reports_{name}_change", args=[job.pk]) in listing.text
+    page = client.get(reverse(f"admin:reports_{name}_change", args=[job.pk])).content.decode()
+    assert "The disk is full." in page and 'name="_save"' not in page
+    assert client.get(reverse(f"admin:reports_{name}_add")).status_code == 403
 
 
 def test_the_tasks_are_registered_once_per_kind_with_its_limits():
