@@ -15,7 +15,7 @@ from tests.reports.helpers import answer, start_review
 from wareview.audit.models import Action, AuditEntry
 from wareview.reports import rendering, services
 from wareview.reports.models import PORTFOLIO_STALE_AFTER, STALE_MESSAGE, PortfolioReport
-from wareview.reports.services import portfolio_report_render, report_prune
+from wareview.reports.services import PORTFOLIO_JOB, job_render, jobs_prune
 from wareview.teams.models import Membership, Role
 from wareview.teams.services import team_create
 from wareview.workloads.models import Workload
@@ -217,7 +217,7 @@ def test_a_workload_the_person_can_no_longer_see_is_left_out(estate, fake_pdf):
     report = PortfolioReport.objects.create(requested_by=estate.viewer, workload_count=2)
     report.workloads.set([estate.checkout, estate.search])
     Membership.objects.filter(user=estate.viewer, team=estate.search.team).delete()
-    report = portfolio_report_render(report_id=report.pk)
+    report = job_render(kind=PORTFOLIO_JOB, job_id=report.pk)
     assert [title for title, *_ in fake_pdf] == ["Portfolio — Well-Architected portfolio report", "Checkout service"]
     assert (report.status, report.workload_count) == ("ready", 1)
 
@@ -404,7 +404,7 @@ def test_pruning_deletes_old_pdfs_of_several_workloads_and_keeps_the_files_of_re
     job.file.save("portfolio.pdf", ContentFile(FAKE_PDF))
     old = PortfolioReport.objects.create(requested_by=estate.owner, created_at=timezone.now() - timedelta(days=40))
     with django_capture_on_commit_callbacks(execute=True):
-        result = report_prune(now=timezone.now() + timedelta(hours=2))
+        result = jobs_prune(now=timezone.now() + timedelta(hours=2))
     assert result.reports == 1 and result.orphan_files == 0
     assert list(PortfolioReport.objects.all()) == [job]
     assert not PortfolioReport.objects.filter(pk=old.pk).exists()

@@ -23,7 +23,7 @@ from tests.reports.helpers import answer
 from wareview.celery import app as celery_app
 from wareview.reports import services
 from wareview.reports.models import STALE_AFTER, STALE_MESSAGE, Report
-from wareview.reports.services import PRUNE_DUE_KEY, ReportRateLimited, report_prune, report_request
+from wareview.reports.services import PRUNE_DUE_KEY, ReportRateLimited, jobs_prune, report_request
 from wareview.reports.tasks import report_prune_task
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +229,7 @@ def test_pruning_deletes_reports_older_than_the_retention_with_their_files(
     settings.REPORT_RETENTION_DAYS = 30
     old, recent = stored_report(review, days_old=31), stored_report(review, days_old=29)
     with django_capture_on_commit_callbacks(execute=True):
-        result = report_prune()
+        result = jobs_prune()
     assert (result.reports, result.orphan_files) == (1, 0)
     assert list(Report.objects.all()) == [recent]
     assert not old.file.storage.exists(old.file.name) and recent.file.storage.exists(recent.file.name)
@@ -243,7 +243,7 @@ def test_pruning_deletes_files_no_report_names_once_they_are_an_hour_old(review,
     (orphans / "new.pdf").write_bytes(FAKE_PDF)
     two_hours_ago = time.time() - 2 * 60 * 60
     os.utime(orphans / "old.pdf", (two_hours_ago, two_hours_ago))
-    assert report_prune().orphan_files == 1
+    assert jobs_prune().orphan_files == 1
     assert not (orphans / "old.pdf").exists() and (orphans / "new.pdf").exists()
     assert kept.file.storage.exists(kept.file.name)
 
@@ -257,7 +257,7 @@ def test_pruning_marks_failed_the_reports_given_up_on_and_leaves_the_others(revi
         review=review, status=Report.Status.RENDERING, started_at=now - STALE_AFTER - timedelta(seconds=1)
     )
     working = Report.objects.create(review=review, status=Report.Status.RENDERING, started_at=now)
-    assert report_prune().expired == 2
+    assert jobs_prune().expired == 2
     status = dict(Report.objects.values_list("pk", "status"))
     assert [status[r.pk] for r in (waited, waiting, lost, working)] == ["failed", "queued", "failed", "rendering"]
     errors = dict(Report.objects.values_list("pk", "error"))

@@ -1,20 +1,32 @@
 from django.contrib import admin
 
-from wareview.reports.models import Report
+from wareview.reports.models import PortfolioReport, Report
 
 
-@admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    """Report jobs, for operators watching the worker: read-only, since the worker owns their state."""
+class PdfJobAdmin(admin.ModelAdmin):
+    """PDF jobs, for operators watching the worker: read-only, since the worker owns their state."""
 
-    list_display = ["pk", "review", "status", "progress", "attempts", "created_at", "finished_at"]
     list_filter = ["status"]
-    list_select_related = ["review__workload", "review__lens"]
-    search_fields = ["review__workload__name", "error"]
-    readonly_fields = [field.name for field in Report._meta.fields]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Report)
+class ReportAdmin(PdfJobAdmin):
+    list_display = ["pk", "review", "status", "progress", "attempts", "created_at", "finished_at"]
+    list_select_related = ["review__workload", "review__lens"]
+    search_fields = ["review__workload__name", "error"]
+
+
+@admin.register(PortfolioReport)
+class PortfolioReportAdmin(PdfJobAdmin):
+    list_display = ["pk", "kind", "requested_by", "workload_count", "status", "progress", "attempts", "created_at"]
+    list_select_related = ["requested_by"]
+    search_fields = ["requested_by__username", "error"]

@@ -1,7 +1,9 @@
-"""Writes for reports: ask for a PDF, render it (in the worker), record a failure, retry, expire lost jobs, prune.
+"""Writes for PDF jobs: ask for a PDF, render it (in the worker), record a failure, retry, expire lost jobs, prune.
 
-A report moves queued → rendering → ready, or → failed with words for the user; a failed report can be
-retried, which queues it again. Rendering a ready report does nothing, so a redelivered task is harmless.
+One pipeline for every kind of PDF job (`models.PdfJob`: a review's `Report`, a `PortfolioReport`): a job moves
+queued → rendering → ready, or → failed with words for the user; a failed job can be retried, which queues it
+again. Rendering a ready job does nothing, so a redelivered task is harmless. What a kind does its own way —
+how it is asked for, how its pages are laid out, what its download records — is its `JobKind`, at the end.
 """
 
 import logging
@@ -10,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from celery import current_app
 from django.conf import settings
@@ -18,7 +20,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from wareview.audit.models import Action
@@ -26,12 +28,11 @@ from wareview.audit.services import audit_record
 from wareview.milestones.models import Milestone
 from wareview.reports.models import (
     NOT_QUEUED_MESSAGE,
-    PORTFOLIO_STALE_AFTER,
-    STALE_AFTER,
     STALE_MESSAGE,
+    JobStatus,
+    PdfJob,
     PortfolioReport,
     Report,
-    queued_timeout,
     queued_too_long_message,
 )
 from wareview.reports.rendering import (
@@ -57,15 +58,17 @@ logger = logging.getLogger(__name__)
 
 ERROR_MAX_LENGTH = 2000
 REPORTS_DIR = "reports"
-# A file younger than this may belong to a report a worker is saving right now: pruning leaves it alone.
+# A file younger than this may belong to a job a worker is saving right now: pruning leaves it alone.
 ORPHAN_GRACE = timedelta(hours=1)
 # Without a beat scheduler (the embedded default) the app prunes in-process, at most this often per process.
 PRUNE_EVERY = 60 * 60
 PRUNE_DUE_KEY = "reports:prune-due"
-# The render task's name: tasks.py registers it under this name, and the services send it by name, so the task
-# module imports the services and never the other way round.
+# The render tasks' names, one per kind: tasks.py registers them under these names, and the services send them
+# by name, so the task module imports the services and never the other way round.
 RENDER_TASK = "reports.render"
 PORTFOLIO_RENDER_TASK = "reports.render_portfolio"
+
+_Job = TypeVar("_Job", bound=PdfJob)
 
 
 class ReportError(Exception):
@@ -84,143 +87,160 @@ class ReportRateLimited(ReportError):
 
 
 @dataclass(frozen=True)
+class DownloadAudit:
+    """One audit entry of a download: the team whose workloads the PDF shows, their names, and details."""
+
+    team_id: int
+    workloads: list[str]
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JobKind(Generic[_Job]):
+    """What one kind of PDF job does its own way. Every step around it is the same for all kinds."""
+
+    model: type[_Job]
+    # The render task's name; tasks.py registers one per kind, with the model's time limits.
+    task: str
+    # What the render reads with the row (`select_related`).
+    reads: tuple[str, ...]
+    # The PDF of a claimed job, moving its progress along (`_job_progress`).
+    lay_out: Callable[[_Job], bytes]
+    # The audit entries of a download: one per team whose workloads the PDF shows.
+    audits: Callable[[_Job], list[DownloadAudit]]
+    # Fields `lay_out` sets on the row, saved with the file.
+    stamps: tuple[str, ...] = ()
+    # Called after the commit of a job that became ready.
+    on_ready: Callable[[_Job], object] | None = None
+    # Only the person who asked sees a private job, so a retry never hands it to anyone else; a team's job
+    # becomes the job of whoever retried it.
+    private: bool = False
+
+
+@dataclass(frozen=True)
 class PruneResult:
     reports: int
     orphan_files: int
     expired: int = 0
 
 
-@transaction.atomic
-def report_request(*, review: Review, user, milestone: Milestone | None = None) -> Report:
-    """A PDF of `review` (as at `milestone` when given): the live report (queued, rendering or ready) of the same
-    answers if there is one, so a double click makes one job; otherwise a new report, sent to the worker once this
-    transaction commits.
+# The steps of every PDF job, each once.
 
-    Requests for the same review take turns on the review's row, so two at once cannot both make a job.
-    Raises ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
-    lens_id = Review.objects.select_for_update().values_list("lens_id", flat=True).get(pk=review.pk)
-    if milestone:
-        fingerprint = milestone_fingerprint(milestone=milestone)
-    else:
-        fingerprint = review_answers_fingerprint(review_id=review.pk, lens_id=lens_id)
-    report = Report.objects.live().filter(review_id=review.pk, answers_fingerprint=fingerprint).first()
-    if report is not None:
-        return report
+
+def job_request(*, job: _Job, user) -> _Job:
+    """Save the new `job` and send it to the worker once the caller's transaction commits. The caller (a kind's
+    `…_request`) decided what the job shows. Raises ReportRateLimited when `user` reached
+    REPORT_REQUESTS_PER_MINUTE, with nothing saved."""
     _check_rate(user=user)
-    report = Report.objects.create(
-        review=review, milestone=milestone, requested_by=user, answers_fingerprint=fingerprint
-    )
-    _enqueue(report_id=report.pk)
+    job.save()
+    _job_enqueue(job=job)
     if current_app.conf.task_always_eager:
-        transaction.on_commit(_report_prune_if_due)
-    return report
+        transaction.on_commit(_jobs_prune_if_due)
+    return job
 
 
-def report_retry(*, report: Report, user) -> Report:
-    """Queue a failed report again (a report lost by its worker, or left queued too long, counts as failed).
+def job_render(*, kind: JobKind[_Job], job_id: int) -> _Job:
+    """Lay out the PDF of job `job_id` (`kind.lay_out`, moving `progress` along) and store the file.
+
+    A ready job is returned untouched; any other (queued, failed, or "rendering" after its worker died and the
+    broker redelivered the task) is rendered."""
+    job = _job_claim(kind=kind, job_id=job_id)
+    if job.status == JobStatus.READY:
+        return job
+    return _job_store(kind=kind, job=job, pdf=kind.lay_out(job))
+
+
+def job_fail(*, kind: JobKind, job_id: int, error: str) -> None:
+    """Mark the job failed with `error`, unless it became ready meanwhile."""
+    kind.model.objects.filter(pk=job_id).exclude(status=JobStatus.READY).update(
+        status=JobStatus.FAILED, error=error[:ERROR_MAX_LENGTH], finished_at=timezone.now()
+    )
+
+
+def job_retry(*, job: _Job, user) -> _Job:
+    """Queue a failed job again (a job lost by its worker, or left queued too long, counts as failed).
     ReportError otherwise; ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
-    report = report_expire_stale(report=report)
-    if report.status != Report.Status.FAILED:
+    job = job_expire_stale(job=job)
+    if job.status != JobStatus.FAILED:
         raise ReportError("Only a report that failed can be retried.")
     _check_rate(user=user)
+    asker = {} if job_kind(job).private else {"requested_by": user}
     with transaction.atomic():
-        queued = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-            status=Report.Status.QUEUED,
-            error="",
-            progress=0,
-            queued_at=timezone.now(),
-            started_at=None,
-            finished_at=None,
-            requested_by=user,
+        queued = (
+            type(job)
+            .objects.filter(pk=job.pk, status=JobStatus.FAILED)
+            .update(
+                status=JobStatus.QUEUED,
+                error="",
+                progress=0,
+                queued_at=timezone.now(),
+                started_at=None,
+                finished_at=None,
+                **dict.fromkeys(job.part_counters, 0),
+                **asker,
+            )
         )
         if not queued:
             raise ReportError("Only a report that failed can be retried.")
-        _enqueue(report_id=report.pk)
-    report.refresh_from_db()
-    return report
+        _job_enqueue(job=job)
+    job.refresh_from_db()
+    return job
 
 
-def report_render(*, report_id: int) -> Report:
-    """Build the data, the HTML and the PDF of report `report_id` and store the file, moving `progress` along.
-
-    A ready report is returned untouched; any other (queued, failed, or "rendering" after its worker died and
-    the broker redelivered the task) is rendered."""
-    report = _report_claim(report_id=report_id)
-    if report.status == Report.Status.READY:
-        return report
-    # The answers as they are now, read before the data: a later request for the same answers reuses this report.
-    if report.milestone:
-        report.answers_fingerprint = milestone_fingerprint(milestone=report.milestone)
-    else:
-        fingerprint = review_answers_fingerprint(review_id=report.review_id, lens_id=report.review.lens_id)
-        report.answers_fingerprint = fingerprint
-    data = report_data(review=report.review, milestone=report.milestone)
-    _report_progress(report=report, progress=40)
-    pdf = pdf_from_html(report_html(data=data))
-    _report_progress(report=report, progress=90)
-    return _report_store(report=report, pdf=pdf)
-
-
-def report_fail(*, report_id: int, error: str) -> None:
-    """Mark the report failed with `error`, unless it became ready meanwhile."""
-    Report.objects.filter(pk=report_id).exclude(status=Report.Status.READY).update(
-        status=Report.Status.FAILED, error=error[:ERROR_MAX_LENGTH], finished_at=timezone.now()
-    )
-
-
-def report_expire_stale(*, report: Report) -> Report:
-    """Fail a report that will not finish by itself (see `Report.stale_reason`), so it can be retried."""
-    reason = report.stale_reason()
+def job_expire_stale(*, job: _Job) -> _Job:
+    """Fail a job that will not finish by itself (see `PdfJob.stale_reason`), so it can be retried."""
+    reason = job.stale_reason()
     if reason:
-        Report.objects.filter(
-            pk=report.pk, status=report.status, queued_at=report.queued_at, started_at=report.started_at
-        ).update(status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
-        report.refresh_from_db()
-    return report
+        type(job).objects.filter(
+            pk=job.pk, status=job.status, queued_at=job.queued_at, started_at=job.started_at
+        ).update(status=JobStatus.FAILED, error=reason, finished_at=timezone.now())
+        job.refresh_from_db()
+    return job
 
 
-def report_expire_all_stale(*, now=None) -> int:
-    """Fail every report that will not finish by itself (see `Report.stale_reason`), so the rows say what the job
-    page already shows; return how many. Pruning runs it: the job page only reads."""
+def jobs_expire_stale(*, now=None) -> int:
+    """Fail every job, of every kind, that will not finish by itself (see `PdfJob.stale_reason`), so the rows say
+    what the job pages already show; return how many. Pruning runs it: the job pages only read."""
     now = now or timezone.now()
-    lost_cutoff = now - STALE_AFTER
-    lost = Report.objects.filter(status=Report.Status.RENDERING).filter(
-        Q(started_at__lt=lost_cutoff) | Q(started_at=None, created_at__lt=lost_cutoff)
-    )
-    waited = Report.objects.filter(status=Report.Status.QUEUED, queued_at__lt=now - queued_timeout())
+    expired = 0
     with transaction.atomic():
-        expired = lost.update(status=Report.Status.FAILED, error=STALE_MESSAGE, finished_at=now)
-        expired += waited.update(status=Report.Status.FAILED, error=queued_too_long_message(), finished_at=now)
+        for kind in KINDS.values():
+            jobs = kind.model.objects
+            expired += jobs.lost(now).update(status=JobStatus.FAILED, error=STALE_MESSAGE, finished_at=now)
+            waited = jobs.waited_too_long(now)
+            expired += waited.update(status=JobStatus.FAILED, error=queued_too_long_message(), finished_at=now)
     return expired
 
 
-def report_downloaded(*, report: Report, by, ip: str | None = None) -> None:
-    """Record in the audit log that `by` downloaded the PDF of `report` (loaded with its review's workload)."""
-    workload = report.review.workload
-    audit_record(
-        action=Action.REPORT_DOWNLOADED,
-        actor=by,
-        team=workload.team_id,
-        target=f"{workload.name}: {report.download_name()}",
-        details={"report": report.pk, "review": report.review_id},
-        ip=ip,
-    )
+def job_downloaded(*, job: PdfJob, by, ip: str | None = None) -> None:
+    """Record in the audit log of each team whose workloads the PDF shows that `by` downloaded it."""
+    for entry in job_kind(job).audits(job):
+        audit_record(
+            action=Action.REPORT_DOWNLOADED,
+            actor=by,
+            team=entry.team_id,
+            target=f"{', '.join(entry.workloads)}: {job.download_name()}",
+            details=entry.details,
+            ip=ip,
+        )
 
 
-def report_prune(*, days: int | None = None, now=None) -> PruneResult:
-    """Delete the reports asked for more than `days` (default REPORT_RETENTION_DAYS) days ago with their files,
-    and every file under MEDIA_ROOT/reports/ that no report names (left by a crash, or by rows deleted without
-    their signal) once it is an hour old. Deleting a report deletes its file (signals.py), so deleted reviews and
-    workloads leave none behind. Reports given up on are marked failed first (`report_expire_all_stale`)."""
+def jobs_prune(*, days: int | None = None, now=None) -> PruneResult:
+    """Delete the jobs asked for more than `days` (default REPORT_RETENTION_DAYS) days ago with their files, and
+    every file under MEDIA_ROOT/reports/ that no job names (left by a crash, or by rows deleted without their
+    signal) once it is an hour old. Deleting a job deletes its file (signals.py), so deleted reviews and
+    workloads leave none behind. Jobs given up on are marked failed first (`jobs_expire_stale`)."""
     now = now or timezone.now()
-    expired = report_expire_all_stale(now=now) + portfolio_report_expire_all_stale(now=now)
+    expired = jobs_expire_stale(now=now)
     cutoff = now - timedelta(days=settings.REPORT_RETENTION_DAYS if days is None else days)
+    deleted = 0
     with transaction.atomic():
-        _, deleted_by_model = Report.objects.filter(created_at__lt=cutoff).delete()
-        _, deleted_portfolios = PortfolioReport.objects.filter(created_at__lt=cutoff).delete()
-    deleted = deleted_by_model.get(Report._meta.label, 0) + deleted_portfolios.get(PortfolioReport._meta.label, 0)
-    named = set(Report.objects.exclude(file="").values_list("file", flat=True))
-    named |= set(PortfolioReport.objects.exclude(file="").values_list("file", flat=True))
+        for kind in KINDS.values():
+            _, by_model = kind.model.objects.filter(created_at__lt=cutoff).delete()
+            deleted += by_model.get(kind.model._meta.label, 0)
+    named: set[str] = set()
+    for kind in KINDS.values():
+        named.update(kind.model.objects.exclude(file="").values_list("file", flat=True))
     orphans = 0
     for name in _stored_files(REPORTS_DIR):
         if name not in named and now - default_storage.get_modified_time(name) > ORPHAN_GRACE:
@@ -228,6 +248,10 @@ def report_prune(*, days: int | None = None, now=None) -> PruneResult:
             orphans += 1
     logger.info("Pruned %d reports and %d orphan report files; %d stale reports failed", deleted, orphans, expired)
     return PruneResult(reports=deleted, orphan_files=orphans, expired=expired)
+
+
+def job_kind(job: PdfJob) -> JobKind:
+    return KINDS[type(job)]
 
 
 def _stored_files(directory: str) -> list[str]:
@@ -240,12 +264,12 @@ def _stored_files(directory: str) -> list[str]:
     return names
 
 
-def _report_prune_if_due() -> None:
+def _jobs_prune_if_due() -> None:
     """Prune in-process when no beat scheduler runs (the embedded default), at most once per PRUNE_EVERY."""
     try:
         due = cache.add(PRUNE_DUE_KEY, True, timeout=PRUNE_EVERY)
         if due:
-            report_prune()
+            jobs_prune()
     except Exception:  # housekeeping must never fail the request that happened to trigger it
         logger.exception("Pruning old reports failed")
 
@@ -269,58 +293,125 @@ def _check_rate(*, user) -> None:
         raise ReportRateLimited(limit=limit, retry_after=60 - int(now % 60))
 
 
-def _enqueue(*, report_id: int) -> None:
-    transaction.on_commit(partial(_send, report_id=report_id))
+def _job_enqueue(*, job: PdfJob) -> None:
+    transaction.on_commit(partial(_job_send, kind=job_kind(job), job_id=job.pk))
 
 
-def _send(*, report_id: int, task: str = RENDER_TASK, fail: Callable[..., object] | None = None) -> None:
-    """Hand the job to the broker (`task`: a review's report by default, or a portfolio PDF's); if it refuses
-    (Redis down), fail it with words and a Retry (`fail`, `report_fail` by default), rather than leave it queued
-    forever."""
+def _job_send(*, kind: JobKind, job_id: int) -> None:
+    """Hand the job to the broker; if it refuses (Redis down), fail the job with words and a Retry, rather than
+    leave it queued forever."""
     try:
-        current_app.tasks[task].delay(report_id)
+        current_app.tasks[kind.task].delay(job_id)
     except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
-        logger.exception("Report %s (%s) could not be queued", report_id, task)
-        (fail or report_fail)(report_id=report_id, error=NOT_QUEUED_MESSAGE)
+        logger.exception("%s %s could not be queued", kind.model.__name__, job_id)
+        job_fail(kind=kind, job_id=job_id, error=NOT_QUEUED_MESSAGE)
 
 
 @transaction.atomic
-def _report_claim(*, report_id: int) -> Report:
-    report = (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("review__workload__team", "review__lens", "milestone__lens", "milestone__workload")
-        .get(pk=report_id)
-    )
-    if report.status != Report.Status.READY:
-        report.status = Report.Status.RENDERING
-        report.progress, report.error = 10, ""
-        report.started_at, report.finished_at = timezone.now(), None
-        report.attempts = F("attempts") + 1
-        report.save(update_fields=["status", "progress", "error", "started_at", "finished_at", "attempts"])
-        report.refresh_from_db(fields=["attempts"])
-    return report
+def _job_claim(*, kind: JobKind[_Job], job_id: int) -> _Job:
+    # The row of `kind.model`, which the Django plugin of mypy types as the abstract base.
+    rows = kind.model.objects.select_for_update(of=("self",)).select_related(*kind.reads)
+    job = cast(_Job, rows.get(pk=job_id))
+    if job.status != JobStatus.READY:
+        job.status = JobStatus.RENDERING
+        job.progress, job.error = job.started_progress, ""
+        job.started_at, job.finished_at = timezone.now(), None
+        job.attempts = F("attempts") + 1
+        for counter in job.part_counters:
+            setattr(job, counter, 0)
+        fields = ["status", "progress", "error", "started_at", "finished_at", "attempts", *job.part_counters]
+        job.save(update_fields=fields)
+        job.refresh_from_db(fields=["attempts"])
+    return job
 
 
-def _report_progress(*, report: Report, progress: int) -> None:
-    Report.objects.filter(pk=report.pk, status=Report.Status.RENDERING).update(progress=progress)
-    report.progress = progress
+def _job_progress(*, job: PdfJob, progress: int, **parts: int) -> None:
+    """Move a rendering job's progress (and its counters of parts laid out) along, for the job page."""
+    type(job).objects.filter(pk=job.pk, status=JobStatus.RENDERING).update(progress=progress, **parts)
+    job.progress = progress
+    for name, value in parts.items():
+        setattr(job, name, value)
 
 
-def _report_store(*, report: Report, pdf: bytes) -> Report:
-    if report.file:
-        report.file.delete(save=False)
-    report.file.save(report.download_name(), ContentFile(pdf), save=False)
-    report.status, report.progress, report.error = Report.Status.READY, 100, ""
-    report.finished_at = timezone.now()
-    report.save(update_fields=["file", "status", "progress", "error", "finished_at", "answers_fingerprint"])
-    logger.info("Report %s ready: %d bytes", report.pk, len(pdf))
-    transaction.on_commit(partial(report_ready.send, sender=Report, report=report))
-    return report
+def _job_store(*, kind: JobKind[_Job], job: _Job, pdf: bytes) -> _Job:
+    if job.file:
+        job.file.delete(save=False)
+    job.file.save(job.download_name(), ContentFile(pdf), save=False)
+    job.status, job.progress, job.error = JobStatus.READY, 100, ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "error", "finished_at", *kind.stamps])
+    logger.info("%s %s ready: %d bytes", kind.model.__name__, job.pk, len(pdf))
+    if kind.on_ready:
+        transaction.on_commit(partial(kind.on_ready, job))
+    return job
+
+
+# A review's PDF (`Report`), or the review's as at one of its milestones: every member of its team may ask for
+# it, and asking again for the same answers gives the same job.
+
+
+@transaction.atomic
+def report_request(*, review: Review, user, milestone: Milestone | None = None) -> Report:
+    """A PDF of `review` (as at `milestone` when given): the live report (queued, rendering or ready) of the same
+    answers if there is one, so a double click makes one job; otherwise a new report, sent to the worker once this
+    transaction commits.
+
+    Requests for the same review take turns on the review's row, so two at once cannot both make a job.
+    Raises ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
+    lens_id = Review.objects.select_for_update().values_list("lens_id", flat=True).get(pk=review.pk)
+    if milestone:
+        fingerprint = milestone_fingerprint(milestone=milestone)
+    else:
+        fingerprint = review_answers_fingerprint(review_id=review.pk, lens_id=lens_id)
+    report = Report.objects.live().filter(review_id=review.pk, answers_fingerprint=fingerprint).first()
+    if report is not None:
+        return report
+    job = Report(review=review, milestone=milestone, requested_by=user, answers_fingerprint=fingerprint)
+    return job_request(job=job, user=user)
+
+
+# The names the API and other apps use for a review's report.
+
+
+def report_render(*, report_id: int) -> Report:
+    return job_render(kind=REPORT_JOB, job_id=report_id)
+
+
+def report_retry(*, report: Report, user) -> Report:
+    return job_retry(job=report, user=user)
+
+
+def report_downloaded(*, report: Report, by, ip: str | None = None) -> None:
+    job_downloaded(job=report, by=by, ip=ip)
+
+
+def _report_lay_out(report: Report) -> bytes:
+    """Stamp the answers as they are now (read before the data: a later request for the same answers reuses
+    this report), read the data (progress 40), lay the pages out (90)."""
+    if report.milestone:
+        report.answers_fingerprint = milestone_fingerprint(milestone=report.milestone)
+    else:
+        fingerprint = review_answers_fingerprint(review_id=report.review_id, lens_id=report.review.lens_id)
+        report.answers_fingerprint = fingerprint
+    data = report_data(review=report.review, milestone=report.milestone)
+    _job_progress(job=report, progress=40)
+    pdf = pdf_from_html(report_html(data=data))
+    _job_progress(job=report, progress=90)
+    return pdf
+
+
+def _report_audits(report: Report) -> list[DownloadAudit]:
+    workload = report.review.workload
+    details = {"report": report.pk, "review": report.review_id}
+    return [DownloadAudit(team_id=workload.team_id, workloads=[workload.name], details=details)]
+
+
+def _report_ready(report: Report) -> None:
+    report_ready.send(sender=Report, report=report)
 
 
 # PDFs of several workloads (`PortfolioReport`): the workloads a portfolio's filters select, or one whole
-# workload. The same rules as a review's PDF (rate limit, broker refusal, given up on, retry, pruning), a job of
-# its own since a `Report` belongs to one review.
+# workload. Only the person who asked sees the job; each "Export PDF" is a new one.
 
 
 @transaction.atomic
@@ -347,8 +438,7 @@ def portfolio_report_request(
             f"These filters select {workloads.count()} workloads; one PDF takes at most {limit}. "
             "Narrow the filters (a team, an environment, a lens or a tag) and ask again."
         )
-    _check_rate(user=user)
-    report = PortfolioReport.objects.create(
+    job = PortfolioReport(
         kind=kind,
         requested_by=user,
         filters=filters or {},
@@ -356,128 +446,61 @@ def portfolio_report_request(
         query=query,
         workload_count=len(ids),
     )
+    report = job_request(job=job, user=user)
     links = PortfolioReport.workloads.through
     links.objects.bulk_create([links(portfolioreport_id=report.pk, workload_id=pk) for pk in ids])
-    transaction.on_commit(partial(_send_portfolio, report_id=report.pk))
     return report
 
 
-def portfolio_report_render(*, report_id: int) -> PortfolioReport:
+def _portfolio_lay_out(report: PortfolioReport) -> bytes:
     """Lay out the summary, then each workload in turn (every open review's report), moving `progress` along
-    after each, join the pages and store the file. A ready report is returned untouched."""
-    report = _portfolio_report_claim(report_id=report_id)
-    if report.status == PortfolioReport.Status.READY:
-        return report
+    after each; the pages are joined into one PDF."""
     data = portfolio_report_data(report=report)
     documents = [document_from_html(portfolio_html(data=data))]
     workloads = data.workloads
-    _portfolio_report_progress(report=report, done=0, total=len(workloads))
+    _portfolio_progress(report=report, done=0, total=len(workloads))
     for position, workload in enumerate(workloads, start=1):
         html = portfolio_workload_html(
             data=data, workload=workload, reports=workload_report_data(workload=workload), position=position
         )
         documents.append(document_from_html(html))
-        _portfolio_report_progress(report=report, done=position, total=len(workloads))
-    pdf = pdf_from_documents(documents)
-    if report.file:
-        report.file.delete(save=False)
-    report.file.save(report.download_name(), ContentFile(pdf), save=False)
-    report.status, report.progress, report.error = PortfolioReport.Status.READY, 100, ""
-    report.finished_at = timezone.now()
-    report.save(update_fields=["file", "status", "progress", "error", "finished_at"])
-    logger.info("Portfolio report %s ready: %d workloads, %d bytes", report.pk, len(workloads), len(pdf))
-    return report
+        _portfolio_progress(report=report, done=position, total=len(workloads))
+    return pdf_from_documents(documents)
 
 
-def portfolio_report_fail(*, report_id: int, error: str) -> None:
-    """Mark the report failed with `error`, unless it became ready meanwhile."""
-    PortfolioReport.objects.filter(pk=report_id).exclude(status=PortfolioReport.Status.READY).update(
-        status=PortfolioReport.Status.FAILED, error=error[:ERROR_MAX_LENGTH], finished_at=timezone.now()
-    )
+def _portfolio_progress(*, report: PortfolioReport, done: int, total: int) -> None:
+    """10% once the summary is laid out, then an equal share of the next 80% for each workload."""
+    progress = 10 + (80 * done // total if total else 80)
+    _job_progress(job=report, progress=progress, workloads_done=done, workload_count=total)
 
 
-def portfolio_report_retry(*, report: PortfolioReport, user) -> PortfolioReport:
-    """Queue a failed report again (one given up on counts as failed). ReportError otherwise; ReportRateLimited
-    when `user` reached REPORT_REQUESTS_PER_MINUTE."""
-    reason = report.stale_reason()
-    if reason:
-        PortfolioReport.objects.filter(pk=report.pk, status=report.status, queued_at=report.queued_at).update(
-            status=PortfolioReport.Status.FAILED, error=reason, finished_at=timezone.now()
-        )
-        report.refresh_from_db()
-    if report.status != PortfolioReport.Status.FAILED:
-        raise ReportError("Only a report that failed can be retried.")
-    _check_rate(user=user)
-    with transaction.atomic():
-        queued = PortfolioReport.objects.filter(pk=report.pk, status=PortfolioReport.Status.FAILED).update(
-            status=PortfolioReport.Status.QUEUED,
-            error="",
-            progress=0,
-            workloads_done=0,
-            queued_at=timezone.now(),
-            started_at=None,
-            finished_at=None,
-        )
-        if not queued:
-            raise ReportError("Only a report that failed can be retried.")
-        transaction.on_commit(partial(_send_portfolio, report_id=report.pk))
-    report.refresh_from_db()
-    return report
-
-
-def portfolio_report_expire_all_stale(*, now=None) -> int:
-    """Fail every portfolio report that will not finish by itself; return how many (see `report_expire_all_stale`)."""
-    now = now or timezone.now()
-    lost_cutoff = now - PORTFOLIO_STALE_AFTER
-    lost = PortfolioReport.objects.filter(status=PortfolioReport.Status.RENDERING).filter(
-        Q(started_at__lt=lost_cutoff) | Q(started_at=None, created_at__lt=lost_cutoff)
-    )
-    waited = PortfolioReport.objects.filter(status=PortfolioReport.Status.QUEUED, queued_at__lt=now - queued_timeout())
-    with transaction.atomic():
-        expired = lost.update(status=PortfolioReport.Status.FAILED, error=STALE_MESSAGE, finished_at=now)
-        failed = PortfolioReport.Status.FAILED
-        expired += waited.update(status=failed, error=queued_too_long_message(), finished_at=now)
-    return expired
-
-
-def portfolio_report_downloaded(*, report: PortfolioReport, by, ip: str | None = None) -> None:
-    """Record in the audit log of each team whose workloads the PDF shows that `by` downloaded it."""
+def _portfolio_audits(report: PortfolioReport) -> list[DownloadAudit]:
     by_team: dict[int, list[str]] = {}
     for team_id, name in report.workloads.order_by("name").values_list("team_id", "name"):
         by_team.setdefault(team_id, []).append(name)
-    for team_id, names in by_team.items():
-        audit_record(
-            action=Action.REPORT_DOWNLOADED,
-            actor=by,
-            team=team_id,
-            target=f"{', '.join(names)}: {report.download_name()}",
-            details={"portfolio_report": report.pk, "workloads": len(names)},
-            ip=ip,
+    return [
+        DownloadAudit(
+            team_id=team_id, workloads=names, details={"portfolio_report": report.pk, "workloads": len(names)}
         )
+        for team_id, names in by_team.items()
+    ]
 
 
-def _send_portfolio(*, report_id: int) -> None:
-    _send(report_id=report_id, task=PORTFOLIO_RENDER_TASK, fail=portfolio_report_fail)
-
-
-@transaction.atomic
-def _portfolio_report_claim(*, report_id: int) -> PortfolioReport:
-    report = PortfolioReport.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=report_id)
-    if report.status != PortfolioReport.Status.READY:
-        report.status = PortfolioReport.Status.RENDERING
-        report.progress, report.workloads_done, report.error = 5, 0, ""
-        report.started_at, report.finished_at = timezone.now(), None
-        report.attempts = F("attempts") + 1
-        fields = ["status", "progress", "workloads_done", "error", "started_at", "finished_at", "attempts"]
-        report.save(update_fields=fields)
-        report.refresh_from_db(fields=["attempts"])
-    return report
-
-
-def _portfolio_report_progress(*, report: PortfolioReport, done: int, total: int) -> None:
-    """10% once the summary is laid out, then an equal share of the next 80% for each workload."""
-    progress = 10 + (80 * done // total if total else 80)
-    PortfolioReport.objects.filter(pk=report.pk, status=PortfolioReport.Status.RENDERING).update(
-        progress=progress, workloads_done=done, workload_count=total
-    )
-    report.progress, report.workloads_done, report.workload_count = progress, done, total
+REPORT_JOB = JobKind(
+    model=Report,
+    task=RENDER_TASK,
+    reads=("review__workload__team", "review__lens", "milestone__lens", "milestone__workload"),
+    lay_out=_report_lay_out,
+    audits=_report_audits,
+    stamps=("answers_fingerprint",),
+    on_ready=_report_ready,
+)
+PORTFOLIO_JOB = JobKind(
+    model=PortfolioReport,
+    task=PORTFOLIO_RENDER_TASK,
+    reads=("requested_by",),
+    lay_out=_portfolio_lay_out,
+    audits=_portfolio_audits,
+    private=True,
+)
+KINDS: dict[type[PdfJob], JobKind[Any]] = {kind.model: kind for kind in (REPORT_JOB, PORTFOLIO_JOB)}

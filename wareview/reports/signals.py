@@ -1,7 +1,6 @@
-"""A deleted report takes its file with it: deleting a review or a workload (whose reports go by cascade, which
-sends this signal for each row, and whose PDFs of several workloads go with it) leaves no PDF behind under
-MEDIA_ROOT. `report_ready` tells other apps
-(webhooks) that a PDF is ready."""
+"""A deleted PDF job (of either kind) takes its file with it: deleting a review or a workload (whose reports go by
+cascade, which sends this signal for each row, and whose PDFs of several workloads go with it) leaves no PDF
+behind under MEDIA_ROOT. `report_ready` tells other apps (webhooks) that a PDF is ready."""
 
 from functools import partial
 
@@ -9,7 +8,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import Signal, receiver
 
-from wareview.reports.models import PortfolioReport, Report
+from wareview.reports.models import PdfJob, PortfolioReport, Report
 from wareview.workloads.models import Workload
 
 # Sent once a PDF is stored and its report marked ready, after the commit. Arguments: `report` (loaded with its
@@ -18,14 +17,9 @@ report_ready = Signal()
 
 
 @receiver(post_delete, sender=Report, dispatch_uid="reports.report_file_delete")
-def report_file_delete(sender, instance: Report, using: str, **kwargs) -> None:
-    # After the commit, so a deletion that rolls back keeps its file.
-    if instance.file:
-        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name), using=using)
-
-
 @receiver(post_delete, sender=PortfolioReport, dispatch_uid="reports.portfolio_report_file_delete")
-def portfolio_report_file_delete(sender, instance: PortfolioReport, using: str, **kwargs) -> None:
+def job_file_delete(sender, instance: PdfJob, using: str, **kwargs) -> None:
+    # After the commit, so a deletion that rolls back keeps its file.
     if instance.file:
         transaction.on_commit(partial(instance.file.storage.delete, instance.file.name), using=using)
 

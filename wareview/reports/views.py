@@ -1,5 +1,11 @@
 """Report pages: the review as a web page, its CSV and JSON exports, and the PDF jobs (ask, watch, retry,
-download). Every member of the review's team, viewers included, may do all of these: a report only reads."""
+download). Every member of the review's team, viewers included, may do all of these for the review's PDFs: a
+report only reads. A PDF of several workloads (the portfolio's selection, or one whole workload) is seen only by
+the person who asked for it. Both kinds of job go through the same views below, from "PDF jobs" on."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,28 +24,24 @@ from wareview.portfolio.selectors import portfolio_lenses, portfolio_workloads
 from wareview.reports import exports
 from wareview.reports.access import get_portfolio_report_for, get_report_for
 from wareview.reports.data import ReportData
-from wareview.reports.models import PortfolioReport, Report
+from wareview.reports.models import JobStatus, PdfJob, PortfolioReport, Report
 from wareview.reports.rendering import report_context
 from wareview.reports.selectors import report_data, review_recent_reports, workload_report_data
 from wareview.reports.services import (
     ReportError,
     ReportRateLimited,
-    portfolio_report_downloaded,
+    job_downloaded,
+    job_retry,
     portfolio_report_request,
-    portfolio_report_retry,
-    report_downloaded,
     report_request,
-    report_retry,
 )
 from wareview.reviews.access import get_review_for
 from wareview.reviews.models import Review
 from wareview.workloads.access import get_workload_for
 from wareview.workloads.models import Workload
 
-PROGRESS_PARTIAL = "reports/job.html#progress"
+JOB_CARD = "reports/job_card.html"
 REFUSED_PAGE = "reports/refused.html"
-PORTFOLIO_PROGRESS_PARTIAL = "reports/portfolio_job.html#progress"
-PORTFOLIO_REFUSED_PAGE = "reports/portfolio_refused.html"
 
 
 @login_required
@@ -72,91 +74,6 @@ def _report_page(request: HtmxHttpRequest, *, review: Review, milestone: Milesto
     reports = review_recent_reports(review=review, milestone=milestone)
     context.update(review=review, milestone=milestone, reports=reports)
     return render(request, "reports/report.html", context)
-
-
-@login_required
-@require_POST
-@vary_on_headers("HX-Request")
-def pdf_request(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
-    return _pdf_request(request, review=get_review_for(request.user, review_pk).review)
-
-
-@login_required
-@require_POST
-@vary_on_headers("HX-Request")
-def milestone_pdf_request(request: HtmxHttpRequest, milestone_pk: int) -> HttpResponse:
-    milestone = get_milestone_for(request.user, milestone_pk).milestone
-    return _pdf_request(request, review=milestone.review, milestone=milestone)
-
-
-def _pdf_request(request: HtmxHttpRequest, *, review: Review, milestone: Milestone | None = None) -> HttpResponse:
-    try:
-        report = report_request(review=review, user=request.user, milestone=milestone)
-    except ReportRateLimited as error:
-        return _too_many(request, error, review=review)
-    if request.htmx:
-        report.refresh_from_db()  # without a broker the task already ran
-        return render(request, PROGRESS_PARTIAL, {"report": report})
-    return redirect("reports:job", pk=report.pk)
-
-
-@login_required
-@require_safe
-@vary_on_headers("HX-Request")
-def job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    # Only reads, though htmx polls it every second: a report given up on shows as failed (Report.has_failed),
-    # and Retry or pruning records it.
-    report = get_report_for(request.user, pk).report
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = PROGRESS_PARTIAL if partial else "reports/job.html"
-    return render(request, template, {"report": report, "review": report.review})
-
-
-@login_required
-@require_POST
-@vary_on_headers("HX-Request")
-def retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    report = get_report_for(request.user, pk).report
-    try:
-        report = report_retry(report=report, user=request.user)
-    except ReportRateLimited as error:
-        return _too_many(request, error, review=report.review, report=report)
-    except ReportError as error:
-        if request.htmx:
-            report.refresh_from_db()
-            return render(request, PROGRESS_PARTIAL, {"report": report, "refusal": str(error)}, status=409)
-        messages.error(request, str(error))
-        return redirect("reports:job", pk=report.pk)
-    if request.htmx:
-        report.refresh_from_db()
-        return render(request, PROGRESS_PARTIAL, {"report": report})
-    return redirect("reports:job", pk=report.pk)
-
-
-def _too_many(
-    request: HtmxHttpRequest, error: ReportRateLimited, *, review, report: Report | None = None
-) -> HttpResponse:
-    """429 with the refusal in words: a page of its own, or with htmx the fragment the page swaps in (a retried
-    report's job card, which keeps its Retry button, or the message alone)."""
-    template = PROGRESS_PARTIAL if report else f"{REFUSED_PAGE}#refusal"
-    if not request.htmx:
-        template = REFUSED_PAGE
-    context = {"review": review, "report": report, "refusal": str(error)}
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-@login_required
-@require_safe
-def download(request: HtmxHttpRequest, pk: int) -> FileResponse:
-    report = get_report_for(request.user, pk).report
-    if report.status != Report.Status.READY or not report.file:
-        raise Http404("This report is not ready.")
-    report_downloaded(report=report, by=request.user, ip=client_ip(request))
-    return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.download_name(), content_type="application/pdf"
-    )
 
 
 @login_required
@@ -197,8 +114,24 @@ def _json(data: ReportData) -> JsonResponse:
     return response
 
 
-# PDFs of several workloads: the portfolio's selection, or one whole workload (wareview/reports/README.md). Only
-# the person who asked sees the job and its file.
+# PDF jobs. Asking: a review's PDF (or a milestone's), or a PDF of several workloads.
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def pdf_request(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
+    review = get_review_for(request.user, review_pk).review
+    return _job_requested(request, partial(report_request, review=review, user=request.user), back=_report_back(review))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def milestone_pdf_request(request: HtmxHttpRequest, milestone_pk: int) -> HttpResponse:
+    milestone = get_milestone_for(request.user, milestone_pk).milestone
+    ask = partial(report_request, review=milestone.review, user=request.user, milestone=milestone)
+    return _job_requested(request, ask, back=_report_back(milestone.review))
 
 
 @login_required
@@ -209,16 +142,17 @@ def portfolio_pdf_request(request: HtmxHttpRequest) -> HttpResponse:
     form = PortfolioFilterForm(request.POST, user=request.user, lenses=portfolio_lenses())
     back = _portfolio_back(form.query())
     if not form.is_valid():
-        return _portfolio_refused(request, f"Check the filters: {form.errors_in_words()}", back=back, status=400)
+        return _refused(request, ReportError(f"Check the filters: {form.errors_in_words()}"), back=back)
     workloads = portfolio_workloads(user=request.user, filters=form.cleaned_data)
-    return _portfolio_pdf_request(
-        request,
-        back=back,
+    ask = partial(
+        portfolio_report_request,
+        user=request.user,
         workloads=workloads,
         filters=form.stored(),
         filters_in_words=form.selection_in_words(),
         query=form.query(),
     )
+    return _job_requested(request, ask, back=back)
 
 
 @login_required
@@ -227,82 +161,179 @@ def portfolio_pdf_request(request: HtmxHttpRequest) -> HttpResponse:
 def workload_pdf_request(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
     """A PDF of the whole workload, every open review (one per lens): any member of its team may ask."""
     workload = get_workload_for(request.user, workload_pk).workload
-    back = (reverse("reports:workload_page", args=[workload.pk]), "Back to the workload's report")
-    return _portfolio_pdf_request(
-        request, back=back, workloads=Workload.objects.filter(pk=workload.pk), kind=PortfolioReport.Kind.WORKLOAD
+    workloads = Workload.objects.filter(pk=workload.pk)
+    kind = PortfolioReport.Kind.WORKLOAD
+    ask = partial(portfolio_report_request, user=request.user, workloads=workloads, kind=kind)
+    return _job_requested(request, ask, back=_workload_back(workload.pk))
+
+
+# Watching, retrying, downloading: a review's PDF for every member of its team, a PDF of several workloads for
+# the person who asked only (reports.access).
+
+
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk).report
+    return _job_page(
+        request, report, "reports/job.html", back=lambda: _report_back(report.review), review=report.review
     )
-
-
-def _portfolio_pdf_request(request: HtmxHttpRequest, *, back: tuple[str, str], **selection) -> HttpResponse:
-    try:
-        report = portfolio_report_request(user=request.user, **selection)
-    except ReportRateLimited as error:
-        response = _portfolio_refused(request, str(error), back=back, status=429)
-        response["Retry-After"] = str(error.retry_after)
-        return response
-    except ReportError as error:
-        return _portfolio_refused(request, str(error), back=back, status=400)
-    if request.htmx:
-        report.refresh_from_db()  # without a broker the task already ran
-        return render(request, PORTFOLIO_PROGRESS_PARTIAL, {"report": report})
-    return redirect("reports:portfolio_job", pk=report.pk)
-
-
-def _portfolio_back(query: str) -> tuple[str, str]:
-    return (reverse("portfolio:page") + (f"?{query}" if query else ""), "Back to the portfolio")
-
-
-def _portfolio_refused(request: HtmxHttpRequest, refusal: str, *, back: tuple[str, str], status: int) -> HttpResponse:
-    """The refusal in words, with nothing queued: a page of its own, or with htmx the message alone."""
-    template = f"{PORTFOLIO_REFUSED_PAGE}#refusal" if request.htmx else PORTFOLIO_REFUSED_PAGE
-    context = {"refusal": refusal, "back_url": back[0], "back_words": back[1]}
-    return render(request, template, context, status=status)
 
 
 @login_required
 @require_safe
 @vary_on_headers("HX-Request")
 def portfolio_job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    # Only reads, like `job`: a report given up on shows as failed, and Retry or pruning records it.
     report = get_portfolio_report_for(request.user, pk)
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, PORTFOLIO_PROGRESS_PARTIAL, {"report": report})
-    back = _portfolio_back(report.query)
-    if report.kind == PortfolioReport.Kind.WORKLOAD:
-        workload_pk = report.workloads.values_list("pk", flat=True).first()
-        if workload_pk is not None:
-            back = (reverse("reports:workload_page", args=[workload_pk]), "Back to the workload's report")
-    context = {"report": report, "back_url": back[0], "back_words": back[1]}
-    return render(request, "reports/portfolio_job.html", context)
+    return _job_page(request, report, "reports/portfolio_job.html", back=lambda: _portfolio_job_back(report))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _job_retry(request, get_report_for(request.user, pk).report)
 
 
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def portfolio_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    report = get_portfolio_report_for(request.user, pk)
-    status, refusal = 200, ""
-    try:
-        report = portfolio_report_retry(report=report, user=request.user)
-    except ReportRateLimited as error:
-        status, refusal = 429, str(error)
-    except ReportError as error:
-        status, refusal = 409, str(error)
-    if request.htmx:
-        report.refresh_from_db()
-        return render(request, PORTFOLIO_PROGRESS_PARTIAL, {"report": report, "refusal": refusal}, status=status)
-    if refusal:
-        messages.error(request, refusal)
-    return redirect("reports:portfolio_job", pk=report.pk)
+    return _job_retry(request, get_portfolio_report_for(request.user, pk))
+
+
+@login_required
+@require_safe
+def download(request: HtmxHttpRequest, pk: int) -> FileResponse:
+    return _job_download(request, get_report_for(request.user, pk).report)
 
 
 @login_required
 @require_safe
 def portfolio_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
-    report = get_portfolio_report_for(request.user, pk)
-    if report.status != PortfolioReport.Status.READY or not report.file:
+    return _job_download(request, get_portfolio_report_for(request.user, pk))
+
+
+@dataclass(frozen=True)
+class JobUrls:
+    """The URL names of one kind of job's page, Retry and file."""
+
+    page: str
+    retry: str
+    download: str
+
+
+JOB_URLS = {
+    Report: JobUrls(page="reports:job", retry="reports:retry", download="reports:download"),
+    PortfolioReport: JobUrls(
+        page="reports:portfolio_job", retry="reports:portfolio_retry", download="reports:portfolio_download"
+    ),
+}
+
+
+def _job_url(job: PdfJob) -> str:
+    return reverse(JOB_URLS[type(job)].page, args=[job.pk])
+
+
+def _card(job: PdfJob, *, refusal: str = "") -> dict:
+    """What the job card (`reports/job_card.html`) shows: the job, its URLs, and a refusal above its buttons."""
+    urls = JOB_URLS[type(job)]
+    return {
+        "report": job,
+        "job_url": reverse(urls.page, args=[job.pk]),
+        "retry_url": reverse(urls.retry, args=[job.pk]),
+        "download_url": reverse(urls.download, args=[job.pk]),
+        "refusal": refusal,
+    }
+
+
+def _job_requested(request: HtmxHttpRequest, ask: Callable[[], PdfJob], *, back: tuple[str, str]) -> HttpResponse:
+    """Ask for a PDF: redirect to its job page, or (htmx) answer with its card; a refusal in words otherwise."""
+    try:
+        job = ask()
+    except ReportError as error:
+        return _refused(request, error, back=back)
+    if request.htmx:
+        job.refresh_from_db()  # without a broker the task already ran
+        return render(request, JOB_CARD, _card(job))
+    return redirect(_job_url(job))
+
+
+def _job_page(
+    request: HtmxHttpRequest, job: PdfJob, template: str, *, back: Callable[[], tuple[str, str]], **context
+) -> HttpResponse:
+    """The job's page, or (an htmx poll) its card alone.
+
+    Only reads, though htmx polls it every second: a job given up on shows as failed (`PdfJob.has_failed`), and
+    Retry or pruning records it."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, JOB_CARD, _card(job))
+    back_url, back_words = back()
+    return render(request, template, {**_card(job), "back_url": back_url, "back_words": back_words, **context})
+
+
+def _job_retry(request: HtmxHttpRequest, job: PdfJob) -> HttpResponse:
+    try:
+        job = job_retry(job=job, user=request.user)
+    except ReportRateLimited as error:
+        return _refused(request, error, back=(_job_url(job), "Back to the PDF"), job=job)
+    except ReportError as error:
+        if not request.htmx:
+            messages.error(request, str(error))
+            return redirect(_job_url(job))
+        job.refresh_from_db()
+        return render(request, JOB_CARD, _card(job, refusal=str(error)), status=409)
+    if request.htmx:
+        job.refresh_from_db()
+        return render(request, JOB_CARD, _card(job))
+    return redirect(_job_url(job))
+
+
+def _job_download(request: HtmxHttpRequest, job: PdfJob) -> FileResponse:
+    if job.status != JobStatus.READY or not job.file:
         raise Http404("This report is not ready.")
-    portfolio_report_downloaded(report=report, by=request.user, ip=client_ip(request))
+    job_downloaded(job=job, by=request.user, ip=client_ip(request))
     return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.download_name(), content_type="application/pdf"
+        job.file.open("rb"), as_attachment=True, filename=job.download_name(), content_type="application/pdf"
     )
+
+
+def _refused(
+    request: HtmxHttpRequest, error: ReportError, *, back: tuple[str, str], job: PdfJob | None = None
+) -> HttpResponse:
+    """The refusal in words, with nothing queued: 429 with the seconds to wait (and `Retry-After`) for the rate
+    limit, 400 for a request no PDF can answer. A page of its own, or with htmx the fragment the page swaps in
+    (a retried job's card, which keeps its Retry button, or the message alone)."""
+    limited = isinstance(error, ReportRateLimited)
+    status = 429 if limited else 400
+    context = {"refusal": str(error), "back_url": back[0], "back_words": back[1]}
+    if not request.htmx:
+        response = render(request, REFUSED_PAGE, context, status=status)
+    elif job is not None:
+        response = render(request, JOB_CARD, _card(job, refusal=str(error)), status=status)
+    else:
+        response = render(request, f"{REFUSED_PAGE}#refusal", context, status=status)
+    if isinstance(error, ReportRateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _report_back(review: Review) -> tuple[str, str]:
+    return (reverse("reports:page", args=[review.pk]), "Back to the report")
+
+
+def _portfolio_back(query: str) -> tuple[str, str]:
+    return (reverse("portfolio:page") + (f"?{query}" if query else ""), "Back to the portfolio")
+
+
+def _workload_back(workload_pk: int) -> tuple[str, str]:
+    return (reverse("reports:workload_page", args=[workload_pk]), "Back to the workload's report")
+
+
+def _portfolio_job_back(report: PortfolioReport) -> tuple[str, str]:
+    if report.kind == PortfolioReport.Kind.WORKLOAD:
+        workload_pk = report.workloads.values_list("pk", flat=True).first()
+        if workload_pk is not None:
+            return _workload_back(workload_pk)
+    return _portfolio_back(report.query)

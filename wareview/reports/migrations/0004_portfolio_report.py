@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import wareview.reports.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -65,6 +64,6 @@ class Migration(migrations.Migration):
                 "ordering": ["-created_at", "-pk"],
                 "indexes": [models.Index(fields=["requested_by", "-created_at"], name="portfolio_report_recent")],
             },
-            bases=(wareview.reports.models.JobState, models.Model),
+            bases=(models.Model,),
         ),
     ]

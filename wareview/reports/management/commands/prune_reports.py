@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from wareview.reports.services import report_prune
+from wareview.reports.services import jobs_prune
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, days: int | None = None, **options) -> None:
         if days is not None and days < 0:
             raise CommandError("--days must be 0 or more.")
-        result = report_prune(days=days)
+        result = jobs_prune(days=days)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Deleted {result.reports} report(s) and {result.orphan_files} orphan file(s); "
