@@ -25,10 +25,13 @@ run: $(VENV)/.installed .env
 		$(MANAGE) runserver $(HOST):$(PORT); \
 	fi
 
-test: $(VENV)/.installed-dev .env
+# The checks that read the code without running it: the lint, the types, and no model change without its migration.
+lint: $(VENV)/.installed-dev .env
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run
+
+test: lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
 # Formats the Python files changed since the branch left main (committed or not), or FILES="a.py b.py".

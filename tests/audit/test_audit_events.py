@@ -220,7 +220,7 @@ def test_deleting_a_team_in_the_admin_records_the_team_and_each_of_its_workloads
 
 
 def test_deleting_teams_from_the_admin_list_records_each_one(client, cast):
-    client, admin = staff(client)
+    client, _admin = staff(client)
     client.post(
         reverse("admin:teams_team_changelist"),
         {

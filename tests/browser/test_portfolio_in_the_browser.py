@@ -25,7 +25,7 @@ def test_an_architect_filters_the_portfolio_and_exports_the_selection(
     workloads = page.locator("table.portfolio-table tbody th")
     expect(workloads).to_have_text(["Checkout", "Ledger"])
     heatmap = page.get_by_role(
-        "img", name=re.compile(f"^Worst risk of each workload by focus area of {cast.lens.name}")
+        "group", name=re.compile(f"^Worst risk of each workload by focus area of {cast.lens.name}")
     )
     expect(heatmap).to_be_visible()
 

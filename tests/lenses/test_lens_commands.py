@@ -115,7 +115,7 @@ def test_import_lens_of_malformed_json_says_where_and_changes_nothing(tmp_path: 
 
 
 def test_import_lens_of_a_missing_file_says_it_cannot_read_it(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="missing.json: cannot read the file"):
+    with pytest.raises(CommandError, match=re.escape("missing.json: cannot read the file")):
         run("import_lens", str(tmp_path / "missing.json"))
 
 
@@ -187,7 +187,7 @@ def test_export_lens_prints_warnings_on_stderr() -> None:
 
 
 def test_export_lens_of_an_unknown_slug_says_there_is_no_such_lens() -> None:
-    with pytest.raises(CommandError, match="^There is no lens with the slug 'nothing'.$"):
+    with pytest.raises(CommandError, match=r"^There is no lens with the slug 'nothing'\.$"):
         run("export_lens", "nothing", "--output", "-")
 
 
@@ -195,7 +195,7 @@ def test_export_lens_of_an_unknown_version_names_the_versions_there_are() -> Non
     lens_import(text=json.dumps(tiny_lens()))
     lens_import(text=json.dumps(tiny_lens()))
 
-    with pytest.raises(CommandError, match="^The lens 'tiny-lens' has no version 3; its versions are 1, 2.$"):
+    with pytest.raises(CommandError, match=r"^The lens 'tiny-lens' has no version 3; its versions are 1, 2\.$"):
         run("export_lens", "tiny-lens", "--version", "3", "--output", "-")
 
 

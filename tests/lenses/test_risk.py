@@ -262,7 +262,7 @@ def test_default_inside_an_expression_is_refused(condition: str, column: int) ->
 
 
 def test_a_condition_that_is_not_text_is_refused() -> None:
-    with pytest.raises(RuleError, match="^a condition must be text, not NoneType$"):
+    with pytest.raises(RuleError, match=r"^a condition must be text, not NoneType$"):
         parse(None)  # type: ignore[arg-type]
 
 
@@ -294,7 +294,7 @@ def test_check_condition_refuses_an_unknown_code_with_its_column() -> None:
 
 
 def test_check_condition_names_the_first_unknown_code_as_written() -> None:
-    with pytest.raises(RuleError, match="^unknown choice 'y' at column 1$"):
+    with pytest.raises(RuleError, match=r"^unknown choice 'y' at column 1$"):
         check_condition("y || x", {"a"})
 
 
@@ -303,7 +303,7 @@ def test_check_condition_accepts_default_without_codes() -> None:
 
 
 def test_check_condition_reports_a_syntax_error_before_unknown_codes() -> None:
-    with pytest.raises(RuleError, match="^unexpected 'y' at column 3$"):
+    with pytest.raises(RuleError, match=r"^unexpected 'y' at column 3$"):
         check_condition("x y", set())
 
 

@@ -36,7 +36,7 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     def run(index: int, call: Callable[[], Any]) -> None:
         try:
             results[index] = call()
-        except BaseException as error:  # noqa: BLE001 - handed to the test's thread below
+        except BaseException as error:
             errors[index] = error
         finally:
             connections.close_all()

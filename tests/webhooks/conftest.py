@@ -53,7 +53,7 @@ def start_receiver(**options) -> tuple[Receiver, ThreadingHTTPServer]:
     receiver_ref: list[Receiver] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             receiver = receiver_ref[0]
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             number = len(receiver.received)

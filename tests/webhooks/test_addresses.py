@@ -312,7 +312,7 @@ def tls_receiver():
     names, hosts = [], []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             hosts.append(self.headers["Host"])
             self.send_response(204)

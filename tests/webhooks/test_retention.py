@@ -3,6 +3,7 @@ with their tries, daily by Celery beat (or `manage.py prune_webhook_deliveries`)
 there are; recent ones, and those still being sent whatever their age, stay."""
 
 import os
+import re
 import time
 from datetime import timedelta
 
@@ -92,7 +93,7 @@ def test_the_command_takes_another_number_of_days_and_says_what_it_deleted(webho
 @pytest.mark.django_db
 def test_the_command_refuses_a_negative_number_of_days_and_deletes_nothing(webhook):
     delivery(webhook, days=10)
-    with pytest.raises(CommandError, match="--days must be 0 or more."):
+    with pytest.raises(CommandError, match=re.escape("--days must be 0 or more.")):
         call_command("prune_webhook_deliveries", "--days", "-1")
     assert left() == {"10 days old"}
 

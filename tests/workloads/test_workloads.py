@@ -125,7 +125,7 @@ def test_contributors_see_the_start_review_form_and_viewers_do_not(client, cast)
 def test_the_service_refuses_a_taken_name_that_slipped_past_the_form(cast):
     from wareview.workloads.services import WorkloadError, workload_create
 
-    with pytest.raises(WorkloadError, match="The team already has a workload called “CHECKOUT”."):
+    with pytest.raises(WorkloadError, match=re.escape("The team already has a workload called “CHECKOUT”.")):
         workload_create(team=cast.team, user=cast.owner, fields={"name": "CHECKOUT"})
     # The refused insert ran in a savepoint: the surrounding transaction still answers queries.
     assert list(Workload.objects.filter(team=cast.team).values_list("name", flat=True)) == ["Checkout"]

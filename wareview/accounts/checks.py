@@ -15,7 +15,7 @@ def check_mail_is_sent(**kwargs: Any) -> list[Warning]:
     return [
         Warning(
             "EMAIL_URL sends no mail: password resets and address confirmations only reach the log.",
-            hint="Set EMAIL_URL, e.g. smtp://user:password@mail.example.com:587?tls=1 (README, Settings).",
+            hint="Set EMAIL_URL, e.g. smtp://user:password@mail.example.com:587?tls=1 (docs/configuration.md).",
             id="wareview.W010",
         )
     ]

@@ -153,7 +153,7 @@ def _path(location: tuple | list) -> str:
 
 def not_allowed(request: HttpRequest, *, allowed: list[str]) -> HttpResponse:
     """405 for a method the address does not take, naming the ones it does, in words and in `Allow`."""
-    methods = sorted(allowed, key=lambda method: (METHOD_ORDER + (method,)).index(method))
+    methods = sorted(allowed, key=lambda method: (*METHOD_ORDER, method).index(method))
     text = f"{request.method} is not allowed at {request.path}; it takes {_words(methods)}."
     response = message(request, text, status=405)
     response["Allow"] = ", ".join(methods)

@@ -238,7 +238,9 @@ def heatmap_svg(
     width = max(HEAT_LABEL_WIDTH + HEAT_CELL * max(len(columns), 1) + 20, WIDTH)  # room for the legend
     height = LEGEND_HEIGHT + HEAT_HEADER + HEAT_CELL * max(len(rows), 1) + 6
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 {width} {height}" '
+        # A picture, unless its cells are links: then a group, whose links stay reachable (an image has no parts).
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="{"group" if links else "img"}" '
+        f'viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_heatmap_description(rows, columns))}</desc>',

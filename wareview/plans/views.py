@@ -79,7 +79,7 @@ def _plan_page(
 ) -> HttpResponse:
     """The plan's page at `address` (its filters and page number); with `refused`, the row of item `refused_pk`
     shows what was typed and why it was refused."""
-    path, query = address
+    _path, query = address
     members = selectors.team_members(team=review.workload.team)
     filters = PlanFilterForm(query, members=members)
     if not filters.is_valid():

@@ -20,6 +20,7 @@ unanswered; answers that no new question takes over are deleted with the move. R
 number of queries whatever the size of the lens and the number of versions crossed.
 """
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -302,7 +303,7 @@ def review_upgrade_plan(*, review: Review, target: Lens, lock: bool = False) -> 
     practice_origins: dict[Ref, tuple[Ref, ...]] = {
         (q, c.code): ((q, c.code),) for q, shape in first.questions.items() for c in shape.choices
     }
-    for old_lens, new_lens in zip(chain, chain[1:], strict=False):
+    for old_lens, new_lens in itertools.pairwise(chain):
         old, new = shapes[old_lens.pk], shapes[new_lens.pk]
         step = mapping_step(old=old, new=new)
         states = carry(states=states, old=old, new=new, step=step)

@@ -153,7 +153,7 @@ def _mail_invitation(invitation: Invitation, *, token: str, by, site_url: str) -
             from_email=None,
             recipient_list=[invitation.email],
         )
-    except Exception:  # noqa: BLE001 - any mail backend's failure: the owner is told and may send it again
+    except Exception:  # any mail backend's failure: the owner is told and may send it again
         logger.exception("Could not send the invitation e-mail to %s", invitation.email)
         return False
     return True

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         if team is None:
             team = Team.objects.create(name=DEMO_TEAM)
             Membership.objects.create(team=team, user=user, role=Role.OWNER)
-        workload, created = Workload.objects.get_or_create(
+        workload, _created = Workload.objects.get_or_create(
             team=team,
             name=DEMO_WORKLOAD,
             defaults={
