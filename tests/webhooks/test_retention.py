@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from tests.reports.helpers import own_queue, worker_on
@@ -79,6 +80,24 @@ def test_pruning_takes_the_same_few_queries_for_3_and_300_old_deliveries(webhook
         assert deliveries_prune() == old
     assert left() == {"1 days old"}
     assert DeliveryAttempt.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_receiver_of_a_deliverys_deletion_hears_of_every_pruned_one(webhook):
+    gone = {delivery(webhook, days=45).pk for _ in range(3)}
+    delivery(webhook, days=1)
+    heard = []
+
+    def receiver(sender, instance, **kwargs):
+        heard.append(instance.pk)
+
+    post_delete.connect(receiver, sender=Delivery, weak=False)
+    try:
+        assert deliveries_prune() == 3
+    finally:
+        post_delete.disconnect(receiver, sender=Delivery)
+    assert sorted(heard) == sorted(gone)
+    assert left() == {"1 days old"}
 
 
 @pytest.mark.django_db

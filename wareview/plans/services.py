@@ -9,7 +9,8 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wareview.lenses.selectors import question_sheet
@@ -157,16 +158,6 @@ def _words(item: ImprovementItem) -> dict[str, str]:
     }
 
 
-# Every save that ticks or unticks a practice runs this: written out, since building it with the ORM took several
-# times the CPU of running it. It reads only the items that move (ticked and not done, or unticked and done), and
-# only their ids: most saves move none, and then no model is built at all.
-_MOVING_ITEMS = """
-    SELECT id FROM plans_improvementitem
-    WHERE review_id = %s AND question_code = %s
-    AND ((practice_code IN ({ticked}) AND status <> %s) OR (practice_code IN ({unticked}) AND status = %s))
-"""
-
-
 def items_follow_answer(*, answer: Answer, user, ticked: Collection[str], unticked: Collection[str]) -> None:
     """Mark done the items of the practices just ticked in `answer`, and reopen the done items of those unticked,
     each with a line in its history. One query when no item of those practices exists or needs a change; items
@@ -174,12 +165,12 @@ def items_follow_answer(*, answer: Answer, user, ticked: Collection[str], untick
     if not ticked and not unticked:
         return
     code = question_sheet(answer.question_id).question.code
-    # One placeholder per code, as SQLite has no ANY; an empty list would be a syntax error, and "" is no code.
-    ticked, unticked = list(ticked) or [""], list(unticked) or [""]
-    sql = _MOVING_ITEMS.format(ticked=", ".join(["%s"] * len(ticked)), unticked=", ".join(["%s"] * len(unticked)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [answer.review_id, code, *ticked, ItemStatus.DONE, *unticked, ItemStatus.DONE])
-        ids = [row[0] for row in cursor.fetchall()]
+    # Only the items that move (ticked and not done, or unticked and done), and only their ids: most saves move
+    # none, and then no model is built at all.
+    items = ImprovementItem.objects.filter(review_id=answer.review_id, question_code=code)
+    done = Q(status=ItemStatus.DONE)
+    moving = items.filter(Q(practice_code__in=ticked) & ~done | Q(practice_code__in=unticked) & done)
+    ids = list(moving.values_list("pk", flat=True))
     if not ids:
         return
     now = timezone.now()

@@ -3,12 +3,10 @@
 Each is a fixed number of queries whatever the size of the lens or the number of workloads.
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -125,25 +123,7 @@ class ReviewOutline(QuestionTally):
 # Areas nest one level (Selection → Compute), as lens versions copy them: the query reads an area and its parent.
 _AREA = "question__focus_area"
 _PARENT = "question__focus_area__parent"
-# Every page of a review reads its outline: the statement is written out, since building it with the ORM took
-# several times the CPU of running it. Each column is named as a `values()` lookup would name it.
-_OUTLINE_COLUMNS = """
-    answer.risk AS risk,
-    answer.question_id AS question_id,
-    question.code AS question__code,
-    question.title AS question__title,
-    question."order" AS question__order,
-    pillar."order" AS question__pillar__order,
-    pillar.name AS question__pillar__name,
-    area.id AS question__focus_area_id,
-    area.code AS question__focus_area__code,
-    area.name AS question__focus_area__name,
-    area."order" AS question__focus_area__order,
-    parent.id AS question__focus_area__parent_id,
-    parent.code AS question__focus_area__parent__code,
-    parent.name AS question__focus_area__parent__name,
-    parent."order" AS question__focus_area__parent__order"""
-# The same columns as `values()` lookups, for outlines of other answer-like rows (a milestone's).
+# What an outline reads of each answer-like row (a review's answer, a milestone's saved copy of one).
 _OUTLINE_FIELDS = (
     "risk",
     "question_id",
@@ -155,18 +135,6 @@ _OUTLINE_FIELDS = (
     *(f"{area}{column}" for area in (_AREA, _PARENT) for column in ("_id", "__code", "__name", "__order")),
 )
 _ANSWER_FIELDS = ("selected", "notes", "reason", "practices_not_applicable")
-_ANSWER_COLUMNS = """,
-    answer.selected AS selected,
-    answer.notes AS notes,
-    answer.reason AS reason,
-    answer.practices_not_applicable AS practices_not_applicable"""
-_OUTLINE_FROM = """
-    FROM reviews_answer answer
-    JOIN lenses_question question ON question.id = answer.question_id
-    JOIN lenses_pillar pillar ON pillar.id = question.pillar_id
-    LEFT JOIN lenses_focusarea area ON area.id = question.focus_area_id
-    LEFT JOIN lenses_focusarea parent ON parent.id = area.parent_id
-    WHERE answer.review_id = %s"""
 
 
 def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
@@ -179,11 +147,14 @@ def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
     return _outline_of_review(review.pk, answers=answers)
 
 
+def _outline_of_review(review_pk: int, *, answers: bool) -> ReviewOutline:
+    return outline_from_rows(Answer.objects.filter(review_id=review_pk), answers=answers)
+
+
 def outline_from_rows(queryset: QuerySet, *, answers: bool = False) -> ReviewOutline:
     """The outline built from answer-like rows: any queryset of a model with the answer's `question`, `risk`,
     `selected`, `notes`, `reason` and `practices_not_applicable` (a milestone's saved copy of a review's answers),
-    so everything that reads an outline reads both alike. One query, built with the ORM: only the review's own
-    outline, read on every page, is written out."""
+    so everything that reads an outline reads both alike. One query."""
     fields = _OUTLINE_FIELDS + (_ANSWER_FIELDS if answers else ())
     return _outline_build(list(queryset.order_by().values(*fields)), answers=answers)
 
@@ -197,23 +168,6 @@ def _outline_build(rows: list[dict], *, answers: bool) -> ReviewOutline:
             areas[group] = _outline_area(row)
         areas[group].questions.append(_outline_question(row, answers=answers))
     return ReviewOutline(areas=list(areas.values()))
-
-
-def _outline_of_review(review_pk: int, *, answers: bool) -> ReviewOutline:
-    return _outline_build(_outline_rows(review_pk, answers=answers), answers=answers)
-
-
-def _outline_rows(review_pk: int, *, answers: bool) -> list[dict]:
-    sql = "SELECT" + _OUTLINE_COLUMNS + (_ANSWER_COLUMNS if answers else "") + _OUTLINE_FROM
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [review_pk])
-        names = [column[0] for column in cursor.description]
-        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    if answers:
-        for row in rows:  # JSON arrives as text, as Django reads it (JSONField.from_db_value)
-            row["selected"] = json.loads(row["selected"])
-            row["practices_not_applicable"] = json.loads(row["practices_not_applicable"])
-    return rows
 
 
 def _area_path(row: dict) -> AreaPath:

@@ -4,7 +4,8 @@ from collections.abc import Collection
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from wareview.lenses.models import Lens, Question
@@ -215,36 +216,6 @@ def _merge_save(
     return answer
 
 
-# Every save runs these two statements: written out, since building them with the ORM took several times the CPU
-# of running them. Their parameters are named by model field, in the statement's order, and each value is made
-# ready for the database by its field (`_execute`), as the ORM would.
-_ANSWER_WRITE = """
-    UPDATE reviews_answer
-    SET version = version + 1, selected = %s, not_applicable = %s, reason = %s, notes = %s,
-        practices_not_applicable = %s, risk = %s, updated_by_id = %s, updated_at = %s
-    WHERE id = %s AND version = %s
-"""
-_CHANGE_INSERT = """
-    INSERT INTO reviews_answerchange (answer_id, changed_by_id, changed_at, before, after, note, version)
-    VALUES (%s, %s, %s, %s, %s, %s, %s)
-"""
-
-
-def _execute(sql: str, model: type[models.Model], values: dict[str, object]) -> int:
-    """Run `sql` with `values` (model field names, in the statement's order, to values as the ORM takes them):
-    the number of rows it changed."""
-    params = []
-    for name, value in values.items():
-        field = model._meta.get_field(name)
-        assert isinstance(field, models.Field)
-        if isinstance(value, models.Model):  # a related object: its primary key, as the ORM would write it
-            value = value.pk
-        params.append(field.get_db_prep_save(value, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
 def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -> bool:
     """Compare-and-swap: write `state` if the answer is still at `expected_version`; update `answer` in memory."""
     order = question_sheet(answer.question_id).codes
@@ -266,7 +237,7 @@ def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -
         "updated_by": user,
         "updated_at": timezone.now(),
     }
-    updated = _execute(_ANSWER_WRITE, Answer, {**fields, "id": answer.pk, "version": expected_version})
+    updated = Answer.objects.filter(pk=answer.pk, version=expected_version).update(version=F("version") + 1, **fields)
     if updated:
         for name, value in fields.items():
             setattr(answer, name, value)
@@ -282,16 +253,15 @@ def _record(answer: Answer, *, user, before: dict, note: str) -> None:
             sender=Answer, answer=answer, user=user, before=tuple(before["selected"]), after=tuple(answer.selected)
         )
     if answer.state() != before:
-        change = {
-            "answer": answer,
-            "changed_by": user,
-            "changed_at": answer.updated_at or timezone.now(),  # set by the save just made
-            "before": before,
-            "after": answer.state(),
-            "note": note,
-            "version": answer.version,
-        }
-        _execute(_CHANGE_INSERT, AnswerChange, change)
+        AnswerChange.objects.create(
+            answer=answer,
+            changed_by=user,
+            changed_at=answer.updated_at or timezone.now(),  # set by the save just made
+            before=before,
+            after=answer.state(),
+            note=note,
+            version=answer.version,
+        )
 
 
 def answer_state_at(*, answer: Answer, version: int) -> AnswerState | None:

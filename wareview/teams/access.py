@@ -5,6 +5,10 @@ and the user's role in one query and returns a small frozen result (`TeamAccess`
 `ReviewAccess`, …) holding both; views ask it `can_write` or `is_owner` and never compare roles themselves.
 Outsiders get 404, so they cannot even learn that an object exists; a member whose role falls short of `need`
 gets 403 with the reason.
+
+This module is the one place that says who may read or write what: every helper hands its queryset (with the
+related rows its pages show) to `member_row`, which adds the membership and reads the role. No helper joins the
+memberships itself, in the ORM or in SQL.
 """
 
 from dataclasses import dataclass
@@ -58,7 +62,8 @@ class TeamAccess(Access):
 
 
 M = TypeVar("M", bound=Model)
-ROLE_COLUMN = "access_role"
+# The role is read beside the row under this name, and taken off it again (`_role_checked`).
+_ROLE = "access_role"
 
 
 def member_row(queryset: QuerySet[M], user, *, memberships: str, need: Need, refusal: str) -> tuple[M, Role]:
@@ -72,20 +77,18 @@ def member_row(queryset: QuerySet[M], user, *, memberships: str, need: Need, ref
         raise Http404(NOT_FOUND)
     row = (
         queryset.filter(**{f"{memberships}__user": user})
-        .annotate(**{ROLE_COLUMN: F(f"{memberships}__role")})
+        .annotate(**{_ROLE: F(f"{memberships}__role")})
         .order_by()
-        .first()
+        .first()  # unordered, so by primary key: the lowest id wins should the filter match several rows
     )
-    return role_checked(row, need=need, refusal=refusal)
+    return _role_checked(row, need=need, refusal=refusal)
 
 
-def role_checked(row: M | None, *, need: Need, refusal: str) -> tuple[M, Role]:
-    """The row a member's query found, with the role it read beside it (as `ROLE_COLUMN`); see `member_row` for
-    who is refused."""
+def _role_checked(row: M | None, *, need: Need, refusal: str) -> tuple[M, Role]:
     if row is None:
         raise Http404(NOT_FOUND)
     # The role belongs to the result, not to the model instance: take the annotation off the row.
-    role = Role(vars(row).pop(ROLE_COLUMN))
+    role = Role(vars(row).pop(_ROLE))
     if LEVEL[role] < need:
         raise PermissionDenied(OWNERS_ONLY if need is Need.OWNER else refusal)
     return row, role

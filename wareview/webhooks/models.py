@@ -9,8 +9,10 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.deletion import get_candidate_relations_to_delete
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.utils import timezone
 
 URL_MAX_LENGTH = 2000
@@ -61,21 +63,28 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
         """Delete the finished deliveries whose last try (or making, if never tried) came before `before`, with
         their tries: two statements, however many there are. A delivery still being sent stays, whatever its age.
 
-        Deleting deliveries through the ORM would load every one's id to cascade to its tries, then delete them a
-        hundred at a time. Nothing but `DeliveryAttempt` refers to a delivery and no signal listens, so the tries
-        go first in one statement (nothing refers to a try: the ORM deletes them at once) and then the
-        deliveries in another, written out around the ORM's selection of them. A delivery that gained a try in
-        between (sent again and finished within those milliseconds) keeps it, and waits for the next pruning."""
+        Deleting deliveries with `delete()` would load every one's row to cascade to its tries, then delete them a
+        hundred at a time. So the tries go first, in one statement (nothing refers to a try: the ORM deletes them
+        at once), and then the deliveries in another, as the ORM deletes rows nothing refers to (`_raw_delete`,
+        what `delete()` itself runs then). That rests on the tries being all that refers to a delivery and on no
+        signal listening for a delivery's deletion: `_deleted_alone` checks it on every run, and when it no longer
+        holds the deliveries go through `delete()`, which honours both. A delivery that gained a try in between
+        (sent again and finished within those milliseconds) keeps it, and waits for the next pruning."""
         old = self.filter(created_at__lt=before).exclude(status=Delivery.Status.PENDING)
         old = old.filter(Q(last_attempt_at=None) | Q(last_attempt_at__lt=before))
         DeliveryAttempt.objects.filter(delivery__in=old).delete()
-        tried = DeliveryAttempt.objects.filter(delivery=OuterRef("pk"))
-        ids, params = old.exclude(Exists(tried)).values("pk").query.sql_with_params()
-        quote = connections[self.db].ops.quote_name
-        table, pk = quote(Delivery._meta.db_table), quote(Delivery._meta.pk.column)
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({ids})", params)
-            return cursor.rowcount
+        gone = old.exclude(Exists(DeliveryAttempt.objects.filter(delivery=OuterRef("pk"))))
+        if not _deleted_alone(Delivery, but=DeliveryAttempt._meta.get_field("delivery")):
+            return gone.delete()[1].get(Delivery._meta.label, 0)
+        return gone._raw_delete(gone.db)
+
+
+def _deleted_alone(model: type[models.Model], *, but: models.Field) -> bool:
+    """Whether deleting rows of `model` in one statement skips nothing `delete()` would do, once the rows referring
+    to them through `but` are gone: no signal listens for their deletion, and nothing else refers to them."""
+    if any(signal.has_listeners(model) for signal in (pre_delete, post_delete, m2m_changed)):
+        return False
+    return all(relation.remote_field is but for relation in get_candidate_relations_to_delete(model._meta))
 
 
 class Delivery(models.Model):
