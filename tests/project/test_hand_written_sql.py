@@ -11,8 +11,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 PACKAGE = ROOT / "wareview"
-# What is allowed, where: the health check's `SELECT 1` (is the database there at all?), and the accounts' backend,
-# being removed on another branch (until then its statement stays where it is).
+# What is allowed, where: the health check's `SELECT 1` (is the database there at all?).
 ALLOWED = {"wareview/health/checks.py": ["cursor("]}
 # Calls that hand SQL to the database, wherever they are written.
 CALLS = re.compile(r"\bcursor\(|\.raw\(|\bRawSQL\b|\.extra\(")
