@@ -87,3 +87,21 @@ def test_every_link_of_the_navigation_opens_its_question(client, cast, review_of
     assert links[1].endswith("/Q%2002%3F&x/")  # quoted as `reverse` quotes it
     for link in links:
         assert client.get(link).status_code == 200
+
+
+def test_the_practices_and_the_navigation_entries_are_partials_of_the_page_template(client, cast):
+    """A designer changes a best practice or a navigation entry in reviews/question.html: no tag builds them."""
+    from django.template import engines
+
+    from wareview.reviews.templatetags import reviews as review_tags
+
+    for tag in ("practice", "nav_item", "review_nav"):
+        assert tag not in review_tags.register.tags
+    template = engines["django"].get_template("reviews/question.html#practice")
+    client.force_login(cast.viewer)
+    page = client.get(reverse("reviews:question", args=[cast.review.pk, "Q_01"]))
+    choice = next(choice for choice in page.context["choices"] if not choice.is_none)
+    names = ("selected", "practice_marks", "reasons", "practice_note_limit")
+    context = {name: page.context[name] for name in names} | {"choice": choice}
+    assert template.render(context) in page.content.decode()
+

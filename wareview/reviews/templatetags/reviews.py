@@ -8,12 +8,16 @@ The badges and the bars are small enough to build in Python, and pages show doze
 (the question page's navigation entries and best practices) is a partial of its template, where a designer finds it.
 """
 
+import functools
+from collections.abc import Callable
+
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from wareview.lib import risk_levels
 from wareview.lib.numbers import percent
+from wareview.reviews.links import question_url_maker
 
 register = template.Library()
 
@@ -34,6 +38,18 @@ def risk_level(value: str) -> risk_levels.RiskLevel:
 def mark_of(marks: dict, code: str) -> dict | None:
     """A best practice's "does not apply" mark (`{"reason": …, "note": …}`) in an answer's marks, or None."""
     return marks.get(code) if marks else None
+
+
+@register.filter
+def question_url(code: str, review_pk: int) -> str:
+    """`{% url "reviews:question" review.pk code %}` for the navigation's many links: the URL pattern of a review's
+    questions is resolved once per review (see `wareview.reviews.links`)."""
+    return _question_url_maker(review_pk)(code)
+
+
+@functools.lru_cache(maxsize=256)
+def _question_url_maker(review_pk: int) -> Callable[[str], str]:
+    return question_url_maker(review_pk)
 
 
 @register.simple_tag
