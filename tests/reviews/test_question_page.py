@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import build_lens
 from wareview.lenses.models import Choice, Lens, Question
 from wareview.lenses.services import lens_publish
+from wareview.reviews.models import Answer
 from wareview.reviews.services import review_start
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,32 @@ def test_the_practices_and_the_navigation_entries_are_partials_of_the_page_templ
     context = {name: page.context[name] for name in names} | {"choice": choice}
     assert template.render(context) in page.content.decode()
 
+
+def test_each_practice_folds_its_mark_away_until_it_is_used(client, cast):
+    client.force_login(cast.contributor)
+    url = reverse("reviews:question", args=[cast.review.pk, "Q_01"])
+    page = client.get(url).content.decode()
+    assert page.count('<details class="practice-na">') == 3  # not "None of these"
+    assert '<details class="practice-na" open>' not in page
+    for code in ("q_01_a", "q_01_b", "q_01_c"):
+        folded = page[page.index(f'id="choice-{code}"') :]
+        folded = folded[
+            folded.index('<details class="practice-na">') : folded.index("</details>", folded.index("practice-na"))
+        ]
+        assert f'id="practice-reason-{code}"' in folded and f'id="practice-note-{code}"' in folded
+
+    client.post(
+        url,
+        {
+            "version": Answer.objects.get(review=cast.review, question__code="Q_01").version,
+            "selected": ["q_01_a"],
+            "practice_not_applicable": ["q_01_b"],
+            "practice_reason-q_01_b": "business_priorities",
+            "reason": "",
+            "notes": "",
+        },
+    )
+    page = client.get(url).content.decode()
+    assert page.count('<details class="practice-na" open>') == 1
+    marked = page[page.index('<details class="practice-na" open>') :]
+    assert marked.index('id="practice-na-q_01_b"') < marked.index("</details>")
