@@ -135,3 +135,19 @@ def test_each_practice_folds_its_mark_away_until_it_is_used(client, cast):
     assert page.count('<details class="practice-na" open>') == 1
     marked = page[page.index('<details class="practice-na" open>') :]
     assert marked.index('id="practice-na-q_01_b"') < marked.index("</details>")
+
+
+def test_the_cached_navigation_and_practices_follow_a_save(client, cast):
+    """Both lists are kept in a fragment cache: a save must show on the next page, not the cached one."""
+    client.force_login(cast.contributor)
+    url = reverse("reviews:question", args=[cast.review.pk, "Q_01"])
+    before = client.get(url).content.decode()
+    assert '<span id="nav-risk-Q_01"><span class="risk risk-UNANSWERED">' in before
+    assert 'id="choice-q_01_a" checked' not in before
+
+    version = Answer.objects.get(review=cast.review, question__code="Q_01").version
+    client.post(url, {"version": version, "selected": ["q_01_a"], "reason": "", "notes": ""})
+
+    after = client.get(url).content.decode()
+    assert 'id="choice-q_01_a" checked' in after
+    assert '<span id="nav-risk-Q_01"><span class="risk risk-UNANSWERED">' not in after
