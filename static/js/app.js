@@ -8,11 +8,17 @@
     var box = event.target;
     if (!box.matches || !box.matches("#answer-form input[name=selected]") || !box.checked) return;
     var boxes = box.form.querySelectorAll("input[name=selected]");
+    var unticked = false;
     boxes.forEach(function (other) {
       if (other === box) return;
       var clash = box.hasAttribute("data-none-choice") || other.hasAttribute("data-none-choice");
-      if (clash) other.checked = false;
+      if (clash && other.checked) { other.checked = false; unticked = true; }
     });
+    // Said in words, in the live region beside the practices, rather than unticked silently.
+    var said = document.getElementById("practices-clash");
+    if (said) said.textContent = !unticked ? "" : box.hasAttribute("data-none-choice")
+      ? "“None of these” is ticked, so the practices ticked before it were unticked."
+      : "A practice is ticked, so “None of these” was unticked.";
   }, true);
 
   // A best practice is either followed or marked "does not apply", never both (the server refuses both).

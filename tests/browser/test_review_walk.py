@@ -164,13 +164,11 @@ def test_keyboard_only_user_can_answer_and_focus_stays_on_the_control(
     expect(first).to_be_checked()
     expect(first).to_be_focused()
 
-    # On to the next practice past its "About this practice" disclosure and its "Does not apply" mark (checkbox,
-    # reason, note), still by keyboard.
-    page.keyboard.press("Tab")
-    expect(page.locator("#answer-form summary").first).to_be_focused()
-    for control in ("#practice-na-q_01_a", "#practice-reason-q_01_a", "#practice-note-q_01_a"):
+    # On to the next practice past its two folded disclosures, "About this practice" and "Does not apply…",
+    # still by keyboard.
+    for summary in ("About this practice: Q_01 practice a", "Does not apply… Q_01 practice a"):
         page.keyboard.press("Tab")
-        expect(page.locator(control)).to_be_focused()
+        expect(page.locator("#answer-form summary", has_text=summary)).to_be_focused()
     page.keyboard.press("Tab")
     second = practice(page, "Q_01 practice b")
     expect(second).to_be_focused()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import build_lens
 from wareview.lenses.models import Choice, Lens, Question
 from wareview.lenses.services import lens_publish
+from wareview.reviews.models import Answer
 from wareview.reviews.services import review_start
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,66 @@ def test_every_link_of_the_navigation_opens_its_question(client, cast, review_of
     assert links[1].endswith("/Q%2002%3F&x/")  # quoted as `reverse` quotes it
     for link in links:
         assert client.get(link).status_code == 200
+
+
+def test_the_practices_and_the_navigation_entries_are_partials_of_the_page_template(client, cast):
+    """A designer changes a best practice or a navigation entry in reviews/question.html: no tag builds them."""
+    from django.template import engines
+
+    from wareview.reviews.templatetags import reviews as review_tags
+
+    for tag in ("practice", "nav_item", "review_nav"):
+        assert tag not in review_tags.register.tags
+    template = engines["django"].get_template("reviews/question.html#practice")
+    client.force_login(cast.viewer)
+    page = client.get(reverse("reviews:question", args=[cast.review.pk, "Q_01"]))
+    choice = next(choice for choice in page.context["choices"] if not choice.is_none)
+    names = ("selected", "practice_marks", "reasons", "practice_note_limit")
+    context = {name: page.context[name] for name in names} | {"choice": choice}
+    assert template.render(context) in page.content.decode()
+
+
+def test_each_practice_folds_its_mark_away_until_it_is_used(client, cast):
+    client.force_login(cast.contributor)
+    url = reverse("reviews:question", args=[cast.review.pk, "Q_01"])
+    page = client.get(url).content.decode()
+    assert page.count('<details class="practice-na">') == 3  # not "None of these"
+    assert '<details class="practice-na" open>' not in page
+    for code in ("q_01_a", "q_01_b", "q_01_c"):
+        folded = page[page.index(f'id="choice-{code}"') :]
+        folded = folded[
+            folded.index('<details class="practice-na">') : folded.index("</details>", folded.index("practice-na"))
+        ]
+        assert f'id="practice-reason-{code}"' in folded and f'id="practice-note-{code}"' in folded
+
+    client.post(
+        url,
+        {
+            "version": Answer.objects.get(review=cast.review, question__code="Q_01").version,
+            "selected": ["q_01_a"],
+            "practice_not_applicable": ["q_01_b"],
+            "practice_reason-q_01_b": "business_priorities",
+            "reason": "",
+            "notes": "",
+        },
+    )
+    page = client.get(url).content.decode()
+    assert page.count('<details class="practice-na" open>') == 1
+    marked = page[page.index('<details class="practice-na" open>') :]
+    assert marked.index('id="practice-na-q_01_b"') < marked.index("</details>")
+
+
+def test_the_cached_navigation_and_practices_follow_a_save(client, cast):
+    """Both lists are kept in a fragment cache: a save must show on the next page, not the cached one."""
+    client.force_login(cast.contributor)
+    url = reverse("reviews:question", args=[cast.review.pk, "Q_01"])
+    before = client.get(url).content.decode()
+    assert '<span id="nav-risk-Q_01"><span class="risk risk-UNANSWERED">' in before
+    assert 'id="choice-q_01_a" checked' not in before
+
+    version = Answer.objects.get(review=cast.review, question__code="Q_01").version
+    client.post(url, {"version": version, "selected": ["q_01_a"], "reason": "", "notes": ""})
+
+    after = client.get(url).content.decode()
+    assert 'id="choice-q_01_a" checked' in after
+    assert '<span id="nav-risk-Q_01"><span class="risk risk-UNANSWERED">' not in after

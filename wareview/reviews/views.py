@@ -4,6 +4,8 @@ Every page works as plain GET/POST + redirect; with htmx the question page saves
 response refreshes the risk badge, the navigation's progress and the save status out of band.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,7 +38,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     pager = paginate(request, selectors.dashboard_workloads(user=request.user))
     summaries = selectors.workload_summaries(workloads=list(pager.page.object_list))
     # Where a new workload may go: the teams in which the person may add one.
-    writable_teams = list(teams_for(request.user, need=Need.WRITE)[:DASHBOARD_TEAM_LINKS + 1])
+    writable_teams = list(teams_for(request.user, need=Need.WRITE)[: DASHBOARD_TEAM_LINKS + 1])
     context = {"pager": pager, "summaries": summaries, "writable_teams": writable_teams[:DASHBOARD_TEAM_LINKS]}
     context["more_teams"] = len(writable_teams) > DASHBOARD_TEAM_LINKS
     return render(request, "reviews/dashboard.html", context)
@@ -278,10 +280,12 @@ def _field_label(name: str, titles: dict[str, str]) -> str:
 
 def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     """What the answer's fields (practices, applicability, notes) need to render."""
+    choices = question_sheet(answer.question_id).choices
     return {
-        "choices": question_sheet(answer.question_id).choices,
+        "choices": choices,
         "selected": set(answer.selected),
         "practice_marks": answer.practices_not_applicable,
+        "practices_state": _practices_state(answer, choices),
         "can_write": can_write,
         "reasons": NotApplicableReason.choices,
         "practice_note_limit": PRACTICE_NOTE_MAX_LENGTH,
@@ -302,8 +306,46 @@ def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bo
         "previous_url": question_url(previous) if previous else "",
         "following_url": question_url(following) if following else "",
         "question_url": question_url(answer.question.code),
+        "nav_state": _nav_state(review, progress),
         **_answer_fields_context(answer, can_write=can_write),
     }
+
+
+def _nav_state(review, progress) -> str:
+    """A digest of what the question page's navigation shows besides the question open: the lens, its areas' and
+    questions' names (which a draft may still change) and every question's risk, which gives its badge and the
+    counts. The navigation's fragment cache keys on it: its entries cost more CPU to render than the rest of the
+    page."""
+    areas = [(area.key, area.parent_name, area.name) for area in progress.areas]
+    questions = [(item.code, item.title, item.risk) for item in progress.questions]
+    return _digest((review.lens_id, areas, questions))
+
+
+def _practices_state(answer: Answer, choices) -> str:
+    """A digest of all the question page's practices show: their texts, what the answer ticks and marks, the
+    reasons offered. Their fragment cache keys on it, so a key never names other texts (a database restored, a
+    test's lens), and rendering them in the template costs only when one changes."""
+    texts = [
+        (
+            c.code,
+            c.is_none,
+            c.title,
+            c.description,
+            c.improvement_text,
+            c.improvement_url,
+            c.verification,
+            c.effort,
+            c.impact,
+        )
+        for c in choices
+    ]
+    marks = sorted(answer.practices_not_applicable.items())
+    return _digest((texts, sorted(answer.selected), marks, NotApplicableReason.choices))
+
+
+def _digest(state: object) -> str:
+    """A short digest of plain values (their `repr`), for a template fragment cache's key."""
+    return hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
 
 
 @login_required
