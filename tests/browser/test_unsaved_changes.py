@@ -75,6 +75,8 @@ def test_five_ticks_then_a_reload_at_once_are_all_kept(opened: Page, shipped_rev
     codes = tick_then_reload(opened, shipped_review)
     wait_for(lambda: sorted(stored(shipped_review, "PERF_02").selected) == sorted(codes))
     assert sorted(stored(shipped_review, "PERF_02").selected) == sorted(codes)
+    expect(opened.locator(".save-status")).not_to_contain_text("Saving")
+    opened.reload()  # what the question shows from now on
     for code in codes:
         expect(opened.locator(f"#choice-{code}")).to_be_checked()
 
