@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wareview.workloads",
     "wareview.reviews",
     "wareview.milestones",
+    "wareview.evidence",
     "wareview.reports",
     "wareview.health",
     "wareview.accounts",
@@ -364,6 +365,10 @@ AUDIT_RETENTION_DAYS = int(env_str("AUDIT_RETENTION_DAYS", "365"))
 
 # Lens files uploaded in the admin larger than this are refused with a message, before they are read.
 LENS_UPLOAD_MAX_BYTES = int(env_str("LENS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+# Evidence behind a ticked practice (wareview/evidence/README.md): a file larger than EVIDENCE_MAX_BYTES is refused
+# with both sizes; evidence verified more than EVIDENCE_MAX_AGE_DAYS days ago counts as expired.
+EVIDENCE_MAX_BYTES = int(env_str("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+EVIDENCE_MAX_AGE_DAYS = int(env_str("EVIDENCE_MAX_AGE_DAYS", "180"))
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Health probes ask over plain http from inside the network.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("wareview.teams.urls")),
     path("", include("wareview.workloads.urls")),
     path("", include("wareview.milestones.urls")),
+    path("", include("wareview.evidence.urls")),
     path("", include("wareview.reports.urls")),
     path("", include("wareview.plans.urls")),
     path("", include("wareview.webhooks.urls")),

@@ -47,6 +47,15 @@ def webhook_post(cast) -> dict:
     return {"url": "https://hooks.example.com/wareview", "events": ["milestone.saved"], "is_active": "on"}
 
 
+def evidence_post(cast) -> dict:
+    return {
+        "url": "https://runbooks.example.com/load-test",
+        "title": "Load test",
+        "note": "",
+        "verified_on": "2026-01-05",
+    }
+
+
 # url name → (method, args from the cast, POST data from the cast, expected status per role)
 MATRIX = {
     "reviews:dashboard": ("get", lambda c: [], None, SIGNED_IN),
@@ -59,6 +68,10 @@ MATRIX = {
     "reviews:history": ("get", lambda c: [c.review.pk, "Q_01"], None, READ),
     "reviews:close": ("post", lambda c: [c.review.pk], lambda c: {}, WRITE),
     "reviews:reopen": ("post", lambda c: [c.closed_review.pk], lambda c: {}, WRITE),
+    "evidence:practice": ("get", lambda c: [c.review.pk, "Q_01", "q_01_a"], None, READ),
+    "evidence:practice POST": ("post", lambda c: [c.review.pk, "Q_01", "q_01_a"], evidence_post, WRITE),
+    "evidence:file": ("get", lambda c: [c.evidence.pk], None, READ),
+    "evidence:remove": ("post", lambda c: [c.evidence.pk], lambda c: {}, WRITE),
     "plans:plan": ("get", lambda c: [c.review.pk], None, READ),
     "plans:csv": ("get", lambda c: [c.review.pk], None, READ),
     "plans:item": ("get", lambda c: [c.review.pk, c.plan_item.pk], None, READ),
@@ -208,6 +221,19 @@ def walk_cast(cast, settings, tmp_path):
         if role != "anonymous"
     }
     cast.api_token["anonymous"] = cast.api_token["owner"]
+    from wareview.evidence.models import Evidence
+
+    cast.evidence = Evidence.objects.create(
+        answer=cast.review.answers.get(question__code="Q_01"),
+        practice="q_01_a",
+        kind=Evidence.Kind.FILE,
+        title="Load test",
+        file=ContentFile(b"run,seconds\n1,2\n", name="load.csv"),
+        file_name="load.csv",
+        content_type="text/csv",
+        verified_on="2026-01-05",
+        added_by=cast.owner,
+    )
     return cast
 
 
@@ -276,6 +302,7 @@ def test_a_member_asking_for_an_object_that_does_not_exist_gets_the_same_404_pag
 def test_the_matrix_covers_every_url_of_the_apps():
     namespaces = {
         "reviews",
+        "evidence",
         "teams",
         "workloads",
         "reports",

@@ -273,3 +273,17 @@ def answer_state_at(*, answer: Answer, version: int) -> AnswerState | None:
     if changes.filter(version__isnull=True).exists():
         return None
     return AnswerState()  # never changed since it was created unanswered
+
+
+@transaction.atomic
+def answer_note(*, answer: Answer, user, note: str) -> AnswerChange:
+    """Keep in the answer's history something done beside it that leaves the answer as it is (evidence added to a
+    practice or removed): a change whose before and after are the answer as it stands, at its current version, so
+    merging a later save against that version reads the same state either way. Locks the answer's row, so the
+    state and version recorded belong together."""
+    current = Answer.objects.select_for_update().get(pk=answer.pk)
+    limit = AnswerChange._meta.get_field("note").max_length or len(note)
+    state = current.state()
+    return AnswerChange.objects.create(
+        answer=current, changed_by=user, before=state, after=state, note=note[:limit], version=current.version
+    )

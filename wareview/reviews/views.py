@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from wareview.evidence.selectors import evidence_by_practice
 from wareview.lenses.models import Lens
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import risk_chart_svg
@@ -281,11 +282,13 @@ def _field_label(name: str, titles: dict[str, str]) -> str:
 def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     """What the answer's fields (practices, applicability, notes) need to render."""
     choices = question_sheet(answer.question_id).choices
+    evidence = evidence_by_practice(answer=answer)
     return {
         "choices": choices,
         "selected": set(answer.selected),
         "practice_marks": answer.practices_not_applicable,
-        "practices_state": _practices_state(answer, choices),
+        "evidence": evidence,
+        "practices_state": _practices_state(answer, choices, evidence=evidence, can_write=can_write),
         "can_write": can_write,
         "reasons": NotApplicableReason.choices,
         "practice_note_limit": PRACTICE_NOTE_MAX_LENGTH,
@@ -321,10 +324,11 @@ def _nav_state(review, progress) -> str:
     return _digest((review.lens_id, areas, questions))
 
 
-def _practices_state(answer: Answer, choices) -> str:
+def _practices_state(answer: Answer, choices, *, evidence: dict, can_write: bool) -> str:
     """A digest of all the question page's practices show: their texts, what the answer ticks and marks, the
-    reasons offered. Their fragment cache keys on it, so a key never names other texts (a database restored, a
-    test's lens), and rendering them in the template costs only when one changes."""
+    reasons offered, and each practice's evidence (its state and count, the links to its review's evidence pages,
+    "Add evidence" for those who write). Their fragment cache keys on it, so a key never names other texts (a
+    database restored, a test's lens), and rendering them in the template costs only when one changes."""
     texts = [
         (
             c.code,
@@ -340,7 +344,8 @@ def _practices_state(answer: Answer, choices) -> str:
         for c in choices
     ]
     marks = sorted(answer.practices_not_applicable.items())
-    return _digest((texts, sorted(answer.selected), marks, NotApplicableReason.choices))
+    shown = (answer.review_id, answer.question.code, can_write, sorted(evidence.items()))
+    return _digest((texts, sorted(answer.selected), marks, NotApplicableReason.choices, shown))
 
 
 def _digest(state: object) -> str:

@@ -1,0 +1,75 @@
+"""Evidence behind a ticked best practice: a link or a file, with when it was last verified.
+
+An item belongs to an answer and names its practice by code, as `Answer.selected` does: codes are stable across
+lens versions, so the evidence of a practice stays with it when the review moves to a new version and the
+answer row is kept (see README.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from wareview.reviews.models import Answer
+
+TITLE_MAX_LENGTH = 200
+NOTE_MAX_LENGTH = 1000
+URL_MAX_LENGTH = 2000
+
+
+def evidence_file_path(instance: "Evidence", filename: str) -> str:
+    """Where an evidence file is stored: under MEDIA_ROOT/evidence/, by year and month, under a name the storage
+    makes unique. The name people gave the file is kept on the row (`file_name`)."""
+    return f"evidence/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def current(self) -> "EvidenceQuerySet":
+        """The items not removed."""
+        return self.filter(removed_at__isnull=True)
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        LINK = "link", "Link"
+        FILE = "file", "File"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    # The practice's code (`Choice.code`), as in `Answer.selected`.
+    practice = models.CharField(max_length=128)
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+    file = models.FileField(upload_to=evidence_file_path, max_length=255, blank=True)
+    # The file's name as it was uploaded, its size in bytes and the type sniffed from its first bytes.
+    file_name = models.CharField(max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    verified_on = models.DateField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Removing an item keeps its row (and a line in the answer's history); only its file is deleted.
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["-verified_on", "-added_at", "-pk"]
+        indexes = [models.Index(fields=["answer", "practice"], name="evidence_answer_practice")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="link", file="") | models.Q(kind="file", url=""),
+                name="evidence_link_or_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice}: {self.title}"
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == Evidence.Kind.FILE

@@ -1,0 +1,81 @@
+"""Reads of evidence: each practice's standing for the question page (one query for all its practices) and a
+practice's items for its evidence page."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from wareview.evidence.models import Evidence
+from wareview.reviews.models import Answer
+
+
+class EvidenceState(StrEnum):
+    """How well a ticked practice is backed: evidence verified recently enough, only older evidence, or none."""
+
+    VERIFIED = "verified"
+    EXPIRED = "expired"
+    NOT_VERIFIED = "not_verified"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    EvidenceState.VERIFIED: "Verified",
+    EvidenceState.EXPIRED: "Evidence expired",
+    EvidenceState.NOT_VERIFIED: "Not verified",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PracticeEvidence:
+    """What a practice's evidence comes to: how many items, the latest "Verified on", and the state that gives."""
+
+    count: int = 0
+    last_verified_on: date | None = None
+    state: EvidenceState = EvidenceState.NOT_VERIFIED
+
+
+NO_EVIDENCE = PracticeEvidence()
+
+
+def evidence_state(*, last_verified_on: date | None, today: date, max_age_days: int) -> EvidenceState:
+    """Verified when the latest evidence was verified at most `max_age_days` days before `today`."""
+    if last_verified_on is None:
+        return EvidenceState.NOT_VERIFIED
+    if last_verified_on >= today - timedelta(days=max_age_days):
+        return EvidenceState.VERIFIED
+    return EvidenceState.EXPIRED
+
+
+def evidence_by_practice(*, answer: Answer, today: date | None = None) -> dict[str, PracticeEvidence]:
+    """Each practice of the answer that has evidence, by code, with its count and state. One query, whatever the
+    number of practices and items; practices without evidence are absent (`NO_EVIDENCE`)."""
+    today = today or timezone.localdate()
+    rows = (
+        Evidence.objects.current()
+        .filter(answer=answer)
+        .values("practice")
+        .annotate(count=Count("pk"), last=Max("verified_on"))
+        .order_by("practice")
+    )
+    return {
+        row["practice"]: PracticeEvidence(
+            count=row["count"],
+            last_verified_on=row["last"],
+            state=evidence_state(
+                last_verified_on=row["last"], today=today, max_age_days=settings.EVIDENCE_MAX_AGE_DAYS
+            ),
+        )
+        for row in rows
+    }
+
+
+def practice_evidence(*, answer: Answer, practice: str) -> QuerySet[Evidence]:
+    """The practice's items not removed, latest verified first, with who added them."""
+    return Evidence.objects.current().filter(answer=answer, practice=practice).select_related("added_by")

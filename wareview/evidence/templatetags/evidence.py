@@ -1,0 +1,11 @@
+from django import template
+
+from wareview.evidence.selectors import NO_EVIDENCE, PracticeEvidence
+
+register = template.Library()
+
+
+@register.filter
+def practice_evidence(evidence: dict[str, PracticeEvidence] | None, code: str) -> PracticeEvidence:
+    """The evidence of practice `code` from `selectors.evidence_by_practice`, or none."""
+    return (evidence or {}).get(code, NO_EVIDENCE)

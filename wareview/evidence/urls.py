@@ -1,0 +1,15 @@
+from django.urls import path
+
+from wareview.evidence import views
+
+app_name = "evidence"
+
+urlpatterns = [
+    path(
+        "reviews/<int:pk>/questions/<str:code>/practices/<str:practice>/evidence/",
+        views.practice_evidence,
+        name="practice",
+    ),
+    path("evidence/<int:pk>/file/", views.evidence_file, name="file"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="remove"),
+]

@@ -1,0 +1,85 @@
+"""A practice's evidence page (its items, "Add evidence", "Remove"), and an evidence file, served only to the
+review's team, always as a download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from wareview.evidence import selectors, services
+from wareview.evidence.access import get_evidence_for
+from wareview.evidence.forms import ALLOWED_TYPES, EvidenceForm
+from wareview.evidence.models import Evidence
+from wareview.lenses.models import Choice
+from wareview.lenses.selectors import question_sheet
+from wareview.lib.http import HtmxHttpRequest
+from wareview.reviews.access import get_answer_for
+from wareview.reviews.models import Answer
+from wareview.teams.access import Need
+
+
+@login_required
+def practice_evidence(request: HtmxHttpRequest, pk: int, code: str, practice: str) -> HttpResponse:
+    """The practice's evidence with the form that adds an item (GET), or the item added (POST)."""
+    need = Need.WRITE if request.method == "POST" else Need.READ
+    access = get_answer_for(request.user, pk, code, need=need)
+    answer = access.answer
+    choice = _practice(answer, practice)
+    form = EvidenceForm(request.POST, request.FILES) if request.method == "POST" else EvidenceForm()
+    if request.method == "POST" and form.is_valid():
+        evidence = services.evidence_add(
+            answer=answer,
+            practice=choice.code,
+            practice_title=choice.title,
+            user=request.user,
+            data=form.evidence_input(),
+        )
+        messages.success(request, f"Evidence added: {evidence.title}.")
+        return redirect("evidence:practice", pk=pk, code=code, practice=choice.code)
+    context = {
+        "review": answer.review,
+        "question": answer.question,
+        "answer": answer,
+        "choice": choice,
+        "ticked": choice.code in answer.selected,
+        "items": selectors.practice_evidence(answer=answer, practice=choice.code),
+        "summary": selectors.evidence_by_practice(answer=answer).get(choice.code, selectors.NO_EVIDENCE),
+        "form": form,
+        "can_write": access.can_write,
+    }
+    return render(request, "evidence/practice.html", context, status=400 if form.errors else 200)
+
+
+def _practice(answer: Answer, code: str) -> Choice:
+    """The answer's question's best practice `code` ("None of these" has no evidence); Http404 for any other."""
+    for choice in question_sheet(answer.question_id).choices:
+        if choice.code == code and not choice.is_none:
+            return choice
+    raise Http404("This question has no such best practice.")
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    evidence = get_evidence_for(request.user, pk, need=Need.WRITE).evidence
+    answer = evidence.answer
+    choice = _practice(answer, evidence.practice)
+    services.evidence_remove(evidence=evidence, practice_title=choice.title, user=request.user)
+    messages.success(request, f"Evidence removed: {evidence.title}. The answer's history keeps a note of it.")
+    return redirect("evidence:practice", pk=answer.review_id, code=answer.question.code, practice=choice.code)
+
+
+@login_required
+@require_safe
+def evidence_file(request: HtmxHttpRequest, pk: int) -> FileResponse:
+    """The item's file, as a download (`Content-Disposition: attachment`) of the type sniffed when it was added,
+    never inline and never of a type a browser would run (a stored type outside the allowed ones is sent as
+    bytes). The response carries `X-Content-Type-Options: nosniff` (SecurityMiddleware)."""
+    evidence = get_evidence_for(request.user, pk).evidence
+    if evidence.kind != Evidence.Kind.FILE or not evidence.file:
+        raise Http404("This evidence is a link, not a file.")
+    content_type = evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name, content_type=content_type
+    )
