@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.evidence.helpers import answer_of, link, practice_url
 from tests.reports.helpers import answer
-from wareview.evidence.models import Evidence
+from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.evidence.selectors import EvidenceState, evidence_state
 from wareview.lenses.services import lens_new_draft, lens_publish
 from wareview.reviews import upgrade
@@ -125,3 +125,48 @@ def test_evidence_stays_with_its_practice_when_the_review_moves_to_a_new_lens_ve
 
     assert "Evidence (1)" in practice_html(question_page(client, cast.review), "q_01_a")
     assert "Checked 1 days ago" in client.get(practice_url(cast.review)).content.decode()
+
+
+def test_a_team_s_own_expiry_decides_whether_its_evidence_has_expired(client, cast):
+    answer(cast.review, "Q_01", "a")
+    evidence_of(cast.review, "q_01_a", days_ago=40)
+    client.force_login(cast.owner)
+    assert "Verified" in practice_html(question_page(client, cast.review), "q_01_a")  # within the default 180
+
+    response = client.post(reverse("evidence:team_policy", args=[cast.team.pk]), {"max_age_days": "30"})
+
+    assert response.status_code == 302
+    assert "Evidence expired" in practice_html(question_page(client, cast.review), "q_01_a")
+
+
+def test_the_team_s_expiry_is_read_in_the_same_query_as_the_evidence(client, cast):
+    answer(cast.review, "Q_01", "a")
+    evidence_of(cast.review, "q_01_a", days_ago=40)
+    client.force_login(cast.owner)
+    question_page(client, cast.review)
+    with CaptureQueriesContext(connection) as default:
+        question_page(client, cast.review)
+    client.post(reverse("evidence:team_policy", args=[cast.team.pk]), {"max_age_days": "30"})
+    with CaptureQueriesContext(connection) as own:
+        question_page(client, cast.review)
+    assert len(own) == len(default)
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "3651", "soon"])
+def test_an_expiry_that_is_not_a_number_of_days_from_1_to_3650_is_refused(client, cast, days):
+    client.force_login(cast.owner)
+    response = client.post(reverse("evidence:team_policy", args=[cast.team.pk]), {"max_age_days": days})
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+    assert not EvidencePolicy.objects.exists()
+
+
+def test_only_owners_change_the_team_s_expiry(client, cast):
+    client.force_login(cast.contributor)
+    response = client.post(reverse("evidence:team_policy", args=[cast.team.pk]), {"max_age_days": "30"})
+    assert response.status_code == 403 and not EvidencePolicy.objects.exists()
+
+
+def test_the_team_page_shows_its_owners_the_evidence_settings(client, cast):
+    client.force_login(cast.owner)
+    page = client.get(reverse("teams:detail", args=[cast.team.pk])).content.decode()
+    assert f'href="{reverse("evidence:team_policy", args=[cast.team.pk])}"' in page

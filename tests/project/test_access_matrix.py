@@ -72,6 +72,8 @@ MATRIX = {
     "evidence:practice POST": ("post", lambda c: [c.review.pk, "Q_01", "q_01_a"], evidence_post, WRITE),
     "evidence:file": ("get", lambda c: [c.evidence.pk], None, READ),
     "evidence:remove": ("post", lambda c: [c.evidence.pk], lambda c: {}, WRITE),
+    "evidence:team_policy": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
+    "evidence:team_policy POST": ("post", lambda c: [c.team.pk], lambda c: {"max_age_days": "90"}, OWNER_ONLY),
     "plans:plan": ("get", lambda c: [c.review.pk], None, READ),
     "plans:csv": ("get", lambda c: [c.review.pk], None, READ),
     "plans:item": ("get", lambda c: [c.review.pk, c.plan_item.pk], None, READ),

@@ -12,7 +12,13 @@ from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from wareview.evidence.models import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH, Evidence
+from wareview.evidence.models import (
+    MAX_AGE_LIMIT_DAYS,
+    NOTE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    Evidence,
+)
 
 # The types an evidence file may have, as libmagic reads them from the file's first bytes, with their words. The
 # type a browser or a file name claims is never trusted; HTML and SVG (which a browser would run) are refused.
@@ -126,3 +132,12 @@ class EvidenceForm(forms.Form):
             note=data["note"],
             verified_on=data["verified_on"],
         )
+
+
+class EvidencePolicyForm(forms.Form):
+    max_age_days = forms.IntegerField(
+        label="Evidence expires after (days)",
+        min_value=1,
+        max_value=MAX_AGE_LIMIT_DAYS,
+        help_text="A practice whose latest evidence was verified longer ago than this shows “Evidence expired”.",
+    )

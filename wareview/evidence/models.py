@@ -6,10 +6,12 @@ answer row is kept (see README.md).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from wareview.reviews.models import Answer
+from wareview.teams.models import Team
 
 TITLE_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 1000
@@ -73,3 +75,21 @@ class Evidence(models.Model):
     @property
     def is_file(self) -> bool:
         return self.kind == Evidence.Kind.FILE
+
+
+MAX_AGE_LIMIT_DAYS = 3650
+
+
+class EvidencePolicy(models.Model):
+    """A team's own "Evidence expires after"; a team without one uses EVIDENCE_MAX_AGE_DAYS."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="evidence_policy")
+    max_age_days = models.PositiveIntegerField(
+        "Evidence expires after (days)", validators=[MinValueValidator(1), MaxValueValidator(MAX_AGE_LIMIT_DAYS)]
+    )
+
+    class Meta:
+        verbose_name_plural = "evidence policies"
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.max_age_days} days"

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Subquery
 from django.utils import timezone
 
-from wareview.evidence.models import Evidence
+from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.reviews.models import Answer
 
 
@@ -53,27 +53,37 @@ def evidence_state(*, last_verified_on: date | None, today: date, max_age_days: 
     return EvidenceState.EXPIRED
 
 
-def evidence_by_practice(*, answer: Answer, today: date | None = None) -> dict[str, PracticeEvidence]:
-    """Each practice of the answer that has evidence, by code, with its count and state. One query, whatever the
-    number of practices and items; practices without evidence are absent (`NO_EVIDENCE`)."""
+def evidence_by_practice(*, answer: Answer, team_id: int, today: date | None = None) -> dict[str, PracticeEvidence]:
+    """Each practice of the answer that has evidence, by code, with its count and its state under the team's
+    "Evidence expires after" (`team_id`: the answer's review's team). One query, whatever the number of practices
+    and items, the team's setting read beside them; practices without evidence are absent (`NO_EVIDENCE`)."""
     today = today or timezone.localdate()
+    policy = EvidencePolicy.objects.filter(team_id=team_id).values("max_age_days")[:1]
     rows = (
         Evidence.objects.current()
         .filter(answer=answer)
         .values("practice")
-        .annotate(count=Count("pk"), last=Max("verified_on"))
+        .annotate(count=Count("pk"), last=Max("verified_on"), max_age=Subquery(policy))
         .order_by("practice")
     )
     return {
         row["practice"]: PracticeEvidence(
             count=row["count"],
             last_verified_on=row["last"],
-            state=evidence_state(
-                last_verified_on=row["last"], today=today, max_age_days=settings.EVIDENCE_MAX_AGE_DAYS
-            ),
+            state=evidence_state(last_verified_on=row["last"], today=today, max_age_days=_max_age(row["max_age"])),
         )
         for row in rows
     }
+
+
+def _max_age(team_days: int | None) -> int:
+    return settings.EVIDENCE_MAX_AGE_DAYS if team_days is None else team_days
+
+
+def team_max_age_days(*, team_id: int) -> int:
+    """The team's "Evidence expires after", in days: its own, or EVIDENCE_MAX_AGE_DAYS."""
+    days = EvidencePolicy.objects.filter(team_id=team_id).values_list("max_age_days", flat=True).first()
+    return _max_age(days)
 
 
 def practice_evidence(*, answer: Answer, practice: str) -> QuerySet[Evidence]:

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from wareview.evidence.forms import EvidenceInput
-from wareview.evidence.models import Evidence
+from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.reviews.models import Answer
 from wareview.reviews.services import answer_note
+from wareview.teams.models import Team
 
 
 def evidence_add(*, answer: Answer, practice: str, practice_title: str, user, data: EvidenceInput) -> Evidence:
@@ -59,3 +60,9 @@ def evidence_remove(*, evidence: Evidence, practice_title: str, user) -> None:
     if name:
         storage = evidence.file.storage
         transaction.on_commit(partial(storage.delete, name))
+
+
+def evidence_policy_set(*, team: Team, max_age_days: int) -> EvidencePolicy:
+    """Set the team's "Evidence expires after" (checked by `EvidencePolicyForm`)."""
+    policy, _ = EvidencePolicy.objects.update_or_create(team=team, defaults={"max_age_days": max_age_days})
+    return policy

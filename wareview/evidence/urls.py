@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("evidence/<int:pk>/file/", views.evidence_file, name="file"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="remove"),
+    path("teams/<int:team_pk>/evidence/", views.team_policy, name="team_policy"),
 ]

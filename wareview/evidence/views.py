@@ -1,6 +1,7 @@
 """A practice's evidence page (its items, "Add evidence", "Remove"), and an evidence file, served only to the
 review's team, always as a download."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -9,14 +10,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from wareview.evidence import selectors, services
 from wareview.evidence.access import get_evidence_for
-from wareview.evidence.forms import ALLOWED_TYPES, EvidenceForm
-from wareview.evidence.models import Evidence
+from wareview.evidence.forms import ALLOWED_TYPES, EvidenceForm, EvidencePolicyForm
+from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.http import HtmxHttpRequest
 from wareview.reviews.access import get_answer_for
 from wareview.reviews.models import Answer
-from wareview.teams.access import Need
+from wareview.teams.access import Need, get_team_for
 
 
 @login_required
@@ -44,7 +45,9 @@ def practice_evidence(request: HtmxHttpRequest, pk: int, code: str, practice: st
         "choice": choice,
         "ticked": choice.code in answer.selected,
         "items": selectors.practice_evidence(answer=answer, practice=choice.code),
-        "summary": selectors.evidence_by_practice(answer=answer).get(choice.code, selectors.NO_EVIDENCE),
+        "summary": selectors.evidence_by_practice(answer=answer, team_id=answer.review.workload.team_id).get(
+            choice.code, selectors.NO_EVIDENCE
+        ),
         "form": form,
         "can_write": access.can_write,
     }
@@ -83,3 +86,20 @@ def evidence_file(request: HtmxHttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name, content_type=content_type
     )
+
+
+@login_required
+def team_policy(request: HtmxHttpRequest, team_pk: int) -> HttpResponse:
+    """The team's "Evidence expires after": shown to its owners (GET), changed by them (POST)."""
+    team = get_team_for(request.user, team_pk, need=Need.OWNER).team
+    policy = EvidencePolicy.objects.filter(team=team).first() or EvidencePolicy(team=team)
+    initial = {"max_age_days": selectors.team_max_age_days(team_id=team.pk)}
+    form = EvidencePolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.evidence_policy_set(team=team, max_age_days=form.cleaned_data["max_age_days"])
+        messages.success(
+            request, f"Evidence now expires {form.cleaned_data['max_age_days']} days after it was verified."
+        )
+        return redirect("evidence:team_policy", team_pk=team.pk)
+    context = {"team": team, "form": form, "has_own": policy.pk is not None, "default": settings.EVIDENCE_MAX_AGE_DAYS}
+    return render(request, "evidence/team_policy.html", context, status=400 if form.errors else 200)
