@@ -170,3 +170,18 @@ def test_the_team_page_shows_its_owners_the_evidence_settings(client, cast):
     client.force_login(cast.owner)
     page = client.get(reverse("teams:detail", args=[cast.team.pk])).content.decode()
     assert f'href="{reverse("evidence:team_policy", args=[cast.team.pk])}"' in page
+
+
+def test_a_merged_autosave_refreshes_the_practices_with_their_evidence(client, cast):
+    client.force_login(cast.owner)
+    saved = {"version": 0, "reason": "", "notes": "", "selected": ["q_01_a"]}
+    assert client.post(reverse("reviews:question", args=[cast.review.pk, "Q_01"]), saved).status_code == 302
+    evidence_of(cast.review, "q_01_a", days_ago=1)
+    client.force_login(cast.contributor)
+    mine = saved | {"selected": ["q_01_b"]}  # from version 0: merged over the owner's tick
+    body = client.post(
+        reverse("reviews:question", args=[cast.review.pk, "Q_01"]), mine, headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert 'id="practices-Q_01"' in body
+    assert f'href="{practice_url(cast.review)}">Evidence (1)' in practice_html(body, "q_01_a")

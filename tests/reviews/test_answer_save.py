@@ -152,8 +152,8 @@ SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 # unanswered (the save that answers the last one completes the review: reviews.signals.review_completed).
 COMPLETION_QUERIES = 2
 AUTOSAVE_QUERIES = 8 + COMPLETION_QUERIES + SESSION_QUERIES
-# Question page: user, answer with its access check, navigation.
-QUESTION_PAGE_QUERIES = 3 + SESSION_QUERIES
+# Question page: user, answer with its access check, navigation, every practice's evidence (wareview/evidence).
+QUESTION_PAGE_QUERIES = 4 + SESSION_QUERIES
 
 
 @pytest.fixture

@@ -53,12 +53,13 @@ def evidence_state(*, last_verified_on: date | None, today: date, max_age_days: 
     return EvidenceState.EXPIRED
 
 
-def evidence_by_practice(*, answer: Answer, team_id: int, today: date | None = None) -> dict[str, PracticeEvidence]:
-    """Each practice of the answer that has evidence, by code, with its count and its state under the team's
-    "Evidence expires after" (`team_id`: the answer's review's team). One query, whatever the number of practices
-    and items, the team's setting read beside them; practices without evidence are absent (`NO_EVIDENCE`)."""
+def evidence_by_practice(*, answer: Answer, today: date | None = None) -> dict[str, PracticeEvidence]:
+    """Each practice of the answer that has evidence, by code, with its count and its state under the
+    "Evidence expires after" of the answer's team. One query, whatever the number of practices and items, the
+    team's setting read beside them (from the answer's id alone, so the caller need not have loaded the team);
+    practices without evidence are absent (`NO_EVIDENCE`)."""
     today = today or timezone.localdate()
-    policy = EvidencePolicy.objects.filter(team_id=team_id).values("max_age_days")[:1]
+    policy = EvidencePolicy.objects.filter(team__workloads__reviews__answers=answer.pk).values("max_age_days")[:1]
     rows = (
         Evidence.objects.current()
         .filter(answer=answer)

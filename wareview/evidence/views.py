@@ -45,9 +45,7 @@ def practice_evidence(request: HtmxHttpRequest, pk: int, code: str, practice: st
         "choice": choice,
         "ticked": choice.code in answer.selected,
         "items": selectors.practice_evidence(answer=answer, practice=choice.code),
-        "summary": selectors.evidence_by_practice(answer=answer, team_id=answer.review.workload.team_id).get(
-            choice.code, selectors.NO_EVIDENCE
-        ),
+        "summary": selectors.evidence_by_practice(answer=answer).get(choice.code, selectors.NO_EVIDENCE),
         "form": form,
         "can_write": access.can_write,
     }

@@ -282,7 +282,7 @@ def _field_label(name: str, titles: dict[str, str]) -> str:
 def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     """What the answer's fields (practices, applicability, notes) need to render."""
     choices = question_sheet(answer.question_id).choices
-    evidence = evidence_by_practice(answer=answer, team_id=answer.review.workload.team_id)
+    evidence = evidence_by_practice(answer=answer)
     return {
         "choices": choices,
         "selected": set(answer.selected),
