@@ -82,10 +82,20 @@ def open_my_items(page: Page, review: Review) -> None:
     expect(page.locator("tr.plan-row").first).to_be_visible()
 
 
+def open_evidence(page: Page, review: Review) -> None:
+    page.goto(f"/reviews/{review.pk}/questions/PERF_01/practices/perf01_requirements/evidence/")
+    page.get_by_label("Link").fill("https://runbooks.example.com/targets")
+    page.get_by_label("Title").fill("Performance targets")
+    page.get_by_role("button", name="Add evidence").click()
+    expect(page.get_by_role("button", name="Remove Performance targets")).to_be_visible()
+    page.reload()  # the page as it stays, without the one-off "Evidence added" message
+    expect(page.get_by_role("button", name="Remove Performance targets")).to_be_visible()
+
+
 @pytest.mark.parametrize(
     "open_page",
-    [open_question, open_overview, open_dashboard, open_plan, open_my_items],
-    ids=["question", "overview", "dashboard", "plan", "my-items"],
+    [open_question, open_overview, open_dashboard, open_plan, open_my_items, open_evidence],
+    ids=["question", "overview", "dashboard", "plan", "my-items", "evidence"],
 )
 def test_accessibility(
     page: Page, live_server, cast: Cast, answered_review: Review, open_page: Callable[[Page, Review], None]
