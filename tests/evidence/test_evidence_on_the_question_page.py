@@ -12,6 +12,7 @@ from tests.evidence.helpers import answer_of, link, practice_url
 from tests.reports.helpers import answer
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.evidence.selectors import EvidenceState, evidence_state
+from wareview.lenses.models import Question
 from wareview.lenses.services import lens_new_draft, lens_publish
 from wareview.reviews import upgrade
 
@@ -185,3 +186,14 @@ def test_a_merged_autosave_refreshes_the_practices_with_their_evidence(client, c
 
     assert 'id="practices-Q_01"' in body
     assert f'href="{practice_url(cast.review)}">Evidence (1)' in practice_html(body, "q_01_a")
+
+
+def test_evidence_of_a_question_merged_into_another_moves_to_the_answer_that_takes_it_over(cast):
+    evidence = evidence_of(cast.review, "q_02_a", days_ago=1, question="Q_02")
+    draft = lens_new_draft(lens=cast.lens)
+    Question.objects.filter(pillar__lens=draft, code="Q_01").update(replaces=["Q_01", "Q_02"])
+    Question.objects.filter(pillar__lens=draft, code="Q_02").delete()
+    upgrade.review_upgrade(review=cast.review, target=lens_publish(lens=draft), user=cast.owner)
+
+    evidence.refresh_from_db()
+    assert evidence.answer == answer_of(cast.review, "Q_01") and evidence.removed_at is None

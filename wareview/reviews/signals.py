@@ -13,3 +13,8 @@ answer_practices_changed = Signal()
 # unanswered when no other question of the review is left unanswered (see services.answer_save). A review whose
 # answers are cleared and answered again completes again. Arguments: `review_id`, `user`.
 review_completed = Signal()
+
+# Sent inside a move to a new lens version, before the answer rows no new question reuses are deleted. Arguments:
+# `moves`, the id of each such row → the id of the row of the (first) new question that takes it over. Evidence
+# follows its answer this way.
+answers_taken_over = Signal()

@@ -38,6 +38,7 @@ from wareview.lenses.models import Choice, Lens, Question, RiskRule
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import NOTES_MAX_LENGTH, Answer, AnswerChange, Review
 from wareview.reviews.services import risk_for
+from wareview.reviews.signals import answers_taken_over
 
 # A best practice by (question code, choice code).
 Ref = tuple[str, str]
@@ -430,6 +431,7 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     created: list[Answer] = []
     changes: list[tuple[Answer, dict, str]] = []
     practices_from = {move.question.code: move.practices_from for move in plan.moves}
+    takers: dict[str, Answer] = {}  # each new question taking over old ones → its answer row
     for code, question in questions.items():
         sources = plan.origins[code]
         if not sources and plan.carried[code] == AnswerState():
@@ -438,13 +440,18 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
         answer = reused.get(code) or Answer(review=review, version=0)
         _fill(answer, plan.carried[code], question, plan.rules[code])
         answer.updated_at, answer.updated_by, answer.version = now, user, answer.version + 1
+        takers[code] = answer
         if code not in reused:
             created.append(answer)
         state_before = before[sources[0]] if sources and sources[0] in before else Answer().state()
         changes.append((answer, state_before, _history_note(note, code, sources, practices_from[code])))
-    Answer.objects.filter(pk__in=[answer.pk for answer in left]).delete()
     Answer.objects.bulk_update(list(reused.values()), MOVED_FIELDS)
     Answer.objects.bulk_create(created)
+    # Rows left over are deleted once what follows answers (evidence) has moved to the rows that take them over.
+    moves = _takeovers(plan, takers, left)
+    if moves:
+        answers_taken_over.send(sender=Answer, moves=moves)
+    Answer.objects.filter(pk__in=[answer.pk for answer in left]).delete()
     AnswerChange.objects.bulk_create(
         AnswerChange(
             answer=answer,
@@ -460,6 +467,19 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     review.lens = target
     review.save(update_fields=["lens", "updated_at"])
     return review
+
+
+def _takeovers(plan: UpgradePlan, takers: dict[str, Answer], left: list[Answer]) -> dict[int, int]:
+    """The id of each answer row about to be deleted → the id of the row of the first new question that takes it
+    over (none for a question no new one takes over)."""
+    leaving = {answer.pk for answer in left}
+    moves: dict[int, int] = {}
+    for code, taker in takers.items():
+        for source in plan.origins[code]:
+            old = plan.answers.get(source)
+            if old is not None and old.pk in leaving:
+                moves.setdefault(old.pk, taker.pk)
+    return moves
 
 
 def _claim_rows(plan: UpgradePlan) -> tuple[dict[str, Answer], list[Answer]]:
