@@ -161,3 +161,24 @@ def test_a_file_already_stored_is_deleted_when_the_add_fails_afterwards(client, 
         client.post(practice_url(cast.review), upload(PNG, name="dashboard.png"))
 
     assert not Evidence.objects.exists() and stored_files(media_root) == []
+
+
+def test_a_practice_with_many_items_shows_them_a_page_at_a_time(client, cast):
+    answer = answer_of(cast.review)
+    Evidence.objects.bulk_create(
+        Evidence(
+            answer=answer,
+            practice="q_01_a",
+            kind="link",
+            title=f"Item {n:02}",
+            url="https://example.com/",
+            verified_on=f"2026-01-{n:02}",
+        )
+        for n in range(1, 26)
+    )
+    client.force_login(cast.viewer)
+    first = client.get(practice_url(cast.review)).content.decode()
+    second = client.get(practice_url(cast.review) + "?page=2").content.decode()
+
+    assert first.count('class="evidence-item"') == 20 and "Item 25" in first and "Page 1 of 2" in first
+    assert second.count('class="evidence-item"') == 5 and "Item 01" in second

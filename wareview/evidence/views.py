@@ -15,9 +15,12 @@ from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.paging import paginate
 from wareview.reviews.access import get_answer_for
 from wareview.reviews.models import Answer
 from wareview.teams.access import Need, get_team_for
+
+PAGE_SIZE = 20
 
 
 @login_required
@@ -44,7 +47,9 @@ def practice_evidence(request: HtmxHttpRequest, pk: int, code: str, practice: st
         "answer": answer,
         "choice": choice,
         "ticked": choice.code in answer.selected,
-        "items": selectors.practice_evidence(answer=answer, practice=choice.code),
+        "pager": paginate(
+            request, selectors.practice_evidence(answer=answer, practice=choice.code), per_page=PAGE_SIZE
+        ),
         "summary": selectors.evidence_by_practice(answer=answer).get(choice.code, selectors.NO_EVIDENCE),
         "form": form,
         "can_write": access.can_write,
