@@ -12,7 +12,7 @@ from tests.evidence.helpers import answer_of, link, practice_url
 from tests.reports.helpers import answer
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.evidence.selectors import EvidenceState, evidence_state
-from wareview.lenses.models import Question
+from wareview.lenses.models import Choice, Question
 from wareview.lenses.services import lens_new_draft, lens_publish
 from wareview.reviews import upgrade
 
@@ -197,3 +197,18 @@ def test_evidence_of_a_question_merged_into_another_moves_to_the_answer_that_tak
 
     evidence.refresh_from_db()
     assert evidence.answer == answer_of(cast.review, "Q_01") and evidence.removed_at is None
+
+
+def test_evidence_of_a_renamed_practice_follows_it_to_its_new_code(client, cast):
+    answer(cast.review, "Q_01", "a")
+    evidence = evidence_of(cast.review, "q_01_a", days_ago=1)
+    draft = lens_new_draft(lens=cast.lens)
+    Choice.objects.filter(question__pillar__lens=draft, code="q_01_a").update(
+        code="q_01_load", replaces=["Q_01/q_01_a"]
+    )
+    upgrade.review_upgrade(review=cast.review, target=lens_publish(lens=draft), user=cast.owner)
+
+    evidence.refresh_from_db()
+    assert (evidence.answer, evidence.practice) == (answer_of(cast.review, "Q_01"), "q_01_load")
+    client.force_login(cast.owner)
+    assert "Evidence (1)" in practice_html(question_page(client, cast.review), "q_01_load")

@@ -4,7 +4,7 @@ and out of the storage (its file) when its row is deleted with its answer, revie
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import BigIntegerField, Case, CharField, F, Q, Value, When
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
@@ -13,10 +13,21 @@ from wareview.reviews.signals import answers_taken_over
 
 
 @receiver(answers_taken_over, dispatch_uid="evidence.follow_answers")
-def evidence_follow_answers(sender, moves: dict[int, int], **kwargs) -> None:
-    # One UPDATE, before the rows left over are deleted (with whatever evidence would still be on them).
-    whens = [When(answer_id=old, then=Value(new)) for old, new in moves.items()]
-    Evidence.objects.filter(answer_id__in=list(moves)).update(answer_id=Case(*whens))
+def evidence_follow_answers(
+    sender, moves: dict[int, int], practices: dict[tuple[int, str], tuple[int, str]], **kwargs
+) -> None:
+    """Move each practice's evidence where the move sends it, and what is left on a row about to be deleted to the
+    row taking it over: one UPDATE, before the rows left over are deleted."""
+    renamed = Q(pk__in=[])
+    for answer_id, code in practices:
+        renamed |= Q(answer_id=answer_id, practice=code)
+    answer_whens = [When(answer_id=a, practice=c, then=Value(to[0])) for (a, c), to in practices.items()]
+    answer_whens += [When(answer_id=old, then=Value(new)) for old, new in moves.items()]
+    code_whens = [When(answer_id=a, practice=c, then=Value(to[1])) for (a, c), to in practices.items()]
+    Evidence.objects.filter(renamed | Q(answer_id__in=list(moves))).update(
+        answer_id=Case(*answer_whens, default=F("answer_id"), output_field=BigIntegerField()),
+        practice=Case(*code_whens, default=F("practice"), output_field=CharField()),
+    )
 
 
 @receiver(post_delete, sender=Evidence, dispatch_uid="evidence.file_delete")

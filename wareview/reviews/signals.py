@@ -15,6 +15,7 @@ answer_practices_changed = Signal()
 review_completed = Signal()
 
 # Sent inside a move to a new lens version, before the answer rows no new question reuses are deleted. Arguments:
-# `moves`, the id of each such row → the id of the row of the (first) new question that takes it over. Evidence
-# follows its answer this way.
+# `moves`, the id of each such row → the id of the row of the (first) new question that takes it over; and
+# `practices`, each practice that changes row or code (renamed, moved to another question) → where it goes, as
+# (answer id, practice code) → (answer id, practice code). Evidence follows its practice this way.
 answers_taken_over = Signal()

@@ -431,11 +431,12 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     created: list[Answer] = []
     changes: list[tuple[Answer, dict, str]] = []
     practices_from = {move.question.code: move.practices_from for move in plan.moves}
-    takers: dict[str, Answer] = {}  # each new question taking over old ones → its answer row
+    takers: dict[str, Answer] = {}  # each new question → its answer row
     for code, question in questions.items():
         sources = plan.origins[code]
         if not sources and plan.carried[code] == AnswerState():
             created.append(Answer(review=review, question=question))
+            takers[code] = created[-1]  # a practice of another question may still move here
             continue
         answer = reused.get(code) or Answer(review=review, version=0)
         _fill(answer, plan.carried[code], question, plan.rules[code])
@@ -448,9 +449,9 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     Answer.objects.bulk_update(list(reused.values()), MOVED_FIELDS)
     Answer.objects.bulk_create(created)
     # Rows left over are deleted once what follows answers (evidence) has moved to the rows that take them over.
-    moves = _takeovers(plan, takers, left)
-    if moves:
-        answers_taken_over.send(sender=Answer, moves=moves)
+    moves, practices = _takeovers(plan, takers, left)
+    if moves or practices:
+        answers_taken_over.send(sender=Answer, moves=moves, practices=practices)
     Answer.objects.filter(pk__in=[answer.pk for answer in left]).delete()
     AnswerChange.objects.bulk_create(
         AnswerChange(
@@ -469,9 +470,13 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     return review
 
 
-def _takeovers(plan: UpgradePlan, takers: dict[str, Answer], left: list[Answer]) -> dict[int, int]:
-    """The id of each answer row about to be deleted → the id of the row of the first new question that takes it
-    over (none for a question no new one takes over)."""
+def _takeovers(
+    plan: UpgradePlan, takers: dict[str, Answer], left: list[Answer]
+) -> tuple[dict[int, int], dict[tuple[int, str], tuple[int, str]]]:
+    """What `signals.answers_taken_over` says: the id of each answer row about to be deleted → the id of the row
+    of the first new question that takes it over (none for a question no new one takes over); and each practice
+    that changes row or code → where it goes, as (answer id, practice code) → (answer id, practice code), to the
+    first of its successors."""
     leaving = {answer.pk for answer in left}
     moves: dict[int, int] = {}
     for code, taker in takers.items():
@@ -479,7 +484,13 @@ def _takeovers(plan: UpgradePlan, takers: dict[str, Answer], left: list[Answer])
             old = plan.answers.get(source)
             if old is not None and old.pk in leaving:
                 moves.setdefault(old.pk, taker.pk)
-    return moves
+    practices: dict[tuple[int, str], tuple[int, str]] = {}
+    for (old_question, old_code), news in plan.successors.items():
+        old, (new_question, new_code) = plan.answers.get(old_question), news[0]
+        taker = takers.get(new_question)
+        if old is not None and taker is not None and (old.pk, old_code) != (taker.pk, new_code):
+            practices[old.pk, old_code] = (taker.pk, new_code)
+    return moves, practices
 
 
 def _claim_rows(plan: UpgradePlan) -> tuple[dict[str, Answer], list[Answer]]:
