@@ -486,10 +486,10 @@ def _takeovers(
                 moves.setdefault(old.pk, taker.pk)
     practices: dict[tuple[int, str], tuple[int, str]] = {}
     for (old_question, old_code), news in plan.successors.items():
-        old, (new_question, new_code) = plan.answers.get(old_question), news[0]
-        taker = takers.get(new_question)
-        if old is not None and taker is not None and (old.pk, old_code) != (taker.pk, new_code):
-            practices[old.pk, old_code] = (taker.pk, new_code)
+        new_question, new_code = news[0]
+        from_row, to_row = plan.answers.get(old_question), takers.get(new_question)
+        if from_row is not None and to_row is not None and (from_row.pk, old_code) != (to_row.pk, new_code):
+            practices[from_row.pk, old_code] = (to_row.pk, new_code)
     return moves, practices
 
 
