@@ -7,8 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Cast, question_path, saving, sign_in_as
+from tests.browser.conftest import Cast, answer_of, question_path, saving, sign_in_as
 from tests.browser.test_question_page_keyboard import focused_id
+from wareview.reviews import services
 from wareview.reviews.models import Review
 
 pytestmark = pytest.mark.browser
@@ -68,6 +69,34 @@ def test_the_save_status_is_the_only_live_region_of_the_bar(
     expect(bar.locator("[aria-live], [role=status], [role=alert]")).to_have_count(1)
     expect(bar.get_by_role("status")).to_have_attribute("aria-live", "polite")
     expect(bar.locator(".question-risk")).to_have_count(1)
+
+
+def test_on_a_phone_a_conflict_in_the_bar_leaves_the_rest_of_the_page_in_reach(
+    page: Page, live_server, cast: Cast, review: Review
+) -> None:
+    sign_in_as(page.context, cast.owner, live_server.url)
+    page.set_viewport_size(PHONE)
+    page.goto(question_path(review, "Q_01"))
+    services.answer_save(
+        answer=answer_of(review, "Q_01"),
+        user=cast.contributor,
+        data=services.AnswerState(selected=[], notes="The contributor's note."),
+        expected_version=0,
+    )
+    page.get_by_label("Notes").fill("The owner's note.")
+    with page.expect_response(lambda response: response.request.method == "POST") as info:
+        page.get_by_label("Notes").blur()
+    assert info.value.status == 409
+
+    bar = page.locator(".question-bar")
+    expect(bar.get_by_role("alert")).to_contain_text("connor saved this question")
+    box = bar.bounding_box()
+    assert box is not None and box["height"] <= PHONE["height"] / 2, "the conflict covers most of the screen"
+    assert page_overflow(page) <= 0
+    with saving(page):
+        bar.get_by_role("button", name="Keep mine").click()
+    expect(bar.locator(".save-status")).to_contain_text("Saved at")
+    assert answer_of(review, "Q_01").notes == "The owner's note."
 
 
 def test_on_a_phone_the_question_and_its_practices_come_before_the_navigation(
