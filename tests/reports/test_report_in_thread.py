@@ -8,6 +8,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from tests.project.test_settings import PRODUCTION_ENV, run_manage
 from wareview.reports import background, services
 from wareview.reports.models import Report
 
@@ -107,3 +108,15 @@ def test_the_renderer_is_warmed_up_once_per_process_in_the_background(monkeypatc
     assert background.warm_up() is None
     assert len(laid_out) == 1
     assert 'href="reports/css/report-print.css"' in laid_out[0]
+
+
+def test_only_the_embedded_default_renders_in_a_thread_and_warms_the_renderer_up(tmp_path):
+    code = (
+        "from django.conf import settings as s; from django.core.signals import request_started as r; "
+        "print(s.REPORT_RENDER_IN_THREAD, any(entry[0][0] == 'reports.warm_up' for entry in r.receivers))"
+    )
+    env = {**PRODUCTION_ENV, "SECRET_KEY": "x" * 60, "WAREVIEW_VAR_DIR": str(tmp_path)}
+    embedded = run_manage("shell", "--no-imports", "-c", code, env=env)
+    with_redis = run_manage("shell", "--no-imports", "-c", code, env={**env, "REDIS_URL": "redis://127.0.0.1:6379/3"})
+    assert embedded.stdout.split() == ["True", "True"], embedded.stderr
+    assert with_redis.stdout.split() == ["False", "False"], with_redis.stderr
