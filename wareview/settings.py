@@ -302,6 +302,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # rows are deleted REPORT_RETENTION_DAYS days after they were asked for, by `manage.py prune_reports`, which
 # Celery beat runs every hour (on the embedded default the app runs it in-process, at most once an hour).
 REPORT_QUEUED_TIMEOUT = int(env_str("REPORT_QUEUED_TIMEOUT", "600"))
+# Without a broker a PDF is made in a background thread of the web process, one at a time, so the request that asks
+# answers at once with the job page and its progress; the renderer is loaded there when the first request comes.
+REPORT_RENDER_IN_THREAD = not REDIS_URL
 REPORT_REQUESTS_PER_MINUTE = int(env_str("REPORT_REQUESTS_PER_MINUTE", "10"))
 # Requests one personal API token may make in a minute of the clock; more get 429 (0: no limit).
 API_REQUESTS_PER_MINUTE = int(env_str("API_REQUESTS_PER_MINUTE", "120"))
