@@ -156,3 +156,12 @@ def test_the_data_fix_run_again_changes_nothing(cast, planned):
     assert Answer.objects.get(review=planned, question__code="Q_01").version == version
     assert selected(planned) == ["q_01_a", "q_01_c"]
     assert "Ticked the practice of 0 done item(s)." in out.getvalue()
+
+
+def test_the_data_fix_leaves_a_closed_review_as_it_was_closed(cast, planned):
+    mark_done_as_before(item_of(planned, "q_01_c"), cast.contributor)
+    review_close(review=planned)
+    out = StringIO()
+    call_command("plan_tick_done_items", stdout=out)
+    assert selected(planned) == ["q_01_a"]
+    assert "Ticked the practice of 0 done item(s)." in out.getvalue()

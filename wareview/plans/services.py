@@ -150,9 +150,11 @@ def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user) -> Non
 def items_done_tick_practices() -> int:
     """Tick the practice of every done item whose answer does not have it ticked, as marking the item done does
     now (`_practice_follow_item`: the answer's history says "ticked from the improvement plan", by whoever marked
-    the item done), for items marked done before it did. Idempotent; returns how many practices it ticked."""
+    the item done), for items marked done before it did. Closed reviews stay as they were closed. Idempotent;
+    returns how many practices it ticked."""
     ticked = 0
-    for pk in ImprovementItem.objects.filter(status=ItemStatus.DONE).order_by("pk").values_list("pk", flat=True):
+    done = ImprovementItem.objects.filter(status=ItemStatus.DONE, review__status=Review.Status.OPEN)
+    for pk in done.order_by("pk").values_list("pk", flat=True):
         ticked += _item_done_tick(pk)
     return ticked
 

@@ -7,8 +7,8 @@ class Command(BaseCommand):
     help = (
         "Tick in the review the practice of every improvement item marked Done whose answer does not have it "
         "ticked (items marked Done before marking an item Done ticked its practice). Each tick goes through the "
-        'answer\'s save and its history says "ticked from the improvement plan". Safe to run again: it ticks '
-        "only what is missing."
+        'answer\'s save and its history says "ticked from the improvement plan". Closed reviews are '
+        "left as they were closed. Safe to run again: it ticks only what is missing."
     )
 
     def handle(self, *args, **options) -> None:
