@@ -270,3 +270,14 @@ def test_the_portfolio_pdf_draws_the_heatmap_without_links(shipped_review):
     assert "<a href=" in page and "<a href=" not in pdf
     assert 'role="group"' in page and 'role="img"' in pdf  # a picture, unless its cells are links
 
+
+def test_a_heatmap_drawn_again_after_a_risk_changed_shows_the_new_risk():
+    from wareview.lib.charts import heatmap
+
+    def drawn(risk):
+        chart = heatmap(rows=[("Checkout", [risk])], columns=["Compute"], links=[["/q/"]])
+        return render_to_string("charts/heatmap.html", {"chart": chart})
+
+    assert "Checkout · Compute: High risk" in drawn("HIGH_RISK")
+    assert "Checkout · Compute: No risk" in drawn("NO_RISK")  # a drawing is kept only for the same heatmap
+    assert "Checkout · Compute: High risk" in drawn("HIGH_RISK")

@@ -10,6 +10,7 @@ and a description giving every value, so it reads without colour and without sig
 Coordinates are rounded to a tenth of a pixel, as the charts draw them.
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -401,6 +402,12 @@ class HeatmapChart:
     legend: list[LegendItem]
     columns: list[Tick]
     rows: list[HeatRow]
+
+    @property
+    def digest(self) -> str:
+        """A digest of everything the heatmap draws: the template caches its drawing under it (a page of 25
+        workloads is some 2,000 values to write out), so the same digest is the same markup."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=16).hexdigest()
 
 
 def heatmap(
