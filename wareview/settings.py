@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from wareview.lib.cache import templates_digest
 from wareview.lib.env import (
     LOOPBACK_HOSTS,
     email_settings,
@@ -273,6 +274,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The {% cache %} tag keeps its fragments here, under the digest of the templates as their version: a deploy that
+# changes a template never serves a fragment the old template drew.
+CACHES["template_fragments"] = {
+    **CACHES["default"],
+    "LOCATION": CACHES["default"].get("LOCATION", "template-fragments"),
+    "VERSION": templates_digest(BASE_DIR / "templates"),
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded default runs tasks in-process, as soon as they are sent.
