@@ -242,7 +242,7 @@ def _row_response(
     members = selectors.team_members(team=review.workload.team)
     if not listed:  # saved, and no longer recommended: it leaves the plan
         context["gone"] = _gone_row(access.item, members=members)
-    elif form is None and _renumbered(request, entry.position):
+    elif form is None and _renumbered(request, getattr(listed[0], "position", None)):
         return _plan_shown_again(request, access, back=back)
     else:
         (entry,) = selectors.plan_entries(review=review, items=listed)
