@@ -5,6 +5,7 @@ step as answers change risk and as the review moves to a new lens version, and a
 import csv
 import io
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -196,3 +197,17 @@ def test_a_page_of_the_plan_takes_the_same_queries_for_30_and_400_items(
     assert len(practices_listed(body)) == min(25, 2 * questions - (25 if questions > 25 else 0))
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
         client.get(plan_url(review, status="open", owner="none", risk=AnswerRisk.MEDIUM))
+
+
+def test_items_written_before_the_plan_kept_keys_get_them_on_the_plans_next_read(client, cast, shipped_review):
+    # As an upgrade leaves the items of a plan started before: no keys written.
+    ImprovementItem.objects.filter(review=shipped_review).update(risk="", plan_rank=None, priority=None)
+    first = ImprovementItem.objects.filter(review=shipped_review).order_by("pk").first()
+    save(shipped_review, first.question_code, cast.owner, selected=[])  # a save leaves a keyless item keyless
+    assert ImprovementItem.objects.filter(review=shipped_review, plan_rank=None).count() > 15
+    client.force_login(cast.viewer)
+    body = client.get(plan_url(shipped_review)).content.decode()
+    assert not ImprovementItem.objects.filter(review=shipped_review, plan_rank=None).exists()
+    expected = by_the_report(shipped_review)
+    assert by_the_keys(shipped_review) == expected
+    assert len(re.findall(r'<tr id="item-\d+"', body)) == min(25, len(expected))

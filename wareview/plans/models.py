@@ -45,9 +45,10 @@ class ImprovementItem(models.Model):
     # The plan's order, kept by the services (see README.md, "Order"): the question's risk in the review, the
     # recommendation's rank (0 high, 1 medium, NOT_RECOMMENDED), its place in the lens's order of recommendations
     # (quick wins first) and in the walk through the lens; the two places are None when the lens has no such
-    # practice (the item is then not listed).
+    # practice (the item is then not listed). A rank of None: the keys are not written yet (an item from before the
+    # plan kept them); the plan's next read writes them (`services.plan_read`).
     risk = models.CharField(max_length=20, blank=True)
-    plan_rank = models.PositiveSmallIntegerField(default=NOT_RECOMMENDED)
+    plan_rank = models.PositiveSmallIntegerField(null=True, blank=True)
     priority = models.PositiveIntegerField(null=True, blank=True)
     lens_position = models.PositiveIntegerField(null=True, blank=True)
 

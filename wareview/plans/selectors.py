@@ -86,28 +86,34 @@ PLAN_ORDER = (
 
 @dataclass(frozen=True)
 class PlanSummary:
-    """How many items of each status the plan lists, and whether its items are written (its plan started)."""
+    """How many items of each status the plan lists, whether its items are written (its plan started), and
+    whether some lack their order keys (written before the plan kept them)."""
 
     counts: dict[str, int]
     started: bool
+    unordered: bool = False
 
     def status_counts(self) -> list[tuple[str, str, int]]:
         return [(value, label, self.counts.get(value, 0)) for value, label in ItemStatus.choices]
 
 
 def plan_summary(*, review: Review) -> PlanSummary:
-    """The plan's counts per status, and whether any item of the review is written. One query."""
+    """The plan's counts per status, whether any item of the review is written, and whether any lacks its order
+    keys. One query."""
     rows = (
         ImprovementItem.objects.filter(review=review)
         .values("status")
-        .annotate(written=Count("pk"), listed=Count("pk", filter=LISTED))
+        .annotate(
+            written=Count("pk"), listed=Count("pk", filter=LISTED), unordered=Count("pk", filter=Q(plan_rank=None))
+        )
         .order_by()
     )
-    counts, started = {}, False
+    counts, started, unordered = {}, False, False
     for row in rows:
         counts[row["status"]] = row["listed"]
         started = started or row["written"] > 0
-    return PlanSummary(counts=counts, started=started)
+        unordered = unordered or row["unordered"] > 0
+    return PlanSummary(counts=counts, started=started, unordered=unordered)
 
 
 def plan_items(*, review: Review, status: str = "", owner: str = "", risk: str = "") -> QuerySet[ImprovementItem]:

@@ -109,6 +109,17 @@ def plan_sync(*, review: Review, start: bool) -> None:
         ImprovementItem.objects.bulk_update(stale, KEY_FIELDS)
 
 
+def plan_read(*, review: Review, start: bool) -> selectors.PlanSummary:
+    """The plan's counts, once what a read needs is written: with `start`, the items of a plan never read (the
+    first read of the plan page starts it; never in a closed review), and the order keys of the items written before
+    the plan kept them. One query when nothing is due."""
+    summary = selectors.plan_summary(review=review)
+    if (start and not summary.started and not review.is_closed) or summary.unordered:
+        plan_sync(review=review, start=start)
+        summary = selectors.plan_summary(review=review)
+    return summary
+
+
 def plan_open(*, review: Review) -> selectors.Plan:
     """The review's plan, with an item written for every recommendation: reading the plan starts following those
     practices in the review (see README.md). Idempotent; a closed review is left as it is."""
@@ -290,7 +301,8 @@ def items_follow_answer(*, answer: Answer, user, before: dict) -> None:
             )
             item.status, item.wont_do_reason, item.updated_at = status, "", now
             moved.append(item)
-        keys = (answer.risk, rank(item.practice_code))
+        # An item without its keys yet keeps none until the plan's next read writes them all (`plan_read`).
+        keys = (answer.risk, rank(item.practice_code)) if item.plan_rank is not None else (item.risk, None)
         if status is not None or (item.risk, item.plan_rank) != keys:
             item.risk, item.plan_rank = keys
             changed.append(item)

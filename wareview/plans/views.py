@@ -88,11 +88,8 @@ def _plan_page(
     filters = PlanFilterForm(query, members=members)
     if not filters.is_valid():
         return _refused(request, review, filters.first_error(), status=400)
-    summary = selectors.plan_summary(review=review)
-    if not summary.started and not review.is_closed:
-        # The first read starts the plan: the recommendations' items are written, in order (see README.md).
-        services.plan_sync(review=review, start=True)
-        summary = selectors.plan_summary(review=review)
+    # The first read starts the plan: the recommendations' items are written, in order (see README.md).
+    summary = services.plan_read(review=review, start=True)
     listed: Sequence[selectors.PlanEntry] | QuerySet[ImprovementItem]
     if summary.started:
         listed = selectors.plan_items(review=review, **filters.cleaned_data)
@@ -335,7 +332,7 @@ def plan_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
 
     # What an issue tracker takes is the work left: the items open or in progress, unless a status is chosen.
     wanted = {**filters.cleaned_data, "status": filters.cleaned_data["status"] or selectors.TO_DO}
-    if selectors.plan_summary(review=review).started:
+    if services.plan_read(review=review, start=False).started:
         items = list(selectors.plan_items(review=review, **wanted))
         entries = selectors.plan_entries(review=review, items=items)
     else:  # the plan page was never read: the recommendations as the report has them, not written
