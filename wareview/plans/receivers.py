@@ -1,10 +1,15 @@
 """The plan's side of the reviews app's signals (connected in apps.PlansConfig.ready)."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
+
 from wareview.plans import services
+from wareview.reviews.models import Answer
 
 
 def answer_practices_changed(
-    sender, *, answer, user, before: tuple[str, ...], after: tuple[str, ...], **kwargs
+    sender: type[Answer], *, answer: Answer, user: User, before: tuple[str, ...], after: tuple[str, ...], **kwargs: Any
 ) -> None:
     ticked = set(after) - set(before)
     unticked = set(before) - set(after)

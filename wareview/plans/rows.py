@@ -4,6 +4,7 @@ place. A refused edit's row shows what the person typed, each field's problem be
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict, Unpack
 
 from wareview.plans.forms import ItemForm
 from wareview.plans.models import ImprovementItem
@@ -57,7 +58,15 @@ class Row:
         return bool(due and due < date.today() and self.item.status not in CLOSED_STATUSES)
 
 
-def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options) -> Row:
+class RowOptions(TypedDict, total=False):
+    """How a row shows after an edit in place: refused (`form`, `errors`) or just saved."""
+
+    form: ItemForm | None
+    saved: bool
+    errors: dict[str, str]
+
+
+def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options: Unpack[RowOptions]) -> Row:
     rec = entry.recommendation
     return Row(
         item=entry.item,
@@ -72,7 +81,7 @@ def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options)
     )
 
 
-def owned_row(owned: OwnedItem, **options) -> Row:
+def owned_row(owned: OwnedItem, **options: Unpack[RowOptions]) -> Row:
     item = owned.item
     return Row(
         item=item,
@@ -87,6 +96,6 @@ def owned_row(owned: OwnedItem, **options) -> Row:
     )
 
 
-def refused(form: ItemForm) -> dict:
+def refused(form: ItemForm) -> RowOptions:
     """The options of a row refused with `form`."""
     return {"form": form, "errors": form.field_errors()}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from wareview.lenses.models import Choice
@@ -147,7 +148,7 @@ class OwnedItem:
 AT_RISK = (risk_levels.HIGH.value, risk_levels.MEDIUM.value)
 
 
-def owned_items(*, user, status: str = "", risk: str = "") -> QuerySet[ImprovementItem]:
+def owned_items(*, user: User, status: str = "", risk: str = "") -> QuerySet[ImprovementItem]:
     """The items `user` owns in the open reviews of the teams they are in, as their plans list them (recommended:
     the question at high or medium risk; or done), with that status (see `status_matches`) and question risk;
     soonest due first, then by workload. A query for the view to show a page at a time.
@@ -178,7 +179,7 @@ def owned_items(*, user, status: str = "", risk: str = "") -> QuerySet[Improveme
     )
 
 
-def owned_items_read(*, user, items: list[ImprovementItem]) -> list[OwnedItem]:
+def owned_items_read(*, user: User, items: list[ImprovementItem]) -> list[OwnedItem]:
     """`items` (of `owned_items`) with what their rows show: three queries, whatever their number."""
     titles = {
         (lens, question, code): (title, question_title)

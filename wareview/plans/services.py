@@ -9,6 +9,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -71,7 +72,7 @@ class ItemEdit:
 
 
 @transaction.atomic
-def item_update(*, item: ImprovementItem, user, edit: ItemEdit) -> ImprovementItem:
+def item_update(*, item: ImprovementItem, user: User, edit: ItemEdit) -> ImprovementItem:
     """Write `edit` over the item and keep what changed in its history; a change to nothing writes nothing.
 
     An item marked done ticks its practice in the review's answer, and a done item given another status unticks
@@ -123,7 +124,7 @@ def _answer_locked(item: ImprovementItem) -> Answer | None:
     )
 
 
-def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user) -> None:
+def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user: User) -> None:
     """Tick the item's practice in `answer` when the item is done, untick it when it is not, as a tick on the
     question page would: "None of these" goes, and so does the practice's "does not apply" mark. Nothing is saved
     when the answer already agrees, or when the question no longer has the practice."""
@@ -158,7 +159,7 @@ def _words(item: ImprovementItem) -> dict[str, str]:
     }
 
 
-def items_follow_answer(*, answer: Answer, user, ticked: Collection[str], unticked: Collection[str]) -> None:
+def items_follow_answer(*, answer: Answer, user: User, ticked: Collection[str], unticked: Collection[str]) -> None:
     """Mark done the items of the practices just ticked in `answer`, and reopen the done items of those unticked,
     each with a line in its history. One query when no item of those practices exists or needs a change; items
     are never created here (see README.md)."""

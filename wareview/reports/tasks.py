@@ -34,7 +34,7 @@ def _render_task(kind: JobKind) -> Task:
         soft_time_limit=kind.model.render_soft_time_limit,
         time_limit=kind.model.render_time_limit,
     )
-    def render(self, job_id: int) -> None:
+    def render(self: Task, job_id: int) -> None:
         _render(self, kind=kind, job_id=job_id)
 
     return render
