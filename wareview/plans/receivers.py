@@ -9,7 +9,13 @@ from wareview.reviews.models import Answer
 
 
 def answer_practices_changed(
-    sender: type[Answer], *, answer: Answer, user: User, before: tuple[str, ...], after: tuple[str, ...], **kwargs: Any
+    sender: type[Answer],
+    *,
+    answer: Answer,
+    user: User | None,
+    before: tuple[str, ...],
+    after: tuple[str, ...],
+    **kwargs: Any,
 ) -> None:
     ticked = set(after) - set(before)
     unticked = set(before) - set(after)

@@ -4,7 +4,7 @@ place. A refused edit's row shows what the person typed, each field's problem be
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypedDict, Unpack
+from typing import Any
 
 from wareview.plans.forms import ItemForm
 from wareview.plans.models import ImprovementItem
@@ -58,15 +58,7 @@ class Row:
         return bool(due and due < date.today() and self.item.status not in CLOSED_STATUSES)
 
 
-class RowOptions(TypedDict, total=False):
-    """How a row shows after an edit in place: refused (`form`, `errors`) or just saved."""
-
-    form: ItemForm | None
-    saved: bool
-    errors: dict[str, str]
-
-
-def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options: Unpack[RowOptions]) -> Row:
+def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options: Any) -> Row:
     rec = entry.recommendation
     return Row(
         item=entry.item,
@@ -81,7 +73,7 @@ def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options:
     )
 
 
-def owned_row(owned: OwnedItem, **options: Unpack[RowOptions]) -> Row:
+def owned_row(owned: OwnedItem, **options: Any) -> Row:
     item = owned.item
     return Row(
         item=item,
@@ -96,6 +88,6 @@ def owned_row(owned: OwnedItem, **options: Unpack[RowOptions]) -> Row:
     )
 
 
-def refused(form: ItemForm) -> RowOptions:
+def refused(form: ItemForm) -> dict[str, Any]:
     """The options of a row refused with `form`."""
     return {"form": form, "errors": form.field_errors()}

@@ -7,7 +7,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -27,8 +26,6 @@ UNTICKED_NOTE = "Practice unticked in the review"
 # What the answer's history says of a tick made by marking an item done, or of an untick made by reopening it.
 PLAN_TICKED_NOTE = "ticked from the improvement plan"
 PLAN_UNTICKED_NOTE = "unticked from the improvement plan"
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 STATUS_LABELS = dict(ItemStatus.choices)
 
@@ -65,7 +62,7 @@ class ItemEdit:
     plan's rows have no note field)."""
 
     status: str
-    owner: "User | None"  # a member of the team, or nobody
+    owner: User | None  # a member of the team, or nobody
     due_date: date | None
     wont_do_reason: str
     note: str | None = None
@@ -124,7 +121,7 @@ def _answer_locked(item: ImprovementItem) -> Answer | None:
     )
 
 
-def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user: User) -> None:
+def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user: User | None) -> None:
     """Tick the item's practice in `answer` when the item is done, untick it when it is not, as a tick on the
     question page would: "None of these" goes, and so does the practice's "does not apply" mark. Nothing is saved
     when the answer already agrees, or when the question no longer has the practice."""
@@ -148,6 +145,33 @@ def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user: User) 
     )
 
 
+def items_done_tick_practices() -> int:
+    """Tick the practice of every done item whose answer does not have it ticked, as marking the item done does
+    now (`_practice_follow_item`: the answer's history says "ticked from the improvement plan", by whoever marked
+    the item done), for items marked done before it did. Closed reviews stay as they were closed. Idempotent;
+    returns how many practices it ticked."""
+    ticked = 0
+    done = ImprovementItem.objects.filter(status=ItemStatus.DONE, review__status=Review.Status.OPEN)
+    for pk in done.order_by("pk").values_list("pk", flat=True):
+        ticked += _item_done_tick(pk)
+    return ticked
+
+
+@transaction.atomic
+def _item_done_tick(pk: int) -> bool:
+    """Tick the practice of done item `pk` when its answer lacks it, with the locks `item_update` takes."""
+    item = ImprovementItem.objects.get(pk=pk)
+    answer = _answer_locked(item)
+    item = ImprovementItem.objects.select_for_update(of=("self",)).get(pk=pk)
+    if answer is None or item.status != ItemStatus.DONE:
+        return False
+    version = answer.version
+    marked_done = item.changes.filter(after__Status=STATUS_LABELS[ItemStatus.DONE]).select_related("changed_by")
+    change = marked_done.first()  # the latest
+    _practice_follow_item(answer, item=item, user=change.changed_by if change else None)
+    return answer.version != version
+
+
 def _words(item: ImprovementItem) -> dict[str, str]:
     """The item's fields as the history shows them."""
     return {
@@ -159,7 +183,9 @@ def _words(item: ImprovementItem) -> dict[str, str]:
     }
 
 
-def items_follow_answer(*, answer: Answer, user: User, ticked: Collection[str], unticked: Collection[str]) -> None:
+def items_follow_answer(
+    *, answer: Answer, user: User | None, ticked: Collection[str], unticked: Collection[str]
+) -> None:
     """Mark done the items of the practices just ticked in `answer`, and reopen the done items of those unticked,
     each with a line in its history. One query when no item of those practices exists or needs a change; items
     are never created here (see README.md)."""

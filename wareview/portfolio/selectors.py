@@ -9,14 +9,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
 from wareview.lenses.models import Choice, FocusArea, Lens
-from wareview.lib import risk_levels
-from wareview.lib.charts import heatmap_svg
+from wareview.lib import charts, risk_levels
 from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.workloads.models import Workload, WorkloadTag
 
@@ -49,7 +48,9 @@ def portfolio_lenses() -> list[Lens]:
     return sorted(newest.values(), key=lambda lens: lens.name.lower())
 
 
-def portfolio_workloads(*, user, filters: dict[str, Any], ids: Collection[int] | None = None) -> QuerySet[Workload]:
+def portfolio_workloads(
+    *, user: User, filters: dict[str, Any], ids: Collection[int] | None = None
+) -> QuerySet[Workload]:
     """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
     (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
@@ -156,18 +157,15 @@ class Heatmap:
     columns: list[str]
     rows: list[HeatmapRow]
 
-    def svg(self, *, links: bool = True) -> SafeString | str:
-        """The heatmap drawn as SVG, each cell a link to its area in the review when `links` (the page; the
-        portfolio PDF draws it without), or "" when there is nothing to draw."""
+    def chart(self, *, links: bool = True) -> charts.HeatmapChart | None:
+        """The heatmap's geometry for `charts/heatmap.html`, each cell a link to its area in the review when
+        `links` (the page; the portfolio PDF draws it without), or None when there is nothing to draw."""
         if self.lens is None or not self.rows:
-            return ""
+            return None
         rows = [(row.workload.name, row.risks) for row in self.rows]
         cell_links = [row.links for row in self.rows] if links else None
         title = f"Worst risk of each workload by focus area of {self.lens.name}"
-        # The chart escapes every label it draws.
-        return mark_safe(
-            heatmap_svg(rows=rows, columns=self.columns, links=cell_links, title=title, chart_id="heatmap-chart")
-        )
+        return charts.heatmap(rows=rows, columns=self.columns, links=cell_links, title=title, chart_id="heatmap-chart")
 
 
 def portfolio_heatmap(*, workloads: Sequence[Workload], lenses: list[Lens], lens_slug: str = "") -> Heatmap:

@@ -7,16 +7,15 @@ network or the rest of the disk.
 
 import functools
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
-from wareview.lib.charts import risk_chart_svg
+from wareview.lib.charts import risk_chart
 from wareview.reports.data import ReportData
 
 if TYPE_CHECKING:
@@ -35,9 +34,7 @@ def static_dir() -> Path:
 def report_context(*, data: ReportData, prefix: str = "") -> dict:
     """What the report's sections read; `prefix` goes before every id they set, for a page that shows several."""
     rows = [(area.name, area.risk_counts) for area in data.areas]
-    # The chart escapes every label itself.
-    chart = risk_chart_svg(rows=rows, chart_id=f"{prefix}risk-chart")
-    return {"data": data, "chart_svg": mark_safe(chart), "prefix": prefix}
+    return {"data": data, "risk_chart": risk_chart(rows=rows, chart_id=f"{prefix}risk-chart"), "prefix": prefix}
 
 
 def report_html(*, data: ReportData) -> str:
@@ -55,7 +52,7 @@ def pdf_from_html(html: str) -> bytes:
 
 def portfolio_html(*, data: "PortfolioReportData") -> str:
     """The first part of a PDF of several workloads: its cover and the portfolio's summary."""
-    return render_to_string(PORTFOLIO_TEMPLATE, {"summary": data, "heatmap_svg": data.heatmap.svg(links=False)})
+    return render_to_string(PORTFOLIO_TEMPLATE, {"summary": data, "heatmap_chart": data.heatmap.chart(links=False)})
 
 
 def portfolio_workload_html(
@@ -98,7 +95,7 @@ def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticFilesOnly(URLFetcher):
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
             path = static_path_for(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
