@@ -5,19 +5,18 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from wareview.plans import services
-from wareview.reviews.models import Answer
+from wareview.plans.models import ImprovementItem
+from wareview.reviews.models import Answer, Review
 
 
-def answer_practices_changed(
-    sender: type[Answer],
-    *,
-    answer: Answer,
-    user: User | None,
-    before: tuple[str, ...],
-    after: tuple[str, ...],
-    **kwargs: Any,
+def answer_standing_changed(
+    sender: type[Answer], *, answer: Answer, user: User | None, before: dict, **kwargs: Any
 ) -> None:
-    ticked = set(after) - set(before)
-    unticked = set(before) - set(after)
-    if ticked or unticked:
-        services.items_follow_answer(answer=answer, user=user, ticked=ticked, unticked=unticked)
+    services.items_follow_answer(answer=answer, user=user, before=before)
+
+
+def review_upgraded(sender: type[Review], *, review: Review, user: User, **kwargs: Any) -> None:
+    """A plan that has started follows the review to its new lens version: its new recommendations get their
+    items, and every item its keys in the new version's order. One query when the plan has not started."""
+    if ImprovementItem.objects.filter(review=review).exists():
+        services.plan_sync(review=review, start=False)
