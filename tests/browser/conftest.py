@@ -16,7 +16,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
 from tests.factories import UserFactory, build_lens
-from wareview.lenses.models import Lens
+from wareview.lenses.models import Choice, Lens
 from wareview.reviews import services as review_services
 from wareview.reviews.models import Answer, Review
 from wareview.teams.models import Membership, Role, Team
@@ -60,6 +60,33 @@ def shipped_review(cast: Cast) -> Review:
     lens = Lens.objects.get(slug="performance-efficiency")
     workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
     return review_services.review_start(workload=workload, lens=lens, user=cast.owner)
+
+
+@pytest.fixture
+def answered_review(cast: Cast) -> Review:
+    """A review of the Performance Efficiency lens with a high, a medium, a no-risk and a not-applicable answer."""
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "performance_efficiency.json"), verbosity=0)
+    lens = Lens.objects.get(slug="performance-efficiency")
+    workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
+    review = review_services.review_start(workload=workload, lens=lens, user=cast.owner)
+    practices = _practices(review, "PERF_02")
+    for code, data in (
+        ("PERF_01", review_services.AnswerState(selected=["perf01_requirements", "perf01_data_driven"])),
+        ("PERF_02", review_services.AnswerState(selected=practices, notes="Sized from load-test profiles.")),
+        ("PERF_03", review_services.AnswerState(selected=[_none_choice(review, "PERF_03")])),
+        ("PERF_04", review_services.AnswerState(selected=[], not_applicable=True, reason="out_of_scope")),
+    ):
+        review_services.answer_save(answer=answer_of(review, code), user=cast.owner, data=data, expected_version=0)
+    return review
+
+
+def _practices(review: Review, code: str) -> list[str]:
+    choices = Choice.objects.filter(question__pillar__lens=review.lens, question__code=code, is_none=False)
+    return list(choices.values_list("code", flat=True))
+
+
+def _none_choice(review: Review, code: str) -> str:
+    return Choice.objects.get(question__pillar__lens=review.lens, question__code=code, is_none=True).code
 
 
 @pytest.fixture

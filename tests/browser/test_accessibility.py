@@ -4,48 +4,16 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Cast, answer_of, question_path, sign_in_as
-from wareview.lenses.models import Choice, Lens
+from tests.browser.conftest import Cast, question_path, sign_in_as
 from wareview.plans.models import ImprovementItem
-from wareview.reviews import services
 from wareview.reviews.models import Review
-from wareview.workloads.models import Workload
 
 pytestmark = pytest.mark.browser
 
 BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-@pytest.fixture
-def answered_review(cast: Cast) -> Review:
-    """A review of the Performance Efficiency lens with a high, a medium, a no-risk and a not-applicable answer."""
-    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "performance_efficiency.json"), verbosity=0)
-    lens = Lens.objects.get(slug="performance-efficiency")
-    workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
-    review = services.review_start(workload=workload, lens=lens, user=cast.owner)
-    practices = _practices(review, "PERF_02")
-    for code, data in (
-        ("PERF_01", services.AnswerState(selected=["perf01_requirements", "perf01_data_driven"])),
-        ("PERF_02", services.AnswerState(selected=practices, notes="Sized from load-test profiles.")),
-        ("PERF_03", services.AnswerState(selected=[_none_choice(review, "PERF_03")])),
-        ("PERF_04", services.AnswerState(selected=[], not_applicable=True, reason="out_of_scope")),
-    ):
-        services.answer_save(answer=answer_of(review, code), user=cast.owner, data=data, expected_version=0)
-    return review
-
-
-def _practices(review: Review, code: str) -> list[str]:
-    choices = Choice.objects.filter(question__pillar__lens=review.lens, question__code=code, is_none=False)
-    return list(choices.values_list("code", flat=True))
-
-
-def _none_choice(review: Review, code: str) -> str:
-    return Choice.objects.get(question__pillar__lens=review.lens, question__code=code, is_none=True).code
 
 
 def open_question(page: Page, review: Review) -> None:

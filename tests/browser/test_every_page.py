@@ -1,0 +1,358 @@
+"""Every page a person opens in a browser, at a desktop and at a phone's width: nothing scrolls sideways, and
+axe-core finds no violation of any impact.
+
+PAGES is the catalogue, one visit per page (or per state of a page: an error page, a form with its errors).
+Every named URL of the app is either in it or in NOT_PAGES with the reason it is no page (a POST, a download,
+JSON, a fragment); test_every_url_is_a_page_in_the_catalogue_or_says_why_not fails when a new URL is in neither.
+
+The data are made once per width (a review of the shipped Performance Efficiency lens with answers of every
+risk, two milestones, its improvement plan, reports, a webhook with deliveries, an API token), then each page
+is a subtest named after it: a failure reads `[390px] [reviews:overview]`.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from tests.browser.conftest import TIMEOUT_MS, Cast, answer_of, sign_in_as
+from tests.factories import UserFactory
+from wareview.api.services import token_create
+from wareview.lenses.services import lens_new_draft, lens_publish
+from wareview.milestones.models import Milestone
+from wareview.milestones.services import milestone_save
+from wareview.plans.models import ImprovementItem
+from wareview.plans.services import plan_open
+from wareview.reports.models import PortfolioReport, Report
+from wareview.reviews import services as review_services
+from wareview.reviews.models import Review
+from wareview.teams.models import Invitation, Role, token_hash
+from wareview.teams.services import invitation_create
+from wareview.webhooks.models import Delivery, Event, Webhook
+from wareview.webhooks.services import WebhookEdit, webhook_create
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"1280px": {"width": 1280, "height": 800}, "390px": {"width": 390, "height": 844}}
+INVITATION_TOKEN = "an-invitation-for-nadia"
+MISSING = 2_000_000_000
+
+
+@dataclass
+class Scene:
+    """What the pages show: the cast's team with one workload under review, and everything hung on it."""
+
+    cast: Cast
+    review: Review
+    upgrade_lens_pk: int
+    baseline: Milestone
+    item: ImprovementItem
+    report: Report
+    portfolio_report: PortfolioReport
+    webhook: Webhook
+    staff: AbstractBaseUser
+
+    @property
+    def team_pk(self) -> int:
+        return self.cast.team.pk
+
+    @property
+    def workload_pk(self) -> int:
+        return self.review.workload_id
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One page: its URL name (or None for a page no URL names), its address, who opens it, what it answers."""
+
+    id: str
+    path: Callable[[Scene], str]
+    name: str | None = None
+    who: str = "owner"  # owner, viewer, visitor (signed out) or staff (the admin site)
+    status: int = 200
+    names: tuple[str, ...] = field(default=())  # further URL names that show this same page
+
+    @property
+    def url_names(self) -> set[str]:
+        return {self.id if self.name is None else self.name, *self.names} - {""}
+
+
+def _visit(name: str, path: Callable[[Scene], str], **options) -> Visit:
+    return Visit(id=name, name=name, path=path, **options)
+
+
+PAGES = [
+    _visit("reviews:dashboard", lambda s: "/"),
+    _visit("teams:list", lambda s: "/teams/"),
+    _visit("teams:detail", lambda s: f"/teams/{s.team_pk}/"),
+    _visit("teams:audit_log", lambda s: f"/teams/{s.team_pk}/audit/"),
+    _visit("webhooks:list", lambda s: f"/teams/{s.team_pk}/webhooks/"),
+    _visit("webhooks:detail", lambda s: f"/webhooks/{s.webhook.pk}/"),
+    _visit("workloads:create", lambda s: f"/teams/{s.team_pk}/workloads/new/"),
+    _visit("workloads:detail", lambda s: f"/workloads/{s.workload_pk}/"),
+    _visit("workloads:edit", lambda s: f"/workloads/{s.workload_pk}/edit/"),
+    _visit("workloads:delete", lambda s: f"/workloads/{s.workload_pk}/delete/"),
+    _visit("reviews:overview", lambda s: f"/reviews/{s.review.pk}/"),
+    _visit("reviews:question", lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/"),
+    _visit("reviews:history", lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/history/"),
+    _visit("reviews:upgrade", lambda s: f"/reviews/{s.review.pk}/upgrade/{s.upgrade_lens_pk}/"),
+    _visit("plans:plan", lambda s: f"/reviews/{s.review.pk}/plan/"),
+    _visit("plans:item", lambda s: f"/reviews/{s.review.pk}/plan/items/{s.item.pk}/"),
+    _visit("plans:mine", lambda s: "/my-items/"),
+    _visit("reports:page", lambda s: f"/reviews/{s.review.pk}/report/"),
+    _visit("reports:workload_page", lambda s: f"/workloads/{s.workload_pk}/report/"),
+    _visit("reports:milestone_page", lambda s: f"/milestones/{s.baseline.pk}/report/"),
+    _visit("reports:job", lambda s: f"/reports/{s.report.pk}/"),
+    _visit("reports:portfolio_job", lambda s: f"/reports/portfolio/{s.portfolio_report.pk}/"),
+    _visit("milestones:overview", lambda s: f"/milestones/{s.baseline.pk}/"),
+    _visit("milestones:question", lambda s: f"/milestones/{s.baseline.pk}/questions/PERF_02/"),
+    _visit("milestones:compare", lambda s: f"/workloads/{s.workload_pk}/compare/"),
+    _visit("portfolio:page", lambda s: "/portfolio/"),
+    _visit("tokens:list", lambda s: "/accounts/api-tokens/"),
+    _visit("api:openapi-view", lambda s: "/api/v1/docs"),
+    # A person's account pages (django-allauth's, in the app's frame).
+    _visit("account_email", lambda s: "/accounts/email/"),
+    _visit("account_change_password", lambda s: "/accounts/password/change/"),
+    _visit("account_reauthenticate", lambda s: "/accounts/reauthenticate/"),
+    _visit("mfa_index", lambda s: "/accounts/2fa/"),
+    _visit("socialaccount_connections", lambda s: "/accounts/3rdparty/"),
+    _visit("logout", lambda s: "/accounts/logout/", names=("account_logout",)),
+    # The pages of someone signed out.
+    _visit("login", lambda s: "/accounts/login/", who="visitor", names=("account_login",)),
+    _visit("account_signup", lambda s: "/accounts/signup/", who="visitor"),
+    _visit("account_reset_password", lambda s: "/accounts/password/reset/", who="visitor"),
+    _visit("account_reset_password_done", lambda s: "/accounts/password/reset/done/", who="visitor"),
+    _visit(
+        "account_reset_password_from_key",
+        lambda s: "/accounts/password/reset/key/zz-not-a-key/",
+        who="visitor",
+    ),
+    _visit("account_reset_password_from_key_done", lambda s: "/accounts/password/reset/key/done/", who="visitor"),
+    _visit("account_confirm_email", lambda s: "/accounts/confirm-email/not-a-key/", who="visitor"),
+    _visit("account_email_verification_sent", lambda s: "/accounts/confirm-email/", who="visitor"),
+    _visit("account_inactive", lambda s: "/accounts/inactive/", who="visitor"),
+    _visit("socialaccount_login_cancelled", lambda s: "/accounts/3rdparty/login/cancelled/", who="visitor"),
+    _visit("socialaccount_login_error", lambda s: "/accounts/3rdparty/login/error/", who="visitor", status=401),
+    _visit("teams:invitation_accept", lambda s: f"/invitations/{INVITATION_TOKEN}/", who="visitor"),
+    # The question sets, imported by the staff on the admin site.
+    _visit("admin:lenses_lens_import", lambda s: "/admin/lenses/lens/import/", who="staff"),
+    _visit("admin:lenses_lens_changelist", lambda s: "/admin/lenses/lens/", who="staff"),
+    # Error pages, as a member meets them.
+    Visit(id="403 page", path=lambda s: f"/teams/{s.team_pk}/audit/", who="viewer", status=403),
+    Visit(id="404 page", path=lambda s: f"/reviews/{MISSING}/", status=404),
+]
+
+# Named URLs that are no page of their own, with the reason.
+NOT_PAGES = {
+    # Forms post here and are sent on (302) to a page above, or get that page again with the errors.
+    **dict.fromkeys(
+        [
+            "reviews:start",
+            "reviews:close",
+            "reviews:reopen",
+            "milestones:create",
+            "reports:pdf_request",
+            "reports:milestone_pdf_request",
+            "reports:workload_pdf_request",
+            "reports:portfolio_pdf_request",
+            "reports:retry",
+            "reports:portfolio_retry",
+            "teams:invitation_create",
+            "teams:invitation_resend",
+            "teams:invitation_revoke",
+            "teams:member_update",
+            "teams:member_remove",
+            "webhooks:create",
+            "webhooks:update",
+            "webhooks:rotate_secret",
+            "webhooks:delete",
+            "webhooks:delivery_resend",
+            "tokens:revoke",
+        ],
+        "POST only",
+    ),
+    # Files to save, not pages to read.
+    **dict.fromkeys(
+        [
+            "plans:csv",
+            "portfolio:csv",
+            "reports:export_csv",
+            "reports:export_json",
+            "reports:milestone_export_csv",
+            "reports:milestone_export_json",
+            "reports:download",
+            "reports:portfolio_download",
+            "mfa_download_recovery_codes",
+            "admin:lenses_lens_export",
+        ],
+        "a download",
+    ),
+    "healthz": "the health check, plain text for the load balancer",
+    "api:openapi-json": "the API's schema (JSON); its page is api:openapi-view",
+    # Pages that only send the browser on: to reauthenticate first, to the identity provider, or to the step of
+    # a sign-in that is under way (none is, in a fresh browser).
+    **dict.fromkeys(
+        [
+            "account_request_reauthentication_code",
+            "account_confirm_reauthentication_code",
+            "account_confirm_login_code",
+            "account_set_password",
+            "mfa_authenticate",
+            "mfa_reauthenticate",
+            "mfa_activate_totp",
+            "mfa_deactivate_totp",
+            "mfa_view_recovery_codes",
+            "mfa_generate_recovery_codes",
+            "socialaccount_signup",
+            "openid_connect_login",
+            "openid_connect_callback",
+        ],
+        "redirects elsewhere unless a sign-in step is under way (tests/accounts/test_account_pages.py)",
+    ),
+}
+# The JSON API answers JSON (tests/api); the admin site is Django's own, for staff: only the question sets'
+# pages above are the app's.
+NOT_PAGE_NAMESPACES = {"api": "the JSON API (tests/api)", "admin": "Django's admin site"}
+
+
+def url_names() -> set[str]:
+    """Every URL name of the app, with its namespaces."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_is_a_page_in_the_catalogue_or_says_why_not():
+    catalogued = {name for visit in PAGES for name in visit.url_names}
+    exempt = set(NOT_PAGES) | {
+        name for name in url_names() if name.split(":")[0] in NOT_PAGE_NAMESPACES and name not in catalogued
+    }
+    assert not catalogued & set(NOT_PAGES), "a URL is both a page and not one"
+    left_out = url_names() - catalogued - exempt
+    assert not left_out, f"URLs neither in PAGES nor in NOT_PAGES: {sorted(left_out)}"
+    assert catalogued - {visit.id for visit in PAGES if visit.name is None} <= url_names(), "a visit names no URL"
+
+
+@pytest.fixture
+def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
+    settings.MEDIA_ROOT = tmp_path
+    review, owner = answered_review, cast.owner
+    baseline = milestone_save(review=review, name="Baseline before the load tests", user=owner)
+    review_services.answer_save(
+        answer=answer_of(review, "PERF_05"),
+        user=cast.contributor,
+        data=review_services.AnswerState(selected=[], notes="A very-long-unbroken-word-" * 6),
+        expected_version=0,
+    )
+    milestone_save(review=review, name="After the load tests", user=owner)
+    plan_open(review=review)
+    item = ImprovementItem.objects.filter(review=review).order_by("pk").first()
+    assert item is not None
+    ImprovementItem.objects.filter(pk=item.pk).update(owner=owner, status="in_progress")
+    upgrade = lens_publish(lens=lens_new_draft(lens=review.lens))
+    report = Report.objects.create(review=review, requested_by=owner)
+    Report.objects.create(review=review, requested_by=owner, status=Report.Status.FAILED, error="It broke.")
+    ready = Report.objects.create(review=review, requested_by=owner, status=Report.Status.READY)
+    ready.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    portfolio_report = PortfolioReport.objects.create(requested_by=owner, workload_count=1)
+    portfolio_report.workloads.add(review.workload)
+    webhook = webhook_create(
+        team=cast.team,
+        user=owner,
+        edit=WebhookEdit(url="https://hooks.example.com/wareview/incoming", events=[e.value for e in Event]),
+    )
+    for status in (Delivery.Status.SUCCEEDED, Delivery.Status.FAILED, Delivery.Status.PENDING):
+        Delivery.objects.create(webhook=webhook, event=Event.MILESTONE_SAVED, payload={"id": 1}, status=status)
+    token_create(user=owner, name="Deploy pipeline", scope="read", days=30)
+    invitation_create(team=cast.team, email="nadia@example.com", role=Role.CONTRIBUTOR, by=owner, site_url="")
+    Invitation.objects.create(
+        team=cast.team, email="nadia@example.org", role=Role.VIEWER, token_hash=token_hash(INVITATION_TOKEN)
+    )
+    staff = UserFactory(username="sam", is_staff=True, is_superuser=True)
+    return Scene(
+        cast=cast,
+        review=review,
+        upgrade_lens_pk=upgrade.pk,
+        baseline=baseline,
+        item=item,
+        report=report,
+        portfolio_report=portfolio_report,
+        webhook=webhook,
+        staff=staff,
+    )
+
+
+@pytest.fixture
+def contexts(browser: Browser, live_server, scene: Scene, request) -> Iterator[dict[str, BrowserContext]]:
+    """One browser context per person, at the width of the test."""
+    people = {"owner": scene.cast.owner, "viewer": scene.cast.viewer, "staff": scene.staff, "visitor": None}
+    made = {}
+    for who, user in people.items():
+        context = browser.new_context(base_url=live_server.url, viewport=WIDTHS[request.node.callspec.id])
+        context.set_default_timeout(TIMEOUT_MS)
+        if user is not None:
+            sign_in_as(context, user, live_server.url)
+        made[who] = context
+    yield made
+    for context in made.values():
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_fits_the_width_and_passes_axe(subtests, contexts, scene: Scene, width: str) -> None:
+    pages = {who: context.new_page() for who, context in contexts.items()}
+    axe = Axe()
+    for visit in PAGES:
+        with subtests.test(msg=visit.id):
+            page = pages[visit.who]
+            response = page.goto(visit.path(scene))
+            assert response is not None and response.status == visit.status, f"{visit.id} answered {response}"
+            page.wait_for_load_state("load")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            violations = axe.run(page).response["violations"]
+            problems = []
+            if overflow > 0:
+                problems.append(f"scrolls sideways by {overflow}px: {_widest(page)}")
+            if violations:
+                problems.append(_describe(violations))
+            assert not problems, f"{visit.id} at {width}:\n" + "\n".join(problems)
+
+
+WIDEST = """() => {
+  const limit = window.innerWidth;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > limit + 0.5)
+    .filter(el => ![...el.children].some(child => child.getBoundingClientRect().right > limit + 0.5))
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}`
+      + ` (right ${Math.round(el.getBoundingClientRect().right)}px)`);
+}"""
+
+
+def _widest(page: Page) -> str:
+    """The innermost elements that stick out past the right edge: where to look."""
+    return ", ".join(page.evaluate(WIDEST))
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violations:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append(f"      {node.get('failureSummary', '').replace(chr(10), ' ')[:300]}")
+    return "\n".join(lines)
