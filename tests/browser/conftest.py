@@ -25,6 +25,8 @@ from wareview.workloads.models import Workload
 PASSWORD = "a-long-test-password"
 # Long enough for a save on a loaded CI runner, short enough that a missing swap fails fast.
 TIMEOUT_MS = 5_000
+# Every page is checked at a desktop's and at a phone's viewport (tests/browser/test_every_page.py).
+WIDTHS = {"1280px": {"width": 1280, "height": 800}, "390px": {"width": 390, "height": 844}}
 
 
 # Fast password hashing comes from tests/conftest.py (fast_password_hashing, autouse).
@@ -155,3 +157,14 @@ def saving(page: Page) -> Iterator[None]:
         yield
     response: Response = info.value
     assert response.status == 200, f"The save answered {response.status}: {response.text()[:500]}"
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """axe-core's violations in words: the rule, its impact, and the first few elements that break it."""
+    lines = [f"{len(violations)} accessibility violations:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append(f"      {node.get('failureSummary', '').replace(chr(10), ' ')[:300]}")
+    return "\n".join(lines)

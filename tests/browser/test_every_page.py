@@ -14,13 +14,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from allauth.core.internal.ratelimit import handler429
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.base import ContentFile
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
-from playwright.sync_api import Browser, BrowserContext, Page
+from django.views.defaults import bad_request, server_error
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from tests.browser.conftest import TIMEOUT_MS, Cast, answer_of, sign_in_as
+from tests.browser.conftest import TIMEOUT_MS, WIDTHS, Cast, answer_of, describe_violations, sign_in_as
 from tests.factories import UserFactory
 from wareview.api.services import token_create
 from wareview.lenses.services import lens_new_draft, lens_publish
@@ -38,7 +42,6 @@ from wareview.webhooks.services import WebhookEdit, webhook_create
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = {"1280px": {"width": 1280, "height": 800}, "390px": {"width": 390, "height": 844}}
 INVITATION_TOKEN = "an-invitation-for-nadia"
 MISSING = 2_000_000_000
 
@@ -76,6 +79,8 @@ class Visit:
     who: str = "owner"  # owner, viewer, visitor (signed out) or staff (the admin site)
     status: int = 200
     names: tuple[str, ...] = field(default=())  # further URL names that show this same page
+    # A page no address of the live server shows on demand: what the app answers, served to the browser as is.
+    served: Callable[[], HttpResponse] | None = None
 
     @property
     def url_names(self) -> set[str]:
@@ -145,7 +150,20 @@ PAGES = [
     # Error pages, as a member meets them.
     Visit(id="403 page", path=lambda s: f"/teams/{s.team_pk}/audit/", who="viewer", status=403),
     Visit(id="404 page", path=lambda s: f"/reviews/{MISSING}/", status=404),
+    Visit(id="400 page", path=lambda s: "/errors/400/", status=400, served=lambda: bad_request(_request(), None)),
+    # Too many sign-in attempts: django-allauth's answer, on the app's template.
+    Visit(
+        id="429 page", path=lambda s: "/errors/429/", who="visitor", status=429, served=lambda: handler429(_request())
+    ),
+    Visit(id="500 page", path=lambda s: "/errors/500/", status=500, served=lambda: server_error(_request())),
 ]
+
+
+def _request() -> HttpRequest:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    return request
+
 
 # Named URLs that are no page of their own, with the reason.
 NOT_PAGES = {
@@ -296,13 +314,18 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
     )
 
 
+@pytest.fixture(params=list(WIDTHS))
+def width(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def contexts(browser: Browser, live_server, scene: Scene, request) -> Iterator[dict[str, BrowserContext]]:
+def contexts(browser: Browser, live_server, scene: Scene, width: str) -> Iterator[dict[str, BrowserContext]]:
     """One browser context per person, at the width of the test."""
     people = {"owner": scene.cast.owner, "viewer": scene.cast.viewer, "staff": scene.staff, "visitor": None}
     made = {}
     for who, user in people.items():
-        context = browser.new_context(base_url=live_server.url, viewport=WIDTHS[request.node.callspec.id])
+        context = browser.new_context(base_url=live_server.url, viewport=WIDTHS[width])
         context.set_default_timeout(TIMEOUT_MS)
         if user is not None:
             sign_in_as(context, user, live_server.url)
@@ -312,31 +335,54 @@ def contexts(browser: Browser, live_server, scene: Scene, request) -> Iterator[d
         context.close()
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_page_fits_the_width_and_passes_axe(subtests, contexts, scene: Scene, width: str) -> None:
-    pages = {who: context.new_page() for who, context in contexts.items()}
     axe = Axe()
     for visit in PAGES:
         with subtests.test(msg=visit.id):
-            page = pages[visit.who]
-            response = page.goto(visit.path(scene))
+            page = contexts[visit.who].new_page()
+            errors = _watch(page)
+            if visit.served is not None:
+                page.route(f"**{visit.path(scene)}", _serve(visit.served()))
+            response = page.goto(visit.path(scene), wait_until="load")
             assert response is not None and response.status == visit.status, f"{visit.id} answered {response}"
-            page.wait_for_load_state("load")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             violations = axe.run(page).response["violations"]
-            problems = []
+            problems = [f"JavaScript errors or refusals: {errors}"] if errors else []
             if overflow > 0:
                 problems.append(f"scrolls sideways by {overflow}px: {_widest(page)}")
+            page.close()
             if violations:
-                problems.append(_describe(violations))
+                problems.append(describe_violations(violations))
             assert not problems, f"{visit.id} at {width}:\n" + "\n".join(problems)
 
 
+def _serve(answer: HttpResponse) -> Callable[[Route], None]:
+    def fulfil(route: Route) -> None:
+        route.fulfill(status=answer.status_code, content_type=answer["Content-Type"], body=answer.content)
+
+    return fulfil
+
+
+def _watch(page: Page) -> list[str]:
+    """What goes wrong in the page as it loads: JavaScript errors, and what the Content-Security-Policy refused."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if "Security Policy" in message.text else None)
+    return errors
+
+
 WIDEST = """() => {
-  const limit = window.innerWidth;
+  const limit = window.innerWidth + 0.5;
+  // A scroll region clips what is wider than itself; only what sticks out of the page counts.
+  const clipped = el => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   return [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > limit + 0.5)
-    .filter(el => ![...el.children].some(child => child.getBoundingClientRect().right > limit + 0.5))
+    .filter(el => el.getBoundingClientRect().right > limit && !clipped(el))
+    .filter(el => ![...el.children].some(child => child.getBoundingClientRect().right > limit))
     .slice(0, 5)
     .map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}`
       + ` (right ${Math.round(el.getBoundingClientRect().right)}px)`);
@@ -346,13 +392,3 @@ WIDEST = """() => {
 def _widest(page: Page) -> str:
     """The innermost elements that stick out past the right edge: where to look."""
     return ", ".join(page.evaluate(WIDEST))
-
-
-def _describe(violations: list[dict]) -> str:
-    lines = [f"{len(violations)} accessibility violations:"]
-    for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
-            lines.append(f"      {node.get('failureSummary', '').replace(chr(10), ' ')[:300]}")
-    return "\n".join(lines)
