@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.defaults import bad_request, server_error
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import TIMEOUT_MS, WIDTHS, Cast, answer_of, describe_violations, sign_in_as
 from tests.factories import UserFactory
@@ -81,6 +81,9 @@ class Visit:
     names: tuple[str, ...] = field(default=())  # further URL names that show this same page
     # A page no address of the live server shows on demand: what the app answers, served to the browser as is.
     served: Callable[[], HttpResponse] | None = None
+    then: Callable[[Page], None] | None = None  # what the person does on the page before it is checked
+    # axe rules left out on this page, each with the reason in a comment where the visit is listed.
+    axe_skips: tuple[str, ...] = ()
 
     @property
     def url_names(self) -> set[str]:
@@ -89,6 +92,33 @@ class Visit:
 
 def _visit(name: str, path: Callable[[Scene], str], **options) -> Visit:
     return Visit(id=name, name=name, path=path, **options)
+
+
+def _send_empty(button: str) -> Callable[[Page], None]:
+    """Send the page's form empty, past the browser's own checks, to see the app's refusal."""
+
+    def send(page: Page) -> None:
+        page.evaluate("document.querySelectorAll('form').forEach(form => { form.noValidate = true; })")
+        with page.expect_navigation():
+            page.get_by_role("button", name=button).click()
+        expect(page.locator(".errorlist, [role=alert]").first).to_be_visible()
+
+    return send
+
+
+def _wrong_password(page: Page) -> None:
+    page.get_by_label("Username or e-mail").fill("olive")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _new_token(page: Page) -> None:
+    page.get_by_label("Name").fill("Nightly export")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make token").click()
+    expect(page.locator("#new-token-secret")).to_be_visible()
 
 
 PAGES = [
@@ -119,7 +149,31 @@ PAGES = [
     _visit("milestones:compare", lambda s: f"/workloads/{s.workload_pk}/compare/"),
     _visit("portfolio:page", lambda s: "/portfolio/"),
     _visit("tokens:list", lambda s: "/accounts/api-tokens/"),
-    _visit("api:openapi-view", lambda s: "/api/v1/docs"),
+    # Swagger UI (django-ninja's) draws the page once its script has run. Its own markup puts a link inside each
+    # operation's button (nested-interactive) and jumps from its title's h1 to the tags' h3 (heading-order); the
+    # markup is the library's (rewriting it from outside would break on its next upgrade), so only these two
+    # rules are left out here; its colours are fixed in static/css/api-docs.css.
+    _visit(
+        "api:openapi-view",
+        lambda s: "/api/v1/docs",
+        then=lambda page: expect(page.locator(".opblock-summary-control").first).to_be_visible(),
+        axe_skips=("nested-interactive", "heading-order"),
+    ),
+    # Forms as they come back refused, and a token's secret shown once.
+    Visit(id="teams:list, refused", name="teams:list", path=lambda s: "/teams/", then=_send_empty("Create team")),
+    Visit(
+        id="workloads:create, refused",
+        name="workloads:create",
+        path=lambda s: f"/teams/{s.team_pk}/workloads/new/",
+        then=_send_empty("Save workload"),
+    ),
+    Visit(
+        id="webhooks:list, refused",
+        name="webhooks:list",
+        path=lambda s: f"/teams/{s.team_pk}/webhooks/",
+        then=_send_empty("Add webhook"),
+    ),
+    Visit(id="tokens:list, a new token", name="tokens:list", path=lambda s: "/accounts/api-tokens/", then=_new_token),
     # A person's account pages (django-allauth's, in the app's frame).
     _visit("account_email", lambda s: "/accounts/email/"),
     _visit("account_change_password", lambda s: "/accounts/password/change/"),
@@ -129,7 +183,15 @@ PAGES = [
     _visit("logout", lambda s: "/accounts/logout/", names=("account_logout",)),
     # The pages of someone signed out.
     _visit("login", lambda s: "/accounts/login/", who="visitor", names=("account_login",)),
+    Visit(id="login, refused", name="login", path=lambda s: "/accounts/login/", who="visitor", then=_wrong_password),
     _visit("account_signup", lambda s: "/accounts/signup/", who="visitor"),
+    Visit(
+        id="account_signup, refused",
+        name="account_signup",
+        path=lambda s: "/accounts/signup/",
+        who="visitor",
+        then=_send_empty("Sign up"),
+    ),
     _visit("account_reset_password", lambda s: "/accounts/password/reset/", who="visitor"),
     _visit("account_reset_password_done", lambda s: "/accounts/password/reset/done/", who="visitor"),
     _visit(
@@ -268,6 +330,7 @@ def test_every_url_is_a_page_in_the_catalogue_or_says_why_not():
 @pytest.fixture
 def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
     settings.MEDIA_ROOT = tmp_path
+    settings.ACCOUNT_SIGNUP_OPEN = True  # the sign-up form, rather than the page saying sign-up is closed
     review, owner = answered_review, cast.owner
     baseline = milestone_save(review=review, name="Baseline before the load tests", user=owner)
     review_services.answer_save(
@@ -345,8 +408,11 @@ def test_every_page_fits_the_width_and_passes_axe(subtests, contexts, scene: Sce
                 page.route(f"**{visit.path(scene)}", _serve(visit.served()))
             response = page.goto(visit.path(scene), wait_until="load")
             assert response is not None and response.status == visit.status, f"{visit.id} answered {response}"
+            if visit.then is not None:
+                visit.then(page)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            violations = axe.run(page).response["violations"]
+            rules = {rule: {"enabled": False} for rule in visit.axe_skips}
+            violations = axe.run(page, options={"resultTypes": ["violations"], "rules": rules}).response["violations"]
             problems = [f"JavaScript errors or refusals: {errors}"] if errors else []
             if overflow > 0:
                 problems.append(f"scrolls sideways by {overflow}px: {_widest(page)}")
