@@ -43,19 +43,20 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """The system Chromium (Playwright must not download browsers), one per test process for every browser test.
+    """The system Chromium (Playwright must not download browsers), one per test module that drives it.
 
-    Playwright's sync API keeps an asyncio loop running in the test thread from here on, and refuses to start a
-    second one: every browser test shares this fixture. That loop trips Django's async-unsafe check when a test
-    touches the ORM; the tests never share a connection with it, so the check is switched off.
+    Playwright's sync API keeps an asyncio loop running in the test thread while it is started, and that loop
+    trips Django's async-unsafe check when a test touches the ORM. The tests never share a connection with the
+    loop, so the check is switched off for as long as Playwright runs, and only then: the module's tests, not the
+    ones that run after it in the same process.
     """
     need_service(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as environment, sync_playwright() as playwright:
+        environment.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
