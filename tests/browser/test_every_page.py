@@ -40,8 +40,6 @@ from wareview.teams.services import invitation_create
 from wareview.webhooks.models import Delivery, Event, Webhook
 from wareview.webhooks.services import WebhookEdit, webhook_create
 
-pytestmark = pytest.mark.browser
-
 INVITATION_TOKEN = "an-invitation-for-nadia"
 MISSING = 2_000_000_000
 
@@ -398,6 +396,7 @@ def contexts(browser: Browser, live_server, scene: Scene, width: str) -> Iterato
         context.close()
 
 
+@pytest.mark.browser
 def test_every_page_fits_the_width_and_passes_axe(subtests, contexts, scene: Scene, width: str) -> None:
     axe = Axe()
     for visit in PAGES:
