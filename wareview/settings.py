@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from wareview.lib.cache import templates_digest
 from wareview.lib.env import (
     LOOPBACK_HOSTS,
     email_settings,
@@ -273,6 +274,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The {% cache %} tag keeps its fragments here, under the digest of the templates as their version: a deploy that
+# changes a template never serves a fragment the old template drew.
+CACHES["template_fragments"] = {
+    **CACHES["default"],
+    "LOCATION": CACHES["default"].get("LOCATION", "template-fragments"),
+    "VERSION": templates_digest(BASE_DIR / "templates"),
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded default runs tasks in-process, as soon as they are sent.
@@ -302,6 +310,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # rows are deleted REPORT_RETENTION_DAYS days after they were asked for, by `manage.py prune_reports`, which
 # Celery beat runs every hour (on the embedded default the app runs it in-process, at most once an hour).
 REPORT_QUEUED_TIMEOUT = int(env_str("REPORT_QUEUED_TIMEOUT", "600"))
+# Without a broker a PDF is made in a background thread of the web process, one at a time, so the request that asks
+# answers at once with the job page and its progress; the renderer is loaded there when the first request comes.
+REPORT_RENDER_IN_THREAD = not REDIS_URL
 REPORT_REQUESTS_PER_MINUTE = int(env_str("REPORT_REQUESTS_PER_MINUTE", "10"))
 # Requests one personal API token may make in a minute of the clock; more get 429 (0: no limit).
 API_REQUESTS_PER_MINUTE = int(env_str("API_REQUESTS_PER_MINUTE", "120"))

@@ -90,6 +90,28 @@ def test_marking_a_row_done_ticks_its_practice(page: Page, live_server, cast, me
     expect(page.get_by_role("checkbox", name="Q_01 practice c", exact=True)).to_be_checked()
 
 
+def test_a_row_done_then_reopened_in_place_leaves_every_number_shown_once(
+    page: Page, live_server, cast, medium_risk_review
+):
+    review = medium_risk_review
+    second = review.answers.get(question__code="Q_02")
+    answer_save(answer=second, user=cast.owner, data=AnswerState(selected=["q_02_a"]), expected_version=0)
+    sign_in_as(page.context, cast.contributor, live_server.url)
+    page.goto(f"/reviews/{review.pk}/plan/")
+    page.evaluate("window.__samePage = true")
+    numbers = page.locator("td.plan-number")
+    expect(numbers).to_have_text(["1", "2", "3", "4"])  # Q_01 practices b and c, Q_02 practices b and c
+    not_numbered = "Not numbered: no longer recommended"
+    for status, shown in (("Done", ["1", "2", "3", not_numbered]), ("Open", ["1", "2", "3", "4"])):
+        row = plan_row(page, "Q_01 practice c")
+        row.get_by_label("Status of Q_01 practice c").select_option(label=status)
+        row.get_by_role("button", name="Save Q_01 practice c").click()
+        expect(plan_row(page, "Q_01 practice c")).to_contain_text("Saved.")
+        expect(numbers).to_have_text(shown)
+    expect(page.get_by_role("button", name="Save Q_01 practice c")).to_be_focused()
+    assert page.evaluate("window.__samePage === true"), "the page was loaded again"
+
+
 def test_a_refused_wont_do_keeps_what_was_typed_and_says_why_beside_the_reason(
     page: Page, live_server, cast, medium_risk_review
 ):

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template import Context, Template
+from django.template.loader import render_to_string
 
 from wareview.lenses.models import Risk
 from wareview.lib import risk_levels
-from wareview.lib.charts import risk_chart_svg
+from wareview.lib.charts import risk_chart
 from wareview.reviews.models import AnswerRisk
 
 STYLESHEETS = ("css/app.css", "reports/css/report-print.css")
@@ -43,7 +44,8 @@ def test_every_level_has_a_badge_style_and_the_chart_colours_are_the_stylesheets
 
 
 def test_the_chart_draws_each_level_in_its_colour_with_its_words():
-    svg = risk_chart_svg(rows=[("Compute", {level.value: 1 for level in risk_levels.LEVELS})])
+    chart = risk_chart(rows=[("Compute", {level.value: 1 for level in risk_levels.LEVELS})])
+    svg = render_to_string("charts/risk_chart.html", {"chart": chart})
     for level in risk_levels.LEVELS:
         assert f'fill="{level.colour}"' in svg and f">{level.label}</text>" in svg
 

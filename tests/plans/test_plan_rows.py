@@ -1,6 +1,8 @@
 """The plan's rows, edited in place: a plain POST goes back to the row, a refusal shows the page again with what
 was typed and the reason beside the field; with htmx the answer is the row alone."""
 
+import re
+
 import pytest
 
 from tests.plans.helpers import edit, item_of, item_url, plan_url, row_of
@@ -110,6 +112,38 @@ def test_with_htmx_an_item_marked_done_is_renumbered_out_of_the_recommendations(
     body = htmx_edit(client, item, status="done", next=plan_url(planned)).content.decode()
     assert "Not numbered: no longer recommended" in body and '<option value="done" selected>' in body
     assert "Done: 1" in body
+
+
+def numbers(body: str) -> list[str]:
+    return re.findall(r'<td class="plan-number">(\d+)</td>', body)
+
+
+def test_with_htmx_an_item_reopened_brings_back_the_whole_plan_so_no_two_rows_show_the_same_number(client, planned):
+    item = item_of(planned, "q_01_c")
+    edit(client, item, status="done")
+    response = htmx_edit(client, item, status="open", shown_position="", next=plan_url(planned))
+    assert (response["HX-Retarget"], response["HX-Reselect"], response["HX-Reswap"]) == ("#main", "#main", "outerHTML")
+    body = response.content.decode()
+    assert numbers(body) == ["1", "2", "3", "4", "5"]
+    row = row_of(body, "Q_01 practice c")
+    assert '<td class="plan-number">5</td>' in row and "Saved." in row
+    assert "Q_01 practice c is saved." in body
+
+
+def test_with_htmx_an_item_marked_done_brings_back_the_whole_plan_numbered_anew(client, planned):
+    item = item_of(planned, "q_01_b")
+    response = htmx_edit(client, item, status="done", shown_position="4", next=plan_url(planned))
+    assert response["HX-Retarget"] == "#main"
+    body = response.content.decode()
+    assert numbers(body) == ["1", "2", "3"]  # Q_01 is at no risk now: its practice c left the plan too
+    assert "Not numbered: no longer recommended" in row_of(body, "Q_01 practice b")
+
+
+def test_with_htmx_a_save_that_keeps_the_number_answers_with_the_row_alone(client, planned):
+    item = item_of(planned, "q_01_b")
+    response = htmx_edit(client, item, status="in_progress", shown_position="4", next=plan_url(planned))
+    assert "HX-Retarget" not in response
+    assert numbers(response.content.decode()) == ["4"]
 
 
 def test_with_htmx_an_item_that_leaves_the_plan_says_so(client, cast):

@@ -1,12 +1,15 @@
 """The answers follow the plan: marking an item done ticks its practice in the review, as a tick on the question
 page would, and reopening it unticks it, so the plan, the answers and the report agree."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.plans.helpers import edit, item_of, plan_url
 from tests.reports.helpers import answer
-from wareview.plans.models import ItemStatus
+from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
 from wareview.reports.selectors import report_data
 from wareview.reviews.models import Answer, AnswerChange, Review
 from wareview.reviews.services import AnswerState, answer_save, review_close
@@ -124,3 +127,41 @@ def test_a_closed_review_refuses_an_item_marked_done_with_words(client, cast, pl
     assert "This review is closed, so it cannot change." in response.content.decode()
     assert selected(planned) == ["q_01_a"]
     assert Review.objects.get(pk=planned.pk).is_closed
+
+
+def mark_done_as_before(item, by) -> None:
+    """Mark `item` done as the plan did before marking an item done ticked its practice: the answer untouched."""
+    ImprovementItem.objects.filter(pk=item.pk).update(status=ItemStatus.DONE)
+    ImprovementItemChange.objects.create(item=item, changed_by=by, before={"Status": "Open"}, after={"Status": "Done"})
+
+
+def test_the_data_fix_ticks_the_practice_of_an_item_marked_done_before_done_ticked_it(cast, planned):
+    mark_done_as_before(item_of(planned, "q_01_c"), cast.contributor)
+    assert selected(planned) == ["q_01_a"]
+    out = StringIO()
+    call_command("plan_tick_done_items", stdout=out)
+    assert selected(planned) == ["q_01_a", "q_01_c"]
+    change = AnswerChange.objects.filter(answer__review=planned, answer__question__code="Q_01").first()
+    assert (change.note, change.changed_by) == ("ticked from the improvement plan", cast.contributor)
+    assert "Ticked the practice of 1 done item(s)." in out.getvalue()
+    assert item_of(planned, "q_01_c").status == ItemStatus.DONE
+
+
+def test_the_data_fix_run_again_changes_nothing(cast, planned):
+    mark_done_as_before(item_of(planned, "q_01_c"), cast.contributor)
+    call_command("plan_tick_done_items", stdout=StringIO())
+    version = Answer.objects.get(review=planned, question__code="Q_01").version
+    out = StringIO()
+    call_command("plan_tick_done_items", stdout=out)
+    assert Answer.objects.get(review=planned, question__code="Q_01").version == version
+    assert selected(planned) == ["q_01_a", "q_01_c"]
+    assert "Ticked the practice of 0 done item(s)." in out.getvalue()
+
+
+def test_the_data_fix_leaves_a_closed_review_as_it_was_closed(cast, planned):
+    mark_done_as_before(item_of(planned, "q_01_c"), cast.contributor)
+    review_close(review=planned)
+    out = StringIO()
+    call_command("plan_tick_done_items", stdout=out)
+    assert selected(planned) == ["q_01_a"]
+    assert "Ticked the practice of 0 done item(s)." in out.getvalue()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -264,4 +265,19 @@ def test_the_portfolio_pdf_draws_the_heatmap_without_links(shipped_review):
     from wareview.portfolio.selectors import portfolio_heatmap
 
     heatmap = portfolio_heatmap(workloads=[shipped_review.workload], lenses=[shipped_review.lens])
-    assert "<a href=" in heatmap.svg() and "<a href=" not in heatmap.svg(links=False)
+    page = render_to_string("charts/heatmap.html", {"chart": heatmap.chart()})
+    pdf = render_to_string("charts/heatmap.html", {"chart": heatmap.chart(links=False)})
+    assert "<a href=" in page and "<a href=" not in pdf
+    assert 'role="group"' in page and 'role="img"' in pdf  # a picture, unless its cells are links
+
+
+def test_a_heatmap_drawn_again_after_a_risk_changed_shows_the_new_risk():
+    from wareview.lib.charts import heatmap
+
+    def drawn(risk):
+        chart = heatmap(rows=[("Checkout", [risk])], columns=["Compute"], links=[["/q/"]])
+        return render_to_string("charts/heatmap.html", {"chart": chart})
+
+    assert "Checkout · Compute: High risk" in drawn("HIGH_RISK")
+    assert "Checkout · Compute: No risk" in drawn("NO_RISK")  # a drawing is kept only for the same heatmap
+    assert "Checkout · Compute: High risk" in drawn("HIGH_RISK")

@@ -130,6 +130,30 @@ def test_a_private_address_is_refused_unless_the_setting_allows_it(webhook, rece
     assert delivery.error.startswith("127.0.0.1 is a private address: set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=1")
 
 
+def test_a_refused_address_fails_the_delivery_at_the_first_try_with_no_retry(webhook, receiver, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    delivery = make_delivery(webhook)
+    assert delivery_attempt(delivery_id=delivery.pk, round_attempt=1) is None
+    assert receiver.received == []
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 1, None)
+    assert delivery.error == (
+        "127.0.0.1 is a private address: set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=1 to send to the server's own network. "
+        "Not tried again: every try would be refused the same way until the webhook's address changes."
+    )
+
+
+def test_a_host_that_cannot_be_found_is_tried_again_since_dns_may_recover(webhook, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    webhook.url = "https://no-such-receiver.invalid/hooks"
+    webhook.save()
+    delivery = make_delivery(webhook)
+    assert delivery_attempt(delivery_id=delivery.pk, round_attempt=1) is not None
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.error) == ("pending", "The host no-such-receiver.invalid could not be found.")
+
+
 def test_a_webhook_disabled_after_the_event_sends_nothing(webhook, receiver):
     delivery = make_delivery(webhook)
     webhook.is_active = False

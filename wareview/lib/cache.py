@@ -6,7 +6,9 @@ every sign-in would be refused as over the limit. Like the PDF limit, the sign-i
 refuse nobody while it is down: Redis must never be a single point of failure for signing in.
 """
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from django_redis.cache import RedisCache
@@ -22,3 +24,14 @@ class FailOpenRedisCache(RedisCache):
         except ConnectionInterrupted:
             logger.warning("The cache is unreachable: a cache lock or counter is let through", exc_info=True)
             return True
+
+
+def templates_digest(directory: Path) -> str:
+    """A short digest of every template under `directory`, names and contents: the version of the cached template
+    fragments, so a deploy that changes a template never serves a drawing the old one made."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(directory)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

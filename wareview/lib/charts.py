@@ -1,11 +1,18 @@
-"""Charts drawn on the server as inline SVG, so the PDF and the page need no JavaScript and fetch nothing.
+"""The geometry of the charts drawn on the server as inline SVG, so the PDF and the page need no JavaScript and
+fetch nothing.
 
-Pure Python: the caller passes labels and counts by risk value, the function returns SVG markup with every label
-escaped. Colours and words come from `risk_levels`, worst first; a legend always names them.
+Pure Python: the caller passes labels and counts by risk value, a function returns where everything goes (a
+dataclass of coordinates, colours and words) and a template under `templates/charts/` draws it, escaping every
+label: `{% include "charts/risk_chart.html" with chart=… %}`, `charts/trend_chart.html`, `charts/heatmap.html`.
+Colours and words come from `risk_levels`, worst first; a legend always names them. Every chart carries a title
+and a description giving every value, so it reads without colour and without sight.
+
+Coordinates are rounded to a tenth of a pixel, as the charts draw them.
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from html import escape
+from dataclasses import dataclass
 
 from wareview.lib.risk_levels import HIGH, LEVELS, MEDIUM
 
@@ -17,63 +24,127 @@ ROW_HEIGHT = 26
 BAR_HEIGHT = 16
 LEGEND_HEIGHT = 30
 LABEL_CHARS = 30
-FONT = 'font-family="Report Sans, DejaVu Sans, sans-serif"'  # Report Sans: the PDF's own @font-face
+MIN_SEGMENT_FOR_COUNT = 14  # a bar's segment narrower than this (pixels) does not write its count
 
 
-def risk_chart_svg(
+def _shortened(label: str, chars: int) -> str:
+    return label if len(label) <= chars else label[: chars - 1] + "…"
+
+
+def _tenth(value: float) -> float:
+    return round(float(value), 1)
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """A swatch of `colour` at `x` and its words at `text_x`."""
+
+    x: float
+    text_x: float
+    label: str
+    colour: str
+
+
+def _legend(items: Sequence[tuple[str, str]], *, first_gap: int = 17) -> list[LegendItem]:
+    """(colour, label) items side by side, each as wide as its words."""
+    legend, x = [], 0
+    for colour, label in items:
+        legend.append(LegendItem(x=x, text_x=x + first_gap, label=label, colour=colour))
+        x += 30 + 7 * len(label)
+    return legend
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A risk's part of a bar, its count written at `count_x` when `shows_count` (it is wide enough)."""
+
+    x: float
+    width: float
+    colour: str
+    ink: str
+    count: int
+    count_x: float
+    shows_count: bool
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """A bar of the risk chart at `y`: its label (shortened), its segments and its total written after it."""
+
+    y: int
+    label: str
+    segments: list[Segment]
+    total: int
+    total_x: float
+
+    @property
+    def label_y(self) -> int:
+        return self.y + 13
+
+    @property
+    def count_y(self) -> int:
+        return self.y + 12
+
+
+@dataclass(frozen=True)
+class RiskChart:
+    chart_id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    bar_height: int
+    legend: list[LegendItem]
+    rows: list[RiskRow]
+
+
+def risk_chart(
     *, rows: Sequence[tuple[str, Mapping[str, int]]], title: str = "Risk by focus area", chart_id: str = "risk-chart"
-) -> str:
+) -> RiskChart:
     """A horizontal stacked bar per (label, risk counts) row, scaled to the largest row, with a legend; `chart_id`
     names its title and description, unique on a page that draws several.
 
-    Each segment shows its count when there is room; the total is written after the bar. The chart carries a
-    <title> and a <desc> listing every count, so it reads without colour and without sight."""
+    Each segment shows its count when there is room; the total is written after the bar. The description lists
+    every count."""
     largest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
-    height = LEGEND_HEIGHT + ROW_HEIGHT * max(len(rows), 1) + 6
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="risk-chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_description(rows))}</desc>',
-        _legend(),
-    ]
-    for index, (label, counts) in enumerate(rows):
-        parts.append(_row(LEGEND_HEIGHT + index * ROW_HEIGHT, label, counts, largest))
-    parts.append("</svg>")
-    return "".join(parts)
+    return RiskChart(
+        chart_id=chart_id,
+        title=title,
+        description=_description(rows),
+        width=WIDTH,
+        height=LEGEND_HEIGHT + ROW_HEIGHT * max(len(rows), 1) + 6,
+        bar_height=BAR_HEIGHT,
+        legend=_legend([(level.colour, level.label) for level in LEVELS]),
+        rows=[
+            _row(LEGEND_HEIGHT + index * ROW_HEIGHT, label, counts, largest)
+            for index, (label, counts) in enumerate(rows)
+        ],
+    )
 
 
-def _legend() -> str:
-    items, x = [], 0
-    for level in LEVELS:
-        items.append(
-            f'<rect x="{x}" y="4" width="12" height="12" fill="{level.colour}" stroke="#8b95a5" stroke-width="0.5"/>'
-            f'<text x="{x + 17}" y="14" font-size="11" fill="#1d2430" {FONT}>{level.label}</text>'
-        )
-        x += 30 + 7 * len(level.label)
-    return "".join(items)
-
-
-def _row(y: int, label: str, counts: Mapping[str, int], largest: int) -> str:
-    short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
-    parts = [f'<text x="0" y="{y + 13}" font-size="11" fill="#1d2430" {FONT}>{escape(short)}</text>']
+def _row(y: int, label: str, counts: Mapping[str, int], largest: int) -> RiskRow:
+    segments = []
     x = float(BAR_LEFT)
     for level in LEVELS:
         count = counts.get(level.value, 0)
         if not count:
             continue
         width = BAR_WIDTH * count / largest
-        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{level.colour}"/>')
-        if width >= 14:
-            middle = x + width / 2
-            parts.append(
-                f'<text x="{middle:.1f}" y="{y + 12}" font-size="10" text-anchor="middle" fill="{level.ink}" {FONT}>'
-                f"{count}</text>"
+        segments.append(
+            Segment(
+                x=_tenth(x),
+                width=_tenth(width),
+                colour=level.colour,
+                ink=level.ink,
+                count=count,
+                count_x=_tenth(x + width / 2),
+                shows_count=width >= MIN_SEGMENT_FOR_COUNT,
             )
+        )
         x += width
-    total = sum(counts.values())
-    parts.append(f'<text x="{x + 6:.1f}" y="{y + 12}" font-size="10" fill="#4a5565" {FONT}>{total}</text>')
-    return "".join(parts)
+    return RiskRow(
+        y=y, label=_shortened(label, LABEL_CHARS), segments=segments, total=sum(counts.values()), total_x=_tenth(x + 6)
+    )
 
 
 def _description(rows: Sequence[tuple[str, Mapping[str, int]]]) -> str:
@@ -91,15 +162,113 @@ TREND_TOP = 34
 TREND_BOTTOM = 44
 TREND_LABEL_CHARS = 16
 COMPLETION_COLOUR = "#1d2430"
+MARKER_SIZE = 3.5  # a circle's radius, half a square's side
+DIAMOND_SIZE = 4.5  # from a diamond's centre to its corners
+DODGE = 8.0  # how far apart markers that would sit on one another are drawn, in pixels
+
+# The markers of high risks, medium risks and completion, in the order of the series.
+TREND_MARKERS = ("circle", "square", "diamond")
 
 
-def trend_chart_svg(
+@dataclass(frozen=True)
+class Marker:
+    """A point's marker: a `shape` of TREND_MARKERS centred on (x, y), drawn at (cx, cy)."""
+
+    shape: str
+    x: float
+    y: float
+    colour: str
+
+    @property
+    def cx(self) -> float:
+        return _tenth(self.x)
+
+    @property
+    def cy(self) -> float:
+        return _tenth(self.y)
+
+    @property
+    def left(self) -> float:
+        """A square's left side."""
+        return _tenth(self.x - MARKER_SIZE)
+
+    @property
+    def top(self) -> float:
+        """A square's top side."""
+        return _tenth(self.y - MARKER_SIZE)
+
+    @property
+    def corners(self) -> str:
+        """A diamond's corners as SVG points, clockwise from the top."""
+        x, y = self.x, self.y
+        return _points(((x, y - DIAMOND_SIZE), (x + DIAMOND_SIZE, y), (x, y + DIAMOND_SIZE), (x - DIAMOND_SIZE, y)))
+
+
+def _points(coordinates: Sequence[tuple[float, float]]) -> str:
+    """Coordinates as an SVG list of points, "x,y x,y"."""
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """A measure's line through its points: dashed for completion."""
+
+    coordinates: list[tuple[float, float]]
+    colour: str
+    dashed: bool
+
+    @property
+    def points(self) -> str:
+        return _points(self.coordinates)
+
+
+@dataclass(frozen=True)
+class TrendLegendItem:
+    """A line's sample at `x`, with its marker on it, and its words at `text_x`."""
+
+    x: int
+    text_x: int
+    label: str
+    colour: str
+    marker: Marker
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A figure on an axis, written at (x, y) anchored at its `anchor` ("start", "middle" or "end")."""
+
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    chart_id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: float
+    legend: list[TrendLegendItem]
+    ticks: list[Tick]
+    lines: list[TrendLine]
+    markers: list[Marker]
+    labels: list[Tick]
+
+
+def trend_chart(
     *, points: Sequence[tuple[str, int, int, int]], title: str = "Risk trend", chart_id: str = "trend"
-) -> str:
+) -> TrendChart:
     """A line per measure over (label, high, medium, completion percent) points, oldest first: high and medium
     risk counts on the left scale, completion (dashed) on the right scale of 0–100 %.
 
-    Like the risk chart it carries a <title> and a <desc> giving every value, and escapes every label; the page
+    Lines come first, the dashed completion line last so a risk line under it shows through its gaps; then each
+    series' markers, of its own shape, moved aside where they would sit on another series' marker. The page
     shows the same numbers in a table beside it."""
     plot_width = WIDTH - TREND_LEFT - TREND_RIGHT
     plot_height = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
@@ -112,53 +281,45 @@ def trend_chart_svg(
     def y(value: float, top: float) -> float:
         return TREND_TOP + plot_height * (1 - value / top)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" role="img" viewBox="0 0 {WIDTH} {TREND_HEIGHT}" '
-        f'width="{WIDTH}" height="{TREND_HEIGHT}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_trend_description(points))}</desc>',
-        _trend_legend(),
-        _trend_axes(largest, plot_width, plot_height),
-    ]
     series = [
-        (HIGH.colour, "", [(x(i), y(high, largest)) for i, (_, high, _, _) in enumerate(points)]),
-        (MEDIUM.colour, "", [(x(i), y(medium, largest)) for i, (_, _, medium, _) in enumerate(points)]),
-        (COMPLETION_COLOUR, ' stroke-dasharray="5 4"', [(x(i), y(share, 100)) for i, (*_, share) in enumerate(points)]),
+        (HIGH.colour, False, [(x(i), y(high, largest)) for i, (_, high, _, _) in enumerate(points)]),
+        (MEDIUM.colour, False, [(x(i), y(medium, largest)) for i, (_, _, medium, _) in enumerate(points)]),
+        (COMPLETION_COLOUR, True, [(x(i), y(share, 100)) for i, (*_, share) in enumerate(points)]),
     ]
-    # Lines first, the dashed completion line last so a risk line under it shows through its gaps; then each
-    # series' markers, of its own shape, moved aside where they would sit on another series' marker.
-    for colour, dash, coordinates in series:
-        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in coordinates)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-    markers = _dodged([coordinates for _, _, coordinates in series])
-    for (colour, _, _), shape, coordinates in zip(series, TREND_MARKERS, markers, strict=True):
-        parts.extend(shape(px, py, colour) for px, py in coordinates)
-    for index, (label, *_) in enumerate(points):
-        short = label if len(label) <= TREND_LABEL_CHARS else label[: TREND_LABEL_CHARS - 1] + "…"
-        parts.append(
-            f'<text x="{x(index):.1f}" y="{TREND_HEIGHT - TREND_BOTTOM + 18}" font-size="10" text-anchor="middle" '
-            f'fill="#1d2430" {FONT}>{escape(short)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _circle(px: float, py: float, colour: str) -> str:
-    return f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>'
-
-
-def _square(px: float, py: float, colour: str) -> str:
-    return f'<rect x="{px - 3.5:.1f}" y="{py - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
-
-
-def _diamond(px: float, py: float, colour: str) -> str:
-    corners = f"{px:.1f},{py - 4.5:.1f} {px + 4.5:.1f},{py:.1f} {px:.1f},{py + 4.5:.1f} {px - 4.5:.1f},{py:.1f}"
-    return f'<polygon points="{corners}" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
-
-
-# The markers of high risks, medium risks and completion, in the order of the series.
-TREND_MARKERS = (_circle, _square, _diamond)
-DODGE = 8.0  # how far apart markers that would sit on one another are drawn, in pixels
+    dodged = _dodged([coordinates for _, _, coordinates in series])
+    markers = [
+        Marker(shape=shape, x=px, y=py, colour=colour)
+        for (colour, _, _), shape, coordinates in zip(series, TREND_MARKERS, dodged, strict=True)
+        for px, py in coordinates
+    ]
+    bottom, right = TREND_TOP + plot_height, TREND_LEFT + plot_width
+    label_y = TREND_HEIGHT - TREND_BOTTOM + 18
+    return TrendChart(
+        chart_id=chart_id,
+        title=title,
+        description=_trend_description(points),
+        width=WIDTH,
+        height=TREND_HEIGHT,
+        left=TREND_LEFT,
+        right=right,
+        top=TREND_TOP,
+        bottom=bottom,
+        legend=_trend_legend(),
+        ticks=[
+            Tick(x=TREND_LEFT - 6, y=TREND_TOP + 4, text=str(largest), anchor="end"),
+            Tick(x=TREND_LEFT - 6, y=bottom + 4, text="0", anchor="end"),
+            Tick(x=right + 6, y=TREND_TOP + 4, text="100%"),
+            Tick(x=right + 6, y=bottom + 4, text="0%"),
+        ],
+        lines=[
+            TrendLine(coordinates=coordinates, colour=colour, dashed=dashed) for colour, dashed, coordinates in series
+        ],
+        markers=markers,
+        labels=[
+            Tick(x=_tenth(x(index)), y=label_y, text=_shortened(label, TREND_LABEL_CHARS), anchor="middle")
+            for index, (label, *_) in enumerate(points)
+        ],
+    )
 
 
 def _dodged(series: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
@@ -182,30 +343,14 @@ def _dodged(series: list[list[tuple[float, float]]]) -> list[list[tuple[float, f
     return dodged
 
 
-def _trend_legend() -> str:
+def _trend_legend() -> list[TrendLegendItem]:
     items = ((HIGH.colour, HIGH.label), (MEDIUM.colour, MEDIUM.label), (COMPLETION_COLOUR, "Completion (%)"))
-    parts, x = [], 0
-    for (colour, label), marker in zip(items, TREND_MARKERS, strict=True):
-        parts.append(
-            f'<rect x="{x}" y="7" width="16" height="2" fill="{colour}"/>{marker(x + 8, 8, colour)}'
-            f'<text x="{x + 21}" y="12" font-size="11" fill="#1d2430" {FONT}>{escape(label)}</text>'
-        )
+    legend, x = [], 0
+    for (colour, label), shape in zip(items, TREND_MARKERS, strict=True):
+        marker = Marker(shape=shape, x=x + 8, y=8, colour=colour)
+        legend.append(TrendLegendItem(x=x, text_x=x + 21, label=label, colour=colour, marker=marker))
         x += 38 + 7 * len(label)
-    return "".join(parts)
-
-
-def _trend_axes(largest: int, plot_width: float, plot_height: float) -> str:
-    bottom, right = TREND_TOP + plot_height, TREND_LEFT + plot_width
-    return (
-        f'<line x1="{TREND_LEFT}" y1="{TREND_TOP}" x2="{TREND_LEFT}" y2="{bottom}" stroke="#8b95a5"/>'
-        f'<line x1="{TREND_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#8b95a5"/>'
-        f'<line x1="{right}" y1="{TREND_TOP}" x2="{right}" y2="{bottom}" stroke="#8b95a5"/>'
-        f'<text x="{TREND_LEFT - 6}" y="{TREND_TOP + 4}" font-size="10" text-anchor="end" fill="#4a5565" {FONT}>'
-        f"{largest}</text>"
-        f'<text x="{TREND_LEFT - 6}" y="{bottom + 4}" font-size="10" text-anchor="end" fill="#4a5565" {FONT}>0</text>'
-        f'<text x="{right + 6}" y="{TREND_TOP + 4}" font-size="10" fill="#4a5565" {FONT}>100%</text>'
-        f'<text x="{right + 6}" y="{bottom + 4}" font-size="10" fill="#4a5565" {FONT}>0%</text>'
-    )
+    return legend
 
 
 def _trend_description(points: Sequence[tuple[str, int, int, int]]) -> str:
@@ -222,56 +367,98 @@ HEAT_LABEL_CHARS = 30
 NO_REVIEW = ("#ffffff", "No review")
 
 
-def heatmap_svg(
+@dataclass(frozen=True)
+class HeatCell:
+    """A square at (x, y) of its risk's colour, named "<row> · <column>: <risk>"; a link to `link` unless ""."""
+
+    x: int
+    y: int
+    colour: str
+    name: str
+    link: str
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """A workload's row of cells, its label (shortened) written at `label_y`."""
+
+    label: str
+    label_y: int
+    cells: list[HeatCell]
+
+
+@dataclass(frozen=True)
+class HeatmapChart:
+    """The heatmap's geometry; `role` is "img", or "group" when its cells are links (an image has no parts, a
+    group's links stay reachable)."""
+
+    chart_id: str
+    title: str
+    description: str
+    role: str
+    width: int
+    height: int
+    cell_size: int
+    legend: list[LegendItem]
+    columns: list[Tick]
+    rows: list[HeatRow]
+
+    @property
+    def digest(self) -> str:
+        """A digest of everything the heatmap draws: the template caches its drawing under it (a page of 25
+        workloads is some 2,000 values to write out), so the same digest is the same markup."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=16).hexdigest()
+
+
+def heatmap(
     *,
     rows: Sequence[tuple[str, Sequence[str]]],
     columns: Sequence[str],
     links: Sequence[Sequence[str]] | None = None,
     title: str = "Worst risk by focus area",
     chart_id: str = "heatmap",
-) -> str:
+) -> HeatmapChart:
     """A grid of (row label, risk value per column) rows under slanted column labels, each cell filled with its
-    risk's colour ("" for no review: white). Each cell carries its own <title> ("<row> · <column>: <risk>"), and
-    the chart a <title> and a <desc> listing every cell, so it reads without colour and without sight; the page
-    shows the same values in a table beside it. With `links` (an address per cell, "" for none), each cell is a
-    link there, named as its title says."""
-    width = max(HEAT_LABEL_WIDTH + HEAT_CELL * max(len(columns), 1) + 20, WIDTH)  # room for the legend
-    height = LEGEND_HEIGHT + HEAT_HEADER + HEAT_CELL * max(len(rows), 1) + 6
-    parts = [
-        # A picture, unless its cells are links: then a group, whose links stay reachable (an image has no parts).
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="{"group" if links else "img"}" '
-        f'viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_heatmap_description(rows, columns))}</desc>',
-        _heat_legend(),
-    ]
+    risk's colour ("" for no review: white). Each cell is named ("<row> · <column>: <risk>"), and the description
+    lists every cell; the page shows the same values in a table beside it. With `links` (an address per cell, ""
+    for none), each cell is a link there, named as its title says."""
     top = LEGEND_HEIGHT + HEAT_HEADER
-    for index, column in enumerate(columns):
-        x = HEAT_LABEL_WIDTH + index * HEAT_CELL + HEAT_CELL / 2
-        short = column if len(column) <= HEAT_LABEL_CHARS else column[: HEAT_LABEL_CHARS - 1] + "…"
-        parts.append(
-            f'<text x="{x:.1f}" y="{top - 6}" font-size="12" fill="#1d2430" transform="rotate(-50 {x:.1f} {top - 6})" '
-            f"{FONT}>{escape(short)}</text>"
-        )
+    heat_rows = []
     for row_index, (label, risks) in enumerate(rows):
         y = top + row_index * HEAT_CELL
-        short = label if len(label) <= HEAT_LABEL_CHARS else label[: HEAT_LABEL_CHARS - 1] + "…"
-        parts.append(
-            f'<text x="0" y="{y + HEAT_CELL / 2 + 5:.0f}" font-size="13" fill="#1d2430" {FONT}>{escape(short)}</text>'
-        )
         row_links = links[row_index] if links else [""] * len(columns)
-        for column_index, (column, risk, link) in enumerate(zip(columns, risks, row_links, strict=True)):
-            colour, words = _heat_fill(risk)
-            x = HEAT_LABEL_WIDTH + column_index * HEAT_CELL
-            name = escape(f"{label} · {column}: {words}")
-            cell = (
-                f'<rect x="{x}" y="{y}" width="{HEAT_CELL - 2}" height="{HEAT_CELL - 2}" fill="{colour}" '
-                f'stroke="#8b95a5" stroke-width="0.5"><title>{name}</title></rect>'
+        cells = [
+            HeatCell(
+                x=HEAT_LABEL_WIDTH + column_index * HEAT_CELL,
+                y=y,
+                colour=_heat_fill(risk)[0],
+                name=f"{label} · {column}: {_heat_fill(risk)[1]}",
+                link=link,
             )
-            parts.append(f'<a href="{escape(link)}" aria-label="{name}">{cell}</a>' if link else cell)
-    parts.append("</svg>")
-    return "".join(parts)
+            for column_index, (column, risk, link) in enumerate(zip(columns, risks, row_links, strict=True))
+        ]
+        heat_rows.append(
+            HeatRow(label=_shortened(label, HEAT_LABEL_CHARS), label_y=round(y + HEAT_CELL / 2 + 5), cells=cells)
+        )
+    return HeatmapChart(
+        chart_id=chart_id,
+        title=title,
+        description=_heatmap_description(rows, columns),
+        role="group" if links else "img",
+        width=max(HEAT_LABEL_WIDTH + HEAT_CELL * max(len(columns), 1) + 20, WIDTH),  # room for the legend
+        height=LEGEND_HEIGHT + HEAT_HEADER + HEAT_CELL * max(len(rows), 1) + 6,
+        cell_size=HEAT_CELL - 2,
+        legend=_legend([*((level.colour, level.label) for level in LEVELS), NO_REVIEW]),
+        columns=[
+            Tick(
+                x=_tenth(HEAT_LABEL_WIDTH + index * HEAT_CELL + HEAT_CELL / 2),
+                y=top - 6,
+                text=_shortened(column, HEAT_LABEL_CHARS),
+            )
+            for index, column in enumerate(columns)
+        ],
+        rows=heat_rows,
+    )
 
 
 def _heat_fill(risk: str) -> tuple[str, str]:
@@ -279,17 +466,6 @@ def _heat_fill(risk: str) -> tuple[str, str]:
         return NO_REVIEW
     level = next(level for level in LEVELS if level.value == risk)
     return level.colour, level.label
-
-
-def _heat_legend() -> str:
-    items, x = [], 0
-    for colour, label in [*((level.colour, level.label) for level in LEVELS), NO_REVIEW]:
-        items.append(
-            f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}" stroke="#8b95a5" stroke-width="0.5"/>'
-            f'<text x="{x + 17}" y="14" font-size="11" fill="#1d2430" {FONT}>{label}</text>'
-        )
-        x += 30 + 7 * len(label)
-    return "".join(items)
 
 
 def _heatmap_description(rows: Sequence[tuple[str, Sequence[str]]], columns: Sequence[str]) -> str:

@@ -5,12 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from wareview.lenses.models import Question
 from wareview.lenses.selectors import question_sheet
-from wareview.lib.charts import risk_chart_svg
+from wareview.lib.charts import RiskChart, risk_chart
 from wareview.lib.http import HtmxHttpRequest
 from wareview.milestones import selectors, services
 from wareview.milestones.access import get_milestone_for
@@ -48,13 +47,12 @@ def milestone_create(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse
 def milestone_overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     milestone = get_milestone_for(request.user, pk).milestone
     outline = selectors.milestone_outline(milestone=milestone)
-    context = {"milestone": milestone, "progress": outline, "chart_svg": _risk_chart(outline)}
+    context = {"milestone": milestone, "progress": outline, "risk_chart": _risk_chart(outline)}
     return render(request, "milestones/overview.html", context)
 
 
-def _risk_chart(outline: ReviewOutline) -> str:
-    # The chart escapes every label it draws.
-    return mark_safe(risk_chart_svg(rows=[(area.label, area.risk_counts) for area in outline.areas]))
+def _risk_chart(outline: ReviewOutline) -> RiskChart:
+    return risk_chart(rows=[(area.label, area.risk_counts) for area in outline.areas])
 
 
 @login_required

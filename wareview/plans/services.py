@@ -147,6 +147,33 @@ def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user) -> Non
     )
 
 
+def items_done_tick_practices() -> int:
+    """Tick the practice of every done item whose answer does not have it ticked, as marking the item done does
+    now (`_practice_follow_item`: the answer's history says "ticked from the improvement plan", by whoever marked
+    the item done), for items marked done before it did. Closed reviews stay as they were closed. Idempotent;
+    returns how many practices it ticked."""
+    ticked = 0
+    done = ImprovementItem.objects.filter(status=ItemStatus.DONE, review__status=Review.Status.OPEN)
+    for pk in done.order_by("pk").values_list("pk", flat=True):
+        ticked += _item_done_tick(pk)
+    return ticked
+
+
+@transaction.atomic
+def _item_done_tick(pk: int) -> bool:
+    """Tick the practice of done item `pk` when its answer lacks it, with the locks `item_update` takes."""
+    item = ImprovementItem.objects.get(pk=pk)
+    answer = _answer_locked(item)
+    item = ImprovementItem.objects.select_for_update(of=("self",)).get(pk=pk)
+    if answer is None or item.status != ItemStatus.DONE:
+        return False
+    version = answer.version
+    marked_done = item.changes.filter(after__Status=STATUS_LABELS[ItemStatus.DONE]).select_related("changed_by")
+    change = marked_done.first()  # the latest
+    _practice_follow_item(answer, item=item, user=change.changed_by if change else None)
+    return answer.version != version
+
+
 def _words(item: ImprovementItem) -> dict[str, str]:
     """The item's fields as the history shows them."""
     return {

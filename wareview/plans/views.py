@@ -75,10 +75,11 @@ def _plan_page(
     address: Address,
     refused: ItemForm | None = None,
     refused_pk: int | None = None,
+    saved_pk: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The plan's page at `address` (its filters and page number); with `refused`, the row of item `refused_pk`
-    shows what was typed and why it was refused."""
+    shows what was typed and why it was refused; the row of item `saved_pk` says it is saved."""
     _path, query = address
     members = selectors.team_members(team=review.workload.team)
     filters = PlanFilterForm(query, members=members)
@@ -96,9 +97,11 @@ def _plan_page(
             members=members,
             can_write=can_write,
             **(rows.refused(refused) if refused and entry.item.pk == refused_pk else {}),
+            saved=entry.item.pk == saved_pk,
         )
         for entry in pager.page.object_list
     ]
+    saved_titles = [row.title for row in plan_rows if row.saved]
     context = {
         **_row_context(page_url=_url(address)),
         "review": review,
@@ -106,6 +109,7 @@ def _plan_page(
         "pager": pager,
         "rows": plan_rows,
         "refused": _refusal(refused, plan_rows),
+        "save_status": f"{saved_titles[0]} is saved." if saved_titles else "",
         "filters": filters,
         "is_filtered": any(filters.cleaned_data.values()),
         "can_write": can_write,
@@ -220,9 +224,29 @@ def _row_response(
     members = selectors.team_members(team=review.workload.team)
     if entry is None:  # saved, and no longer recommended: it leaves the plan
         context["gone"] = _gone_row(access.item, members=members)
+    elif form is None and _renumbered(request, entry.position):
+        return _plan_shown_again(request, access, back=back)
     else:
         context["row"] = rows.plan_row(entry, members=members, can_write=access.can_write, **options)
     return render(request, "plans/row_swap.html", {**context, "plan": the_plan}, status=status)
+
+
+def _renumbered(request: HtmxHttpRequest, position: int | None) -> bool:
+    """Whether the save moved the item's number in the plan (done: it is no longer numbered; reopened: it is
+    again), which moves the numbers of the rows after it too. The row sends the number it showed; a form that
+    does not cannot tell."""
+    shown = request.POST.get("shown_position")
+    return shown is not None and shown != ("" if position is None else str(position))
+
+
+def _plan_shown_again(request: HtmxHttpRequest, access: ItemAccess, *, back: Back) -> HttpResponse:
+    """The plan's page as it is now, for htmx to swap in place of the page's content: a row swapped alone would
+    keep the other rows' old numbers, and two rows would show the same one."""
+    review = access.item.review
+    response = _plan_page(request, review, can_write=access.can_write, address=back.address, saved_pk=access.item.pk)
+    response["HX-Retarget"] = response["HX-Reselect"] = "#main"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _gone_row(the_item: ImprovementItem, *, members: list) -> rows.Row:

@@ -12,11 +12,9 @@ from typing import Any
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
 from wareview.lenses.models import Choice, FocusArea, Lens
-from wareview.lib import risk_levels
-from wareview.lib.charts import heatmap_svg
+from wareview.lib import charts, risk_levels
 from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.workloads.models import Workload, WorkloadTag
 
@@ -156,18 +154,15 @@ class Heatmap:
     columns: list[str]
     rows: list[HeatmapRow]
 
-    def svg(self, *, links: bool = True) -> SafeString | str:
-        """The heatmap drawn as SVG, each cell a link to its area in the review when `links` (the page; the
-        portfolio PDF draws it without), or "" when there is nothing to draw."""
+    def chart(self, *, links: bool = True) -> charts.HeatmapChart | None:
+        """The heatmap's geometry for `charts/heatmap.html`, each cell a link to its area in the review when
+        `links` (the page; the portfolio PDF draws it without), or None when there is nothing to draw."""
         if self.lens is None or not self.rows:
-            return ""
+            return None
         rows = [(row.workload.name, row.risks) for row in self.rows]
         cell_links = [row.links for row in self.rows] if links else None
         title = f"Worst risk of each workload by focus area of {self.lens.name}"
-        # The chart escapes every label it draws.
-        return mark_safe(
-            heatmap_svg(rows=rows, columns=self.columns, links=cell_links, title=title, chart_id="heatmap-chart")
-        )
+        return charts.heatmap(rows=rows, columns=self.columns, links=cell_links, title=title, chart_id="heatmap-chart")
 
 
 def portfolio_heatmap(*, workloads: Sequence[Workload], lenses: list[Lens], lens_slug: str = "") -> Heatmap:

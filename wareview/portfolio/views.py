@@ -31,7 +31,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         "pager": pager,
         "rows": selectors.portfolio_rows(workloads=page),
         "heatmap": heatmap,
-        "heatmap_svg": heatmap.svg(),
+        "heatmap_chart": heatmap.chart(),
         "missing": selectors.most_missing_practices(workloads=workloads, lens_slug=filters["lens"]),
         "query": request.GET.urlencode(),
         "pdf_max_workloads": settings.PORTFOLIO_PDF_MAX_WORKLOADS,

@@ -14,9 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
-from wareview.lib.charts import risk_chart_svg
+from wareview.lib.charts import risk_chart
 from wareview.reports.data import ReportData
 
 if TYPE_CHECKING:
@@ -35,9 +34,7 @@ def static_dir() -> Path:
 def report_context(*, data: ReportData, prefix: str = "") -> dict:
     """What the report's sections read; `prefix` goes before every id they set, for a page that shows several."""
     rows = [(area.name, area.risk_counts) for area in data.areas]
-    # The chart escapes every label itself.
-    chart = risk_chart_svg(rows=rows, chart_id=f"{prefix}risk-chart")
-    return {"data": data, "chart_svg": mark_safe(chart), "prefix": prefix}
+    return {"data": data, "risk_chart": risk_chart(rows=rows, chart_id=f"{prefix}risk-chart"), "prefix": prefix}
 
 
 def report_html(*, data: ReportData) -> str:
@@ -55,7 +52,7 @@ def pdf_from_html(html: str) -> bytes:
 
 def portfolio_html(*, data: "PortfolioReportData") -> str:
     """The first part of a PDF of several workloads: its cover and the portfolio's summary."""
-    return render_to_string(PORTFOLIO_TEMPLATE, {"summary": data, "heatmap_svg": data.heatmap.svg(links=False)})
+    return render_to_string(PORTFOLIO_TEMPLATE, {"summary": data, "heatmap_chart": data.heatmap.chart(links=False)})
 
 
 def portfolio_workload_html(

@@ -26,6 +26,7 @@ from django.utils import timezone
 from wareview.audit.models import Action
 from wareview.audit.services import audit_record
 from wareview.milestones.models import Milestone
+from wareview.reports.background import run_in_background
 from wareview.reports.models import (
     NOT_QUEUED_MESSAGE,
     STALE_MESSAGE,
@@ -298,10 +299,14 @@ def _job_enqueue(*, job: PdfJob) -> None:
 
 
 def _job_send(*, kind: JobKind, job_id: int) -> None:
-    """Hand the job to the broker; if it refuses (Redis down), fail the job with words and a Retry, rather than
-    leave it queued forever."""
+    """Hand the job to the broker, or on the embedded default to the background thread (`background.py`); if
+    the broker refuses (Redis down), fail the job with words and a Retry, rather than leave it queued forever."""
+    task = current_app.tasks[kind.task]
     try:
-        current_app.tasks[kind.task].delay(job_id)
+        if settings.REPORT_RENDER_IN_THREAD:
+            run_in_background(task, job_id)
+        else:
+            task.delay(job_id)
     except Exception:  # kombu's OperationalError, or whatever else keeps the message from the queue
         logger.exception("%s %s could not be queued", kind.model.__name__, job_id)
         job_fail(kind=kind, job_id=job_id, error=NOT_QUEUED_MESSAGE)

@@ -255,7 +255,7 @@ def _job_requested(request: HtmxHttpRequest, ask: Callable[[], PdfJob], *, back:
     except ReportError as error:
         return _refused(request, error, back=back)
     if request.htmx:
-        job.refresh_from_db()  # without a broker the task already ran
+        job.refresh_from_db()  # a task run in the request itself (eager, no thread) already finished
         return render(request, JOB_CARD, _card(job))
     return redirect(_job_url(job))
 

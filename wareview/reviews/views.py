@@ -13,13 +13,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from wareview.lenses.models import Lens
 from wareview.lenses.selectors import question_sheet
-from wareview.lib.charts import risk_chart_svg
+from wareview.lib.charts import RiskChart, risk_chart
 from wareview.lib.http import HtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.milestones.services import review_upgrade_keeping_milestone
@@ -75,7 +74,7 @@ def review_overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "walk_start": progress.walk_start(),
         "attention": progress.needing_attention(),
         "newer_versions": upgrade.newer_versions(review=review),
-        "chart_svg": _risk_chart(progress),
+        "risk_chart": _risk_chart(progress),
         "can_write": access.can_write,
         # Closing and reopening need the role that writes; a closed review is otherwise read-only.
         "can_close": access.allows(Need.WRITE),
@@ -106,10 +105,8 @@ def review_reopen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:overview", pk=review.pk)
 
 
-def _risk_chart(progress: selectors.ReviewOutline) -> str:
-    rows = [(area.label, area.risk_counts) for area in progress.areas]
-    # The chart escapes every label it draws.
-    return mark_safe(risk_chart_svg(rows=rows))
+def _risk_chart(progress: selectors.ReviewOutline) -> RiskChart:
+    return risk_chart(rows=[(area.label, area.risk_counts) for area in progress.areas])
 
 
 @login_required

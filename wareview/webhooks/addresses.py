@@ -51,7 +51,12 @@ LOOPBACK = ipaddress.IPv4Address("127.0.0.1")  # what localhost names stand for 
 
 
 class Refusal(Exception):
-    """Why an address may not be sent to, in words a team owner understands."""
+    """Why an address may not be sent to, in words a team owner understands. Permanent: trying again later meets
+    the same refusal until the webhook's URL or WEBHOOK_ALLOW_PRIVATE_ADDRESSES changes."""
+
+
+class HostNotFound(Refusal):
+    """The host's name did not resolve: perhaps for a moment only (a DNS server not answering), so worth a retry."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ def vetted_addresses(host: str, port: int, *, allow_private: bool) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise Refusal(f"The host {host} could not be found.") from None
+        raise HostNotFound(f"The host {host} could not be found.") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         judge(ipaddress.ip_address(address), host=host, allow_private=allow_private)

@@ -9,7 +9,8 @@
   public are refused unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES is on, so a webhook cannot make the server probe its
   own network; multicast, broadcast, reserved and unspecified addresses, userinfo and bad ports always are.
 - No proxy, .netrc or CA bundle from the environment (a proxy would connect wherever it resolves the name).
-- Any 2xx answer is success; anything else, or no answer, is a failure with words.
+- Any 2xx answer is success; anything else, or no answer, is a failure with words. An address refused by
+  `addresses` (a host that resolves nowhere aside) is a failure no retry can mend: the result says `refused`.
 """
 
 import time
@@ -21,7 +22,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError
 
-from wareview.webhooks.addresses import Refusal, target_of, vetted_addresses
+from wareview.webhooks.addresses import HostNotFound, Refusal, target_of, vetted_addresses
 
 MAX_REDIRECTS = 3
 BODY_EXCERPT = 200
@@ -34,6 +35,8 @@ class SendResult:
     response_code: int | None
     error: str
     duration_ms: int
+    # The address was refused before anything was sent (`addresses.Refusal`): trying again cannot help.
+    refused: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -43,8 +46,15 @@ class SendResult:
 def send(*, url: str, body: bytes, headers: dict[str, str], timeout: float, allow_private: bool) -> SendResult:
     """POST `body` to `url` under the rules above."""
     started = time.monotonic()
-    code, error = _post_following(url, body, headers, timeout, allow_private)
-    return SendResult(response_code=code, error=error, duration_ms=int((time.monotonic() - started) * 1000))
+    refused = False
+    try:
+        code, error = _post_following(url, body, headers, timeout, allow_private)
+    except HostNotFound as not_found:
+        code, error = None, str(not_found)
+    except Refusal as refusal:  # the first address or a redirect's: nothing was sent there
+        code, error, refused = None, str(refusal), True
+    duration_ms = int((time.monotonic() - started) * 1000)
+    return SendResult(response_code=code, error=error, duration_ms=duration_ms, refused=refused)
 
 
 def _post_following(
@@ -77,8 +87,6 @@ def _post_once(
         with session.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True) as got:
             excerpt = got.raw.read(BODY_EXCERPT, decode_content=True).decode("utf-8", "replace").strip()
             return got.status_code, got.headers.get("Location"), excerpt
-    except Refusal as refusal:
-        return str(refusal)
     except requests.Timeout:
         return f"No answer within {timeout:g} seconds."
     except requests.RequestException as error:

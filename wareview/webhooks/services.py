@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "webhooks.deliver"
 NOT_QUEUED_MESSAGE = "The delivery could not be queued: the job queue is not answering. Send it again in a moment."
 DISABLED_MESSAGE = "The webhook was disabled before this delivery was sent."
+# After the words of an address refused (`sending.SendResult.refused`): why the delivery failed at its first try.
+NOT_RETRIED = " Not tried again: every try would be refused the same way until the webhook's address changes."
 # The most deliveries one sweep queues again; the next sweep, a minute later, takes the rest.
 SWEEP_BATCH = 500
 
@@ -169,8 +171,8 @@ def delivery_attempt(
     delivery has been queued again since, for another time, does nothing.
 
     Returns when the next try is due, or None when there is none to queue: the delivery is delivered, out of
-    tries (WEBHOOK_MAX_ATTEMPTS), not retried (`may_retry` false), gone, its webhook disabled, or the message
-    stale."""
+    tries (WEBHOOK_MAX_ATTEMPTS), sent to an address that is refused (no retry would get further), not retried
+    (`may_retry` false), gone, its webhook disabled, or the message stale."""
     delivery = Delivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or delivery.is_finished:  # deleted with its webhook, or a message delivered twice
         return None
@@ -198,15 +200,16 @@ def delivery_attempt(
     )
     now = timezone.now()
     next_try = None
-    if not result.succeeded and may_retry and round_attempt < settings.WEBHOOK_MAX_ATTEMPTS:
+    if not result.succeeded and not result.refused and may_retry and round_attempt < settings.WEBHOOK_MAX_ATTEMPTS:
         next_try = now + timedelta(seconds=retry_delay(round_attempt))
+    error = f"{result.error}{NOT_RETRIED}" if result.refused else result.error
     with transaction.atomic():
         DeliveryAttempt.objects.create(
             delivery=delivery,
             number=delivery.attempts + 1,
             at=now,
             response_code=result.response_code,
-            error=result.error[:ERROR_MAX_LENGTH],
+            error=error[:ERROR_MAX_LENGTH],
             duration_ms=result.duration_ms,
         )
         status = Delivery.Status.SUCCEEDED if result.succeeded else Delivery.Status.FAILED
@@ -214,7 +217,7 @@ def delivery_attempt(
             status=Delivery.Status.PENDING if next_try is not None else status,
             attempts=F("attempts") + 1,
             response_code=result.response_code,
-            error=result.error[:ERROR_MAX_LENGTH],
+            error=error[:ERROR_MAX_LENGTH],
             last_attempt_at=now,
             next_attempt_at=next_try,
         )

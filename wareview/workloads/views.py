@@ -2,10 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 
 from wareview.audit.services import client_ip
-from wareview.lib.charts import trend_chart_svg
+from wareview.lib.charts import TrendChart, trend_chart
 from wareview.lib.paging import paginate
 from wareview.milestones.forms import CompareForm, MilestoneForm
 from wareview.milestones.selectors import Trend, workload_milestones, workload_trends
@@ -60,11 +59,10 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 MILESTONES_PAGE_SIZE = 10
 
 
-def _trend_chart(trend: Trend) -> str:
+def _trend_chart(trend: Trend) -> TrendChart:
     points = [(point.label, point.high, point.medium, point.percent) for point in trend.points]
     title = f"Risk trend of the {trend.review.lens.name} review"
-    # The chart escapes every label it draws.
-    return mark_safe(trend_chart_svg(points=points, title=title, chart_id=f"trend-{trend.review.pk}"))
+    return trend_chart(points=points, title=title, chart_id=f"trend-{trend.review.pk}")
 
 
 @login_required

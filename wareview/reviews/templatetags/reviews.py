@@ -4,22 +4,27 @@
 one), `{{ answer.risk|risk_level }}` for a risk's words and class (see `wareview.lib.risk_levels`), and
 `{% progress done total label=… %}` for a progress bar with its words.
 
-The badges and the bars are small enough to build in Python, and pages show dozens of them; anything larger
-(the question page's navigation entries and best practices) is a partial of its template, where a designer finds it.
+The tags compute what they show and draw it with a partial of `templates/includes/reviews.html`, where a designer
+finds the markup; anything larger (the question page's navigation entries and best practices) is a partial of
+its own page's template.
 """
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 from django import template
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 
 from wareview.lib import risk_levels
 from wareview.lib.numbers import percent
 from wareview.reviews.links import question_url_maker
 
 register = template.Library()
+
+# The tags' markup: a partial of this template for each.
+MARKUP = "includes/reviews.html"
 
 WORDS = {
     "percent": "{share}%",
@@ -52,16 +57,15 @@ def _question_url_maker(review_pk: int) -> Callable[[str], str]:
     return question_url_maker(review_pk)
 
 
-@register.simple_tag
-def risk_badge(risk: str, *, short: bool = False) -> SafeString:
+@register.simple_tag(takes_context=True)
+def risk_badge(context: template.Context, risk: str, *, short: bool = False) -> str:
     """A risk's badge: its words (the short ones with `short`) in a span of its CSS class."""
-    level = risk_levels.risk_level(risk)
-    words = escape(level.short_label if short else level.label)
-    return SafeString(f'<span class="risk {level.css_class}">{words}</span>')
+    return _drawn(context, "risk-badge", level=risk_levels.risk_level(risk), short=short)
 
 
-@register.simple_tag
+@register.simple_tag(takes_context=True)
 def progress(
+    context: template.Context,
     done: int,
     total: int,
     *,
@@ -71,29 +75,50 @@ def progress(
     progress_id: str = "",
     count_id: str = "",
     oob: bool = False,
-) -> SafeString:
+) -> str:
     """A `<progress>` bar named `label` (its aria-label) and its words beside it: `words` is one of WORDS, and a
     `note` follows them after a dot. With ids the page can refresh both parts out of band; `oob` renders just
     the two parts, marked for such a swap."""
     share = percent(done, total)
-    text = WORDS[words].format(done=done, total=total, share=share)
-    swap = ' hx-swap-oob="true"' if oob else ""
-    bar_id = f' id="{escape(progress_id)}"' if progress_id else ""
-    count_id = f' id="{escape(count_id)}"' if count_id else ""
-    words_shown = escape(f"{text} · {note}" if note else text)
-    bar = (
-        f'<progress{bar_id} max="{total}" value="{done}"{swap} aria-label="{escape(label)}">{share}%</progress>\n'
-        f"<span{count_id}{swap}>{words_shown}</span>"
+    return _drawn(
+        context,
+        "progress",
+        done=done,
+        total=total,
+        share=share,
+        label=label,
+        words=WORDS[words].format(done=done, total=total, share=share),
+        note=note,
+        progress_id=progress_id,
+        count_id=count_id,
+        oob=oob,
     )
-    return SafeString(bar if oob else f'<div class="progress-line">{bar}</div>')
 
 
-@register.simple_tag
-def practice_scales(effort: str, impact: str, *, extra_class: str = "") -> SafeString:
+@register.simple_tag(takes_context=True)
+def practice_scales(context: template.Context, effort: str, impact: str, *, extra_class: str = "") -> str:
     """A best practice's effort and impact by their labels, whichever the lens gives (question page, plan and
     report); nothing when it gives neither."""
-    scales = [f"Effort: {effort}" if effort else "", f"Impact: {impact}" if impact else ""]
-    if not any(scales):
-        return SafeString("")
-    css_class = f"practice-scales {extra_class}" if extra_class else "practice-scales"
-    return format_html('<p class="{}">{}</p>', css_class, " · ".join(scale for scale in scales if scale))
+    scales = (f"Effort: {effort}" if effort else "", f"Impact: {impact}" if impact else "")
+    return _drawn(context, "practice-scales", scales=tuple(scale for scale in scales if scale), extra_class=extra_class)
+
+
+def _drawn(context: template.Context, partial: str, **values: object) -> str:
+    """The partial `partial` of MARKUP drawn with `values` alone (not the page's context)."""
+    engine = context.template.engine if context.template else template.Engine.get_default()
+    return _rendered(engine, partial, tuple(values.items()), context.autoescape)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rendered(engine: template.Engine, partial: str, values: tuple[tuple[str, object], ...], autoescape: bool) -> str:
+    """What a partial draws depends on its values alone, and pages draw the same few badges and bars again and
+    again (a navigation of 200 entries holds five kinds of badge): each is rendered once per process. A template
+    the development server sees change clears them (`_forget_rendered`)."""
+    partial_template = engine.get_template(f"{MARKUP}#{partial}")
+    return partial_template.render(template.Context(dict(values), autoescape=autoescape))
+
+
+@receiver(file_changed)
+def _forget_rendered(sender: object, file_path: Path, **kwargs: object) -> None:
+    if file_path.suffix == ".html":
+        _rendered.cache_clear()
