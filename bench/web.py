@@ -305,13 +305,17 @@ def milestone_pair(review) -> tuple[int, int]:
 
 def plan_answers(review) -> None:
     """Answer every question of the 200-question review with its first practice alone (medium risk: two practices
-    recommended each), once, in one bulk update, so its improvement plan holds 400 items."""
+    recommended each), once, in one bulk update, so its improvement plan holds 400 items. The bulk update goes
+    round the services that keep a started plan's order keys in step, so the plan is brought in step after it."""
+    from wareview.plans.services import plan_sync
     from wareview.reviews.models import Answer, AnswerRisk
 
     answers = list(Answer.objects.filter(review=review, risk=AnswerRisk.UNANSWERED).select_related("question"))
     for answer in answers:
         answer.selected, answer.risk = [f"{answer.question.code.lower()}_a"], AnswerRisk.MEDIUM
     Answer.objects.bulk_update(answers, ["selected", "risk"])
+    if answers:
+        plan_sync(review=review, start=False)
 
 
 def switch_lens():

@@ -110,5 +110,7 @@ def fast_password_hashing(settings) -> None:
 def forget_question_sheets() -> None:
     # Each test builds its own lenses; rolled-back rows may come back with the same ids on SQLite.
     from wareview.lenses.selectors import question_sheet
+    from wareview.plans.selectors import lens_keys_of
 
     question_sheet.cache_clear()
+    lens_keys_of.cache_clear()

@@ -109,9 +109,9 @@ def test_the_site_header_links_to_my_items(client, cast):
 
 
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-# User, the count and the page of items (with their reviews, workloads, teams and lenses), the practices' titles,
-# the questions' risks, the teams' members.
-MY_ITEMS_QUERIES = 6 + SESSION_QUERIES
+# User, the count and the page of items (with their reviews, workloads, teams and lenses, and the questions' risks
+# kept on them), the practices' titles, the teams' members.
+MY_ITEMS_QUERIES = 5 + SESSION_QUERIES
 
 
 def test_my_items_takes_the_same_queries_for_3_and_50_items_and_comes_25_a_page(client, cast, owned):

@@ -285,8 +285,9 @@ def test_a_move_takes_as_many_queries_for_fifty_questions_as_for_five(django_ass
     user = review.created_by
     # a savepoint; lock the review; the versions; their questions, practices and rules; lock the answers; the
     # answers no question takes over, their history and themselves deleted; update the answers; insert history;
-    # save the review; release the savepoint (no question is new, so no answer is inserted)
-    with django_assert_num_queries(14):
+    # save the review; whether its improvement plan has started (it has not: nothing more); release the savepoint
+    # (no question is new, so no answer is inserted)
+    with django_assert_num_queries(15):
         upgrade.review_upgrade(review=review, target=target, user=user)
     merged = Answer.objects.get(review=review, question__code="Q_01")
     assert (merged.selected, merged.practices_not_applicable) == (["q_01_a"], {"q_01_b": MARK})

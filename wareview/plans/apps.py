@@ -6,8 +6,11 @@ class PlansConfig(AppConfig):
     verbose_name = "Improvement plans"
 
     def ready(self) -> None:
-        # The plan follows the answers: a practice ticked in the review marks its item done, unticked reopens it.
+        # The plan follows the answers: a practice ticked in the review marks its item done, unticked reopens it,
+        # and the items keep their place in the plan as the answers' risks change and the review changes lens
+        # version.
         from wareview.plans import receivers
-        from wareview.reviews.signals import answer_practices_changed
+        from wareview.reviews.signals import answer_standing_changed, review_upgraded
 
-        answer_practices_changed.connect(receivers.answer_practices_changed, dispatch_uid="plans.follow_answers")
+        answer_standing_changed.connect(receivers.answer_standing_changed, dispatch_uid="plans.follow_answers")
+        review_upgraded.connect(receivers.review_upgraded, dispatch_uid="plans.follow_upgrades")

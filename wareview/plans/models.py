@@ -22,6 +22,11 @@ class ItemStatus(models.TextChoices):
     WONT_DO = "wont_do", "Won't do"
 
 
+# `ImprovementItem.plan_rank` of an item its plan does not recommend (its question is at no high or medium risk, or
+# its practice is followed or does not apply); 0 and 1 are the recommended items at high and medium risk.
+NOT_RECOMMENDED = 2
+
+
 class ImprovementItem(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="improvement_items")
     question_code = models.CharField(max_length=128)
@@ -37,8 +42,18 @@ class ImprovementItem(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Set by the services on every change (bulk updates do not touch auto_now fields).
     updated_at = models.DateTimeField(default=timezone.now)
+    # The plan's order, kept by the services (see README.md, "Order"): the question's risk in the review, the
+    # recommendation's rank (0 high, 1 medium, NOT_RECOMMENDED), its place in the lens's order of recommendations
+    # (quick wins first) and in the walk through the lens; the two places are None when the lens has no such
+    # practice (the item is then not listed). A rank of None: the keys are not written yet (an item from before the
+    # plan kept them); the plan's next read writes them (`services.plan_read`).
+    risk = models.CharField(max_length=20, blank=True)
+    plan_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    priority = models.PositiveIntegerField(null=True, blank=True)
+    lens_position = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["review", "plan_rank", "priority"], name="improvement_item_plan_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "question_code", "practice_code"], name="improvement_item_one_per_practice"

@@ -1,12 +1,15 @@
 """The plan's side of the reviews app's signals (connected in apps.PlansConfig.ready)."""
 
 from wareview.plans import services
+from wareview.plans.models import ImprovementItem
 
 
-def answer_practices_changed(
-    sender, *, answer, user, before: tuple[str, ...], after: tuple[str, ...], **kwargs
-) -> None:
-    ticked = set(after) - set(before)
-    unticked = set(before) - set(after)
-    if ticked or unticked:
-        services.items_follow_answer(answer=answer, user=user, ticked=ticked, unticked=unticked)
+def answer_standing_changed(sender, *, answer, user, before: dict, **kwargs) -> None:
+    services.items_follow_answer(answer=answer, user=user, before=before)
+
+
+def review_upgraded(sender, *, review, user, **kwargs) -> None:
+    """A plan that has started follows the review to its new lens version: its new recommendations get their
+    items, and every item its keys in the new version's order. One query when the plan has not started."""
+    if ImprovementItem.objects.filter(review=review).exists():
+        services.plan_sync(review=review, start=False)

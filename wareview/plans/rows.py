@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.urls import reverse
+
 from wareview.plans.forms import ItemForm
 from wareview.plans.models import ImprovementItem
 from wareview.plans.selectors import CLOSED_STATUSES, OwnedItem, PlanEntry
@@ -26,6 +28,17 @@ class Row:
     form: ItemForm | None = None  # a refused edit, shown again
     saved: bool = False  # just saved in place
     errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def dom_pk(self) -> str:
+        """The item's id as the row's ids and addresses end with it ("" for an item not written yet): text, so
+        the template does not format the number again at each of its many uses."""
+        return str(self.item.pk) if self.item.pk else ""
+
+    @property
+    def url(self) -> str:
+        """The item's page, where its form posts ("" for an item not written yet)."""
+        return reverse("plans:item", args=[self.item.review_id, self.item.pk]) if self.item.pk else ""
 
     @property
     def status(self) -> str:

@@ -1,19 +1,21 @@
-"""Reads for improvement plans: a review's plan in the report's priority order, an item's history, the team
-members who may own items. A fixed number of queries whatever the size of the lens or of the plan."""
+"""Reads for improvement plans: a review's plan in the report's priority order (a page of it from the order keys
+kept on the items, or the whole plan from the report), an item's history, the team members who may own items. A
+fixed number of queries whatever the size of the lens or of the plan."""
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 
 from wareview.lenses.models import Choice
 from wareview.lib import risk_levels
-from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
-from wareview.reports.data import Recommendation, ReportData
+from wareview.plans import ordering
+from wareview.plans.models import NOT_RECOMMENDED, ImprovementItem, ImprovementItemChange, ItemStatus
+from wareview.reports.data import Practice, QuestionFacts, Recommendation, ReportData
 from wareview.reports.selectors import report_data
-from wareview.reviews.models import Answer, Review
+from wareview.reviews.models import Review
 from wareview.teams.models import Membership, Role, Team
 
 CLOSED_STATUSES = (ItemStatus.DONE, ItemStatus.WONT_DO)
@@ -70,6 +72,131 @@ def status_matches(status: str, wanted: str) -> bool:
     if wanted == TO_DO:
         return status in TO_DO_STATUSES
     return not wanted or status == wanted
+
+
+# The items a plan lists: recommended ones, and done ones no longer recommended; never one of a practice the lens
+# version lacks.
+LISTED = Q(priority__isnull=False) & (Q(plan_rank__lt=NOT_RECOMMENDED) | Q(status=ItemStatus.DONE))
+# The plan's order: the report's for the recommended items, then the done ones in lens order.
+PLAN_ORDER = (
+    "plan_rank",
+    Case(When(plan_rank__lt=NOT_RECOMMENDED, then="priority"), default="lens_position"),
+)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """How many items of each status the plan lists, whether its items are written (its plan started), and
+    whether some lack their order keys (written before the plan kept them)."""
+
+    counts: dict[str, int]
+    started: bool
+    unordered: bool = False
+
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.counts.get(value, 0)) for value, label in ItemStatus.choices]
+
+
+def plan_summary(*, review: Review) -> PlanSummary:
+    """The plan's counts per status, whether any item of the review is written, and whether any lacks its order
+    keys. One query."""
+    rows = (
+        ImprovementItem.objects.filter(review=review)
+        .values("status")
+        .annotate(
+            written=Count("pk"), listed=Count("pk", filter=LISTED), unordered=Count("pk", filter=Q(plan_rank=None))
+        )
+        .order_by()
+    )
+    counts, started, unordered = {}, False, False
+    for row in rows:
+        counts[row["status"]] = row["listed"]
+        started = started or row["written"] > 0
+        unordered = unordered or row["unordered"] > 0
+    return PlanSummary(counts=counts, started=started, unordered=unordered)
+
+
+def plan_items(*, review: Review, status: str = "", owner: str = "", risk: str = "") -> QuerySet[ImprovementItem]:
+    """The written items the plan lists, in its order, with that status (see `status_matches`), owner (a user's
+    id, or "none") and question risk; each with its owner and its `position`, its number in the whole plan (None
+    for a done item no longer recommended). A query for the view to show a page at a time: the database orders
+    the items by their keys (`ordering`), nothing else is read."""
+    items = ImprovementItem.objects.filter(LISTED, review=review)
+    if status == TO_DO:
+        items = items.filter(status__in=TO_DO_STATUSES)
+    elif status:
+        items = items.filter(status=status)
+    if owner == "none":
+        items = items.filter(owner__isnull=True)
+    elif owner:
+        items = items.filter(owner_id=int(owner))
+    if risk:
+        items = items.filter(risk=risk)
+    before = (
+        ImprovementItem.objects.filter(review_id=OuterRef("review_id"), priority__isnull=False)
+        .filter(
+            Q(plan_rank__lt=OuterRef("plan_rank"))
+            | Q(plan_rank=OuterRef("plan_rank"), priority__lte=OuterRef("priority"))
+        )
+        .order_by()
+        .values("review_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    position = Case(When(plan_rank__lt=NOT_RECOMMENDED, then=Subquery(before)), default=None)
+    return items.select_related("owner").annotate(position=position).order_by(*PLAN_ORDER)
+
+
+def plan_entries(*, review: Review, items: list[ImprovementItem]) -> list[PlanEntry]:
+    """`items` (of `plan_items`) as the plan's entries, with their practices' and questions' words: one query,
+    whatever their number."""
+    practices = Choice.objects.filter(
+        question__pillar__lens_id=review.lens_id,
+        question__code__in={item.question_code for item in items},
+        code__in={item.practice_code for item in items},
+    ).values_list("question__code", "question__title", "code", "title", "improvement_text", "improvement_url")
+    words = {
+        (question, code): (question_title, title, text, url)
+        for question, question_title, code, title, text, url in practices
+    }
+    entries = []
+    for item in items:
+        question_title, title, text, url = words.get(
+            (item.question_code, item.practice_code), ("", item.practice_code, "", "")
+        )
+        recommendation = Recommendation(
+            question=QuestionFacts(code=item.question_code, title=question_title, risk=item.risk),
+            practice=Practice(code=item.practice_code, title=title, improvement_text=text, improvement_url=url),
+        )
+        entries.append(PlanEntry(recommendation=recommendation, item=item, position=getattr(item, "position", None)))
+    return entries
+
+
+class LensKeysKept:
+    """`lens_keys_of(review=…)`: the order keys of the practices of the review's lens version (`ordering.lens_keys`),
+    kept in memory for a published version, whose rows never change (as `lenses.selectors.question_sheet` does);
+    a draft's are read with the report (`plan_source`, four queries, none when `data` is given)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._kept: dict[int, ordering.LensKeys] = {}
+
+    def __call__(self, *, review: Review, data: ReportData | None = None) -> ordering.LensKeys:
+        kept = self._kept.get(review.lens_id)
+        if kept is not None:
+            return kept
+        keys = ordering.lens_keys(data or plan_source(review=review))
+        if review.lens.is_published:
+            if len(self._kept) >= self.maxsize:
+                self._kept.clear()
+            self._kept[review.lens_id] = keys
+        return keys
+
+    def cache_clear(self) -> None:
+        self._kept.clear()
+
+
+lens_keys_of = LensKeysKept(maxsize=64)
 
 
 def plan_source(*, review: Review) -> ReportData:
@@ -144,25 +271,15 @@ class OwnedItem:
     members: list
 
 
-AT_RISK = (risk_levels.HIGH.value, risk_levels.MEDIUM.value)
-
-
 def owned_items(*, user, status: str = "", risk: str = "") -> QuerySet[ImprovementItem]:
-    """The items `user` owns in the open reviews of the teams they are in, as their plans list them (recommended:
-    the question at high or medium risk; or done), with that status (see `status_matches`) and question risk;
-    soonest due first, then by workload. A query for the view to show a page at a time.
+    """The items `user` owns in the open reviews of the teams they are in, as their plans list them (recommended,
+    or done), with that status (see `status_matches`) and question risk; soonest due first, then by workload, then
+    in their plan's order. A query for the view to show a page at a time.
 
     An item of a team the person left is not theirs to see; a closed review's items no longer change, and an item
     whose practice the review's lens version no longer has is not in its plan: none of them are listed."""
-    answers = Answer.objects.filter(review_id=OuterRef("review_id"), question__code=OuterRef("question_code"))
-    practice = Choice.objects.filter(
-        question__pillar__lens_id=OuterRef("review__lens_id"),
-        question__code=OuterRef("question_code"),
-        code=OuterRef("practice_code"),
-    )
     items = ImprovementItem.objects.filter(
-        Q(status=ItemStatus.DONE) | Exists(answers.filter(risk__in=AT_RISK)),
-        Exists(practice),
+        LISTED,
         owner=user,
         review__workload__team__memberships__user=user,
         review__status=Review.Status.OPEN,
@@ -172,27 +289,20 @@ def owned_items(*, user, status: str = "", risk: str = "") -> QuerySet[Improveme
     elif status:
         items = items.filter(status=status)
     if risk:
-        items = items.filter(Exists(answers.filter(risk=risk)))
+        items = items.filter(risk=risk)
     return items.select_related("review__workload__team", "review__lens", "owner").order_by(
-        F("due_date").asc(nulls_last=True), "review__workload__name", "review_id", "question_code", "practice_code"
+        F("due_date").asc(nulls_last=True), "review__workload__name", "review_id", *PLAN_ORDER
     )
 
 
 def owned_items_read(*, user, items: list[ImprovementItem]) -> list[OwnedItem]:
-    """`items` (of `owned_items`) with what their rows show: three queries, whatever their number."""
+    """`items` (of `owned_items`) with what their rows show: two queries, whatever their number."""
     titles = {
         (lens, question, code): (title, question_title)
         for lens, question, code, title, question_title in Choice.objects.filter(
             question__pillar__lens_id__in={item.review.lens_id for item in items},
             code__in={item.practice_code for item in items},
         ).values_list("question__pillar__lens_id", "question__code", "code", "title", "question__title")
-    }
-    risks = {
-        (review, question): risk
-        for review, question, risk in Answer.objects.filter(
-            review_id__in={item.review_id for item in items},
-            question__code__in={item.question_code for item in items},
-        ).values_list("review_id", "question__code", "risk")
     }
     members: dict[int, list] = {}
     roles: dict[int, Role] = {}
@@ -207,7 +317,7 @@ def owned_items_read(*, user, items: list[ImprovementItem]) -> list[OwnedItem]:
         title, question_title = titles.get(
             (item.review.lens_id, item.question_code, item.practice_code), (item.practice_code, "")
         )
-        risk = risks.get((item.review_id, item.question_code), risk_levels.UNANSWERED.value)
+        risk = item.risk or risk_levels.UNANSWERED.value
         rows.append(
             OwnedItem(item, title, question_title, risk, roles.get(team_id, Role.VIEWER), members.get(team_id, []))
         )

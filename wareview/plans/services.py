@@ -1,6 +1,7 @@
 """Writes to improvement plans: creating the items of the recommendations, editing an item (marking it done ticks
 its practice in the review, reopening it unticks it), and following the answers (a practice ticked marks its item
-done, unticked reopens it). Every change is kept in the item's history, and a tick in the answer's.
+done, unticked reopens it). Every change is kept in the item's history, and a tick in the answer's. Every write
+keeps the items' order keys (`ordering`) in step with the answers and the lens version.
 """
 
 from collections.abc import Collection, Iterable
@@ -10,13 +11,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from wareview.lenses.selectors import question_sheet
-from wareview.plans import selectors
-from wareview.plans.models import ImprovementItem, ImprovementItemChange, ItemStatus
+from wareview.plans import ordering, selectors
+from wareview.plans.models import NOT_RECOMMENDED, ImprovementItem, ImprovementItemChange, ItemStatus
 from wareview.plans.signals import items_changed
+from wareview.reports.data import ReportData
 from wareview.reviews.merging import AnswerState, practice_field
 from wareview.reviews.models import Answer, Review
 from wareview.reviews.services import answer_save
@@ -32,19 +34,90 @@ if TYPE_CHECKING:
 STATUS_LABELS = dict(ItemStatus.choices)
 
 
-def plan_items_create(*, review: Review, keys: Iterable[tuple[str, str]]) -> None:
-    """Create the missing items (question code, practice code) of `review` as open, in one insert; an item that
-    exists (made meanwhile by someone else) is left as it is."""
+# (question code, practice code) -> (the question's risk, the item's rank): `ordering.plan_rank`.
+RankOf = dict[tuple[str, str], tuple[str, int]]
+
+
+def plan_items_create(
+    *, review: Review, keys: Iterable[tuple[str, str]], data: ReportData | None = None, ranks: RankOf | None = None
+) -> None:
+    """Create the missing items (question code, practice code) of `review` as open, with their order keys, in one
+    insert; an item that exists (made meanwhile by someone else) is left as it is. The keys come from `data` (the
+    review's report) or, with `ranks` (each key's question risk and rank), from the lens's kept keys."""
     now = timezone.now()
+    lens = selectors.lens_keys_of(review=review, data=data)
+    rank_of = ranks or _ranks(data or selectors.plan_source(review=review))
     ImprovementItem.objects.bulk_create(
         [
             ImprovementItem(
-                review=review, question_code=question, practice_code=practice, created_at=now, updated_at=now
+                review=review,
+                question_code=question,
+                practice_code=practice,
+                created_at=now,
+                updated_at=now,
+                **_keys((question, practice), lens=lens, rank_of=rank_of),
             )
             for question, practice in keys
         ],
         ignore_conflicts=True,
     )
+
+
+def _ranks(data: ReportData) -> RankOf:
+    return {
+        (question.code, code): (question.risk, rank)
+        for question in data.questions
+        for code, rank in ordering.question_ranks(question).items()
+    }
+
+
+def _keys(key: tuple[str, str], *, lens: ordering.LensKeys, rank_of: RankOf) -> dict:
+    """The order keys of item `key`: what `ImprovementItem` keeps of its answer and of its lens."""
+    risk, rank = rank_of.get(key, ("", NOT_RECOMMENDED))
+    return {
+        "risk": risk,
+        "plan_rank": rank,
+        "priority": lens.priority.get(key),
+        "lens_position": lens.lens_position.get(key),
+    }
+
+
+KEY_FIELDS = ["risk", "plan_rank", "priority", "lens_position"]
+
+
+def plan_sync(*, review: Review, start: bool) -> None:
+    """Bring the review's plan in step with its answers and its lens version: write an item for every
+    recommendation that has none (when the plan has started, or with `start`; never in a closed review), and the
+    order keys of every item. The report's four queries, the items, an insert and an update when they are due.
+    Run when the plan page is first read, and when the review moves to another lens version."""
+    data = selectors.plan_source(review=review)
+    lens = selectors.lens_keys_of(review=review, data=data)
+    rank_of = _ranks(data)
+    items = list(ImprovementItem.objects.filter(review=review))
+    written = {(item.question_code, item.practice_code) for item in items}
+    missing = [rec.key for rec in data.recommendations if rec.key not in written]
+    if missing and (start or items) and not review.is_closed:
+        plan_items_create(review=review, keys=missing, data=data, ranks=rank_of)
+    stale = []
+    for item in items:
+        keys = _keys((item.question_code, item.practice_code), lens=lens, rank_of=rank_of)
+        if any(getattr(item, name) != value for name, value in keys.items()):
+            for name, value in keys.items():
+                setattr(item, name, value)
+            stale.append(item)
+    if stale:
+        ImprovementItem.objects.bulk_update(stale, KEY_FIELDS)
+
+
+def plan_read(*, review: Review, start: bool) -> selectors.PlanSummary:
+    """The plan's counts, once what a read needs is written: with `start`, the items of a plan never read (the
+    first read of the plan page starts it; never in a closed review), and the order keys of the items written before
+    the plan kept them. One query when nothing is due."""
+    summary = selectors.plan_summary(review=review)
+    if (start and not summary.started and not review.is_closed) or summary.unordered:
+        plan_sync(review=review, start=start)
+        summary = selectors.plan_summary(review=review)
+    return summary
 
 
 def plan_open(*, review: Review) -> selectors.Plan:
@@ -53,7 +126,7 @@ def plan_open(*, review: Review) -> selectors.Plan:
     data = selectors.plan_source(review=review)
     the_plan = selectors.review_plan(review=review, data=data)
     if the_plan.missing and not review.is_closed:
-        plan_items_create(review=review, keys=the_plan.missing)
+        plan_items_create(review=review, keys=the_plan.missing, data=data)
         the_plan = selectors.review_plan(review=review, data=data)
     return the_plan
 
@@ -185,47 +258,72 @@ def _words(item: ImprovementItem) -> dict[str, str]:
     }
 
 
-def items_follow_answer(*, answer: Answer, user, ticked: Collection[str], unticked: Collection[str]) -> None:
-    """Mark done the items of the practices just ticked in `answer`, and reopen the done items of those unticked,
-    each with a line in its history. One query when no item of those practices exists or needs a change; items
-    are never created here (see README.md)."""
-    if not ticked and not unticked:
+def items_follow_answer(*, answer: Answer, user, before: dict) -> None:
+    """Keep the plan in step with a save of `answer` that changed what it follows or its risk (`before`: its
+    `state()` before the save). The items of the practices just ticked become done, the done items of those
+    unticked reopen, each with a line in its history; every item of the question takes the answer's risk and its
+    rank in the plan (`ordering.plan_rank`); and once the plan has started, a practice newly recommended gets its
+    item (see README.md). One query when nothing changes, plus an update, an insert of history lines and an insert
+    of items when they are due."""
+    sheet = question_sheet(answer.question_id)
+    code = sheet.question.code
+    ticked = set(answer.selected) - set(before["selected"])
+    unticked = set(before["selected"]) - set(answer.selected)
+    followed = {*answer.selected, *answer.practices_not_applicable}
+
+    def rank(practice: str) -> int:
+        return ordering.plan_rank(risk=answer.risk, practice=practice, followed=followed, none_codes=sheet.none_codes)
+
+    # The question's items, and one item of the review, to tell whether its plan has started.
+    first = ImprovementItem.objects.filter(review_id=answer.review_id).order_by().values("pk")[:1]
+    found = list(
+        ImprovementItem.objects.filter(
+            Q(review_id=answer.review_id, question_code=code) | Q(pk=Subquery(first))
+        ).order_by("pk")
+    )
+    if not found:
         return
-    code = question_sheet(answer.question_id).question.code
-    # Only the items that move (ticked and not done, or unticked and done), and only their ids: most saves move
-    # none, and then no model is built at all.
-    items = ImprovementItem.objects.filter(review_id=answer.review_id, question_code=code)
-    done = Q(status=ItemStatus.DONE)
-    moving = items.filter(Q(practice_code__in=ticked) & ~done | Q(practice_code__in=unticked) & done)
-    ids = list(moving.values_list("pk", flat=True))
-    if not ids:
-        return
+    own = [item for item in found if item.question_code == code]
     now = timezone.now()
-    moved, changes = [], []
-    for item in ImprovementItem.objects.filter(pk__in=ids).order_by("pk"):
-        status, note = _follow(item, ticked=ticked)
-        if status is None:
-            continue
-        changes.append(
-            ImprovementItemChange(
-                item=item,
-                changed_by=user,
-                changed_at=now,
-                before={"Status": STATUS_LABELS[item.status]},
-                after={"Status": STATUS_LABELS[status]},
-                note=note,
+    moved, changes, changed = [], [], []
+    for item in own:
+        status, note = _follow(item, ticked=ticked, unticked=unticked)
+        if status is not None:
+            changes.append(
+                ImprovementItemChange(
+                    item=item,
+                    changed_by=user,
+                    changed_at=now,
+                    before={"Status": STATUS_LABELS[item.status]},
+                    after={"Status": STATUS_LABELS[status]},
+                    note=note,
+                )
             )
-        )
-        item.status, item.wont_do_reason, item.updated_at = status, "", now
-        moved.append(item)
+            item.status, item.wont_do_reason, item.updated_at = status, "", now
+            moved.append(item)
+        # An item without its keys yet keeps none until the plan's next read writes them all (`plan_read`).
+        keys = (answer.risk, rank(item.practice_code)) if item.plan_rank is not None else (item.risk, None)
+        if status is not None or (item.risk, item.plan_rank) != keys:
+            item.risk, item.plan_rank = keys
+            changed.append(item)
+    if changed:
+        ImprovementItem.objects.bulk_update(changed, ["status", "wont_do_reason", "updated_at", "risk", "plan_rank"])
     if moved:
-        ImprovementItem.objects.bulk_update(moved, ["status", "wont_do_reason", "updated_at"])
         ImprovementItemChange.objects.bulk_create(changes)
         transaction.on_commit(partial(items_changed.send, sender=ImprovementItem, items=tuple(moved), user=user))
+    written = {item.practice_code for item in own}
+    new = [
+        (code, practice) for practice in sheet.codes if practice not in written and rank(practice) != NOT_RECOMMENDED
+    ]
+    if new:
+        ranks = {key: (answer.risk, rank(key[1])) for key in new}
+        plan_items_create(review=answer.review, keys=new, ranks=ranks)
 
 
-def _follow(item: ImprovementItem, *, ticked: Collection[str]) -> tuple[str | None, str]:
+def _follow(item: ImprovementItem, *, ticked: Collection[str], unticked: Collection[str]) -> tuple[str | None, str]:
     """The item's new status after its practice was ticked (done) or unticked (a done item reopens), if any."""
     if item.practice_code in ticked:
         return (ItemStatus.DONE if item.status != ItemStatus.DONE else None), TICKED_NOTE
-    return (ItemStatus.OPEN if item.status == ItemStatus.DONE else None), UNTICKED_NOTE
+    if item.practice_code in unticked:
+        return (ItemStatus.OPEN if item.status == ItemStatus.DONE else None), UNTICKED_NOTE
+    return None, ""

@@ -6,12 +6,15 @@ An edit is a plain POST first: saved, it goes back to the row it came from (`#it
 refused, that page is shown again with what was typed and the reason beside the field (400). With htmx the answer
 is the row alone, saved or refused, with the plan's counts out of band."""
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -85,12 +88,23 @@ def _plan_page(
     filters = PlanFilterForm(query, members=members)
     if not filters.is_valid():
         return _refused(request, review, filters.first_error(), status=400)
-    the_plan = services.plan_open(review=review)
-    entries = the_plan.filtered(**filters.cleaned_data)
+    # The first read starts the plan: the recommendations' items are written, in order (see README.md).
+    summary = services.plan_read(review=review, start=True)
+    listed: Sequence[selectors.PlanEntry] | QuerySet[ImprovementItem]
+    if summary.started:
+        listed = selectors.plan_items(review=review, **filters.cleaned_data)
+    else:  # a closed review whose plan never started: its recommendations, as the report has them
+        the_plan = selectors.review_plan(review=review, data=selectors.plan_source(review=review))
+        summary = selectors.PlanSummary(
+            counts=dict(Counter(entry.item.status for entry in the_plan.entries)), started=False
+        )
+        listed = the_plan.filtered(**filters.cleaned_data)
     try:
-        pager = paginate(request, entries, per_page=PLAN_PAGE_SIZE, strict=True, address=address)
+        pager = paginate(request, listed, per_page=PLAN_PAGE_SIZE, strict=True, address=address)
     except PageNotFound as error:
         return _refused(request, review, str(error), status=404)
+    page = list(pager.page.object_list)
+    entries = selectors.plan_entries(review=review, items=page) if summary.started else page
     plan_rows = [
         rows.plan_row(
             entry,
@@ -99,13 +113,13 @@ def _plan_page(
             **(rows.refused(refused) if refused and entry.item.pk == refused_pk else {}),
             saved=entry.item.pk == saved_pk,
         )
-        for entry in pager.page.object_list
+        for entry in entries
     ]
     saved_titles = [row.title for row in plan_rows if row.saved]
     context = {
         **_row_context(page_url=_url(address)),
         "review": review,
-        "plan": the_plan,
+        "plan": summary,
         "pager": pager,
         "rows": plan_rows,
         "refused": _refusal(refused, plan_rows),
@@ -219,16 +233,18 @@ def _row_response(
             request, "plans/row_swap.html", {**context, "row": rows.owned_row(owned, **options)}, status=status
         )
     review = access.item.review
-    the_plan = selectors.review_plan(review=review, data=selectors.plan_source(review=review))
-    entry = next((entry for entry in the_plan.entries if entry.item.pk == access.item.pk), None)
+    # The item as its plan lists it now (none when it left the plan), and the plan's counts: three queries.
+    listed = list(selectors.plan_items(review=review).filter(pk=access.item.pk))
+    summary = selectors.plan_summary(review=review)
     members = selectors.team_members(team=review.workload.team)
-    if entry is None:  # saved, and no longer recommended: it leaves the plan
+    if not listed:  # saved, and no longer recommended: it leaves the plan
         context["gone"] = _gone_row(access.item, members=members)
-    elif form is None and _renumbered(request, entry.position):
+    elif form is None and _renumbered(request, getattr(listed[0], "position", None)):
         return _plan_shown_again(request, access, back=back)
     else:
+        (entry,) = selectors.plan_entries(review=review, items=listed)
         context["row"] = rows.plan_row(entry, members=members, can_write=access.can_write, **options)
-    return render(request, "plans/row_swap.html", {**context, "plan": the_plan}, status=status)
+    return render(request, "plans/row_swap.html", {**context, "plan": summary}, status=status)
 
 
 def _renumbered(request: HtmxHttpRequest, position: int | None) -> bool:
@@ -307,7 +323,6 @@ def plan_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
     filters = PlanFilterForm(request.GET, members=selectors.team_members(team=review.workload.team))
     if not filters.is_valid():
         return _refused(request, review, filters.first_error(), status=400)
-    the_plan = selectors.review_plan(review=review, data=selectors.plan_source(review=review))
     plan_url = request.build_absolute_uri(reverse("plans:plan", args=[review.pk]))
 
     def item_url(entry: selectors.PlanEntry) -> str:
@@ -317,7 +332,13 @@ def plan_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
 
     # What an issue tracker takes is the work left: the items open or in progress, unless a status is chosen.
     wanted = {**filters.cleaned_data, "status": filters.cleaned_data["status"] or selectors.TO_DO}
-    body = exports.plan_csv(entries=the_plan.filtered(**wanted), item_url=item_url)
+    if services.plan_read(review=review, start=False).started:
+        items = list(selectors.plan_items(review=review, **wanted))
+        entries = selectors.plan_entries(review=review, items=items)
+    else:  # the plan page was never read: the recommendations as the report has them, not written
+        the_plan = selectors.review_plan(review=review, data=selectors.plan_source(review=review))
+        entries = the_plan.filtered(**wanted)
+    body = exports.plan_csv(entries=entries, item_url=item_url)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     filename = exports.plan_filename(workload_name=review.workload.name, review_id=review.pk)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

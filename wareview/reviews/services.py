@@ -14,7 +14,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.reviews import merging
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
-from wareview.reviews.signals import answer_practices_changed, review_completed
+from wareview.reviews.signals import answer_practices_changed, answer_standing_changed, review_completed
 from wareview.workloads.models import Workload
 
 
@@ -247,11 +247,14 @@ def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -
 
 def _record(answer: Answer, *, user, before: dict, note: str) -> None:
     """Keep the change in history when it changed what a user sees; tell the apps that follow ticked practices
-    (`signals.answer_practices_changed`) when those changed."""
+    (`signals.answer_practices_changed`) when those changed, and those that follow the answer's standing
+    (`signals.answer_standing_changed`) when it changed."""
     if list(answer.selected) != before["selected"]:
         answer_practices_changed.send(
             sender=Answer, answer=answer, user=user, before=tuple(before["selected"]), after=tuple(answer.selected)
         )
+    if _standing(answer.state()) != _standing(before):
+        answer_standing_changed.send(sender=Answer, answer=answer, user=user, before=before)
     if answer.state() != before:
         AnswerChange.objects.create(
             answer=answer,
@@ -262,6 +265,11 @@ def _record(answer: Answer, *, user, before: dict, note: str) -> None:
             note=note,
             version=answer.version,
         )
+
+
+def _standing(state: dict) -> tuple:
+    """What of an answer's state its risk and its recommendations follow from."""
+    return (state["selected"], state["not_applicable"], sorted(state["practices_not_applicable"]), state["risk"])
 
 
 def answer_state_at(*, answer: Answer, version: int) -> AnswerState | None:

@@ -9,6 +9,15 @@ from django.dispatch import Signal
 # ticked practice codes before and after the save, as tuples).
 answer_practices_changed = Signal()
 
+# Sent inside the save's transaction whenever a save changes what the answer follows or its risk: the ticked
+# practices, those marked as not applying, whether the question applies, or the risk (merged saves included).
+# Arguments: `answer` (the saved Answer), `user`, `before` (the answer's `state()` before the save).
+answer_standing_changed = Signal()
+
+# Sent inside the transaction that moved a review to another version of its lens, after its answers moved.
+# Arguments: `review` (on its new lens version), `user`.
+review_upgraded = Signal()
+
 # Sent after the transaction commits of the save that completes a review: the save that answers a question that was
 # unanswered when no other question of the review is left unanswered (see services.answer_save). A review whose
 # answers are cleared and answered again completes again. Arguments: `review_id`, `user`.

@@ -38,6 +38,7 @@ from wareview.lenses.models import Choice, Lens, Question, RiskRule
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import NOTES_MAX_LENGTH, Answer, AnswerChange, Review
 from wareview.reviews.services import risk_for
+from wareview.reviews.signals import review_upgraded
 
 # A best practice by (question code, choice code).
 Ref = tuple[str, str]
@@ -459,6 +460,7 @@ def review_upgrade(*, review: Review, target: Lens, user) -> Review:
     )
     review.lens = target
     review.save(update_fields=["lens", "updated_at"])
+    review_upgraded.send(sender=Review, review=review, user=user)
     return review
 
 
