@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -47,7 +48,9 @@ def portfolio_lenses() -> list[Lens]:
     return sorted(newest.values(), key=lambda lens: lens.name.lower())
 
 
-def portfolio_workloads(*, user, filters: dict[str, Any], ids: Collection[int] | None = None) -> QuerySet[Workload]:
+def portfolio_workloads(
+    *, user: User, filters: dict[str, Any], ids: Collection[int] | None = None
+) -> QuerySet[Workload]:
     """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
     (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
