@@ -4,6 +4,8 @@ owners and contributors add and remove it, and a closed review is read-only. The
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from wareview.evidence.models import Evidence
 from wareview.reviews.access import ANSWER_MEMBERSHIPS, VIEWER_REFUSAL, refuse_closed
 from wareview.teams.access import Access, Need, member_row
@@ -14,7 +16,7 @@ class EvidenceAccess(Access):
     evidence: Evidence
 
 
-def get_evidence_for(user, pk: int, *, need: Need = Need.READ) -> EvidenceAccess:
+def get_evidence_for(user: User | AnonymousUser, pk: int, *, need: Need = Need.READ) -> EvidenceAccess:
     """The evidence item `pk` (not removed) with its answer, question and review, in one query; Http404 for
     outsiders and for a removed item, PermissionDenied short of `need` or for a change to a closed review."""
     evidence, role = member_row(

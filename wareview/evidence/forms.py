@@ -3,6 +3,7 @@ here; `services.evidence_add` trusts what the form cleans."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import magic
 from django import forms
@@ -74,7 +75,7 @@ class EvidenceForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
     verified_on = forms.DateField(label="Verified on", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.content_type = ""  # the sniffed type of a file that passed `clean_file`
         self.fields["verified_on"].initial = timezone.localdate

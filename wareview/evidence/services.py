@@ -3,6 +3,7 @@ in the answer's history (`reviews.services.answer_note`)."""
 
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from wareview.reviews.services import answer_note
 from wareview.teams.models import Team
 
 
-def evidence_add(*, answer: Answer, practice: str, practice_title: str, user, data: EvidenceInput) -> Evidence:
+def evidence_add(*, answer: Answer, practice: str, practice_title: str, user: User, data: EvidenceInput) -> Evidence:
     """Add `data` (checked by `EvidenceForm`) as evidence of `practice` in `answer`, and say so in its history.
 
     All or nothing: the file is stored and the rows written in one transaction that must be the outermost one
@@ -48,7 +49,7 @@ def evidence_add(*, answer: Answer, practice: str, practice_title: str, user, da
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence, practice_title: str, user) -> None:
+def evidence_remove(*, evidence: Evidence, practice_title: str, user: User) -> None:
     """Take the item off its practice: its row stays (who added and removed it, when), its file is deleted from
     the storage once the removal is committed, and the answer's history says what was removed."""
     name = evidence.file.name

@@ -2,6 +2,7 @@
 and out of the storage (its file) when its row is deleted with its answer, review or workload."""
 
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import BigIntegerField, Case, CharField, F, Q, Value, When
@@ -9,12 +10,13 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from wareview.evidence.models import Evidence
+from wareview.reviews.models import Answer
 from wareview.reviews.signals import answers_taken_over
 
 
 @receiver(answers_taken_over, dispatch_uid="evidence.follow_answers")
 def evidence_follow_answers(
-    sender, moves: dict[int, int], practices: dict[tuple[int, str], tuple[int, str]], **kwargs
+    sender: type[Answer], moves: dict[int, int], practices: dict[tuple[int, str], tuple[int, str]], **kwargs: Any
 ) -> None:
     """Move each practice's evidence where the move sends it, and what is left on a row about to be deleted to the
     row taking it over: one UPDATE, before the rows left over are deleted."""
@@ -31,7 +33,7 @@ def evidence_follow_answers(
 
 
 @receiver(post_delete, sender=Evidence, dispatch_uid="evidence.file_delete")
-def evidence_file_delete(sender, instance: Evidence, using: str, **kwargs) -> None:
+def evidence_file_delete(sender: type[Evidence], instance: Evidence, using: str, **kwargs: Any) -> None:
     # After the commit, so a deletion that rolls back keeps its file.
     if instance.file:
         transaction.on_commit(partial(instance.file.storage.delete, instance.file.name), using=using)

@@ -14,7 +14,7 @@ from wareview.evidence.forms import ALLOWED_TYPES, EvidenceForm, EvidencePolicyF
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
 from wareview.lenses.selectors import question_sheet
-from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.http import AuthenticatedHtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.reviews.access import get_answer_for
 from wareview.reviews.models import Answer
@@ -24,7 +24,7 @@ PAGE_SIZE = 20
 
 
 @login_required
-def practice_evidence(request: HtmxHttpRequest, pk: int, code: str, practice: str) -> HttpResponse:
+def practice_evidence(request: AuthenticatedHtmxHttpRequest, pk: int, code: str, practice: str) -> HttpResponse:
     """The practice's evidence with the form that adds an item (GET), or the item added (POST)."""
     need = Need.WRITE if request.method == "POST" else Need.READ
     access = get_answer_for(request.user, pk, code, need=need)
@@ -67,7 +67,7 @@ def _practice(answer: Answer, code: str) -> Choice:
 
 @login_required
 @require_POST
-def evidence_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for(request.user, pk, need=Need.WRITE).evidence
     answer = evidence.answer
     choice = _practice(answer, evidence.practice)
@@ -78,7 +78,7 @@ def evidence_remove(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def evidence_file(request: HtmxHttpRequest, pk: int) -> FileResponse:
+def evidence_file(request: AuthenticatedHtmxHttpRequest, pk: int) -> FileResponse:
     """The item's file, as a download (`Content-Disposition: attachment`) of the type sniffed when it was added,
     never inline and never of a type a browser would run (a stored type outside the allowed ones is sent as
     bytes). The response carries `X-Content-Type-Options: nosniff` (SecurityMiddleware)."""
@@ -92,7 +92,7 @@ def evidence_file(request: HtmxHttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def team_policy(request: HtmxHttpRequest, team_pk: int) -> HttpResponse:
+def team_policy(request: AuthenticatedHtmxHttpRequest, team_pk: int) -> HttpResponse:
     """The team's "Evidence expires after": shown to its owners (GET), changed by them (POST)."""
     team = get_team_for(request.user, team_pk, need=Need.OWNER).team
     policy = EvidencePolicy.objects.filter(team=team).first() or EvidencePolicy(team=team)

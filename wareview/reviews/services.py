@@ -291,7 +291,7 @@ def answer_state_at(*, answer: Answer, version: int) -> AnswerState | None:
 
 
 @transaction.atomic
-def answer_note(*, answer: Answer, user, note: str) -> AnswerChange:
+def answer_note(*, answer: Answer, user: User, note: str) -> AnswerChange:
     """Keep in the answer's history something done beside it that leaves the answer as it is (evidence added to a
     practice or removed): a change whose before and after are the answer as it stands, at its current version, so
     merging a later save against that version reads the same state either way. Locks the answer's row, so the
