@@ -12,6 +12,7 @@ is a subtest named after it: a failure reads `[390px] [reviews:overview]`.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from allauth.core.internal.ratelimit import handler429
@@ -27,6 +28,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from tests.browser.conftest import TIMEOUT_MS, WIDTHS, Cast, answer_of, describe_violations, sign_in_as
 from tests.factories import UserFactory
 from wareview.api.services import token_create
+from wareview.evidence.forms import EvidenceInput
+from wareview.evidence.services import evidence_add
+from wareview.lenses.models import Choice
 from wareview.lenses.services import lens_new_draft, lens_publish
 from wareview.milestones.models import Milestone
 from wareview.milestones.services import milestone_save
@@ -56,6 +60,7 @@ class Scene:
     report: Report
     portfolio_report: PortfolioReport
     webhook: Webhook
+    evidence_practice: str
     staff: AbstractBaseUser
 
     @property
@@ -112,6 +117,14 @@ def _wrong_password(page: Page) -> None:
     expect(page.get_by_role("alert")).to_be_visible()
 
 
+def _invite(page: Page) -> None:
+    page.get_by_label("E-mail address").fill("rita@example.com")
+    page.get_by_label("Role", exact=True).select_option(label="Viewer")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator(".messages")).to_contain_text("Sent an invitation")
+
+
 def _new_token(page: Page) -> None:
     page.get_by_label("Name").fill("Nightly export")
     with page.expect_navigation():
@@ -137,6 +150,11 @@ PAGES = [
     _visit("plans:plan", lambda s: f"/reviews/{s.review.pk}/plan/"),
     _visit("plans:item", lambda s: f"/reviews/{s.review.pk}/plan/items/{s.item.pk}/"),
     _visit("plans:mine", lambda s: "/my-items/"),
+    _visit(
+        "evidence:practice",
+        lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/practices/{s.evidence_practice}/evidence/",
+    ),
+    _visit("evidence:team_policy", lambda s: f"/teams/{s.team_pk}/evidence/"),
     _visit("reports:page", lambda s: f"/reviews/{s.review.pk}/report/"),
     _visit("reports:workload_page", lambda s: f"/workloads/{s.workload_pk}/report/"),
     _visit("reports:milestone_page", lambda s: f"/milestones/{s.baseline.pk}/report/"),
@@ -171,6 +189,13 @@ PAGES = [
         path=lambda s: f"/teams/{s.team_pk}/webhooks/",
         then=_send_empty("Add webhook"),
     ),
+    Visit(
+        id="evidence:practice, refused",
+        name="evidence:practice",
+        path=lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/practices/{s.evidence_practice}/evidence/",
+        then=_send_empty("Add evidence"),
+    ),
+    Visit(id="teams:detail, a message", name="teams:detail", path=lambda s: f"/teams/{s.team_pk}/", then=_invite),
     Visit(id="tokens:list, a new token", name="tokens:list", path=lambda s: "/accounts/api-tokens/", then=_new_token),
     # A person's account pages (django-allauth's, in the app's frame).
     _visit("account_email", lambda s: "/accounts/email/"),
@@ -251,6 +276,7 @@ NOT_PAGES = {
             "webhooks:delete",
             "webhooks:delivery_resend",
             "tokens:revoke",
+            "evidence:remove",
         ],
         "POST only",
     ),
@@ -267,6 +293,7 @@ NOT_PAGES = {
             "reports:portfolio_download",
             "mfa_download_recovery_codes",
             "admin:lenses_lens_export",
+            "evidence:file",
         ],
         "a download",
     ),
@@ -361,6 +388,23 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
     Invitation.objects.create(
         team=cast.team, email="nadia@example.org", role=Role.VIEWER, token_hash=token_hash(INVITATION_TOKEN)
     )
+    choices = Choice.objects.filter(question__pillar__lens=review.lens, question__code="PERF_02", is_none=False)
+    practice = choices.order_by("order").first()
+    evidence_add(
+        answer=answer_of(review, "PERF_02"),
+        practice=practice.code,
+        practice_title=practice.title,
+        user=owner,
+        data=EvidenceInput(
+            kind="link",
+            title="Load-test dashboard",
+            url="https://grafana.example.com/d/load-tests",
+            upload=None,
+            content_type="",
+            note="",
+            verified_on=date.today(),
+        ),
+    )
     staff = UserFactory(username="sam", is_staff=True, is_superuser=True)
     return Scene(
         cast=cast,
@@ -371,6 +415,7 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
         report=report,
         portfolio_report=portfolio_report,
         webhook=webhook,
+        evidence_practice=practice.code,
         staff=staff,
     )
 
