@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -29,6 +30,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
@@ -39,7 +41,7 @@ from wareview.reports.models import Report  # noqa: E402
 from wareview.reports.rendering import pdf_from_html, report_html  # noqa: E402
 from wareview.reports.selectors import report_data  # noqa: E402
 from wareview.reports.services import report_render  # noqa: E402
-from wareview.reviews.models import Answer  # noqa: E402
+from wareview.reviews.models import Answer, Review  # noqa: E402
 from wareview.reviews.services import AnswerState, answer_save, review_start  # noqa: E402
 from wareview.teams.models import Membership, Role, Team  # noqa: E402
 from wareview.workloads.models import Workload  # noqa: E402
@@ -85,7 +87,7 @@ def synthetic_lens(areas: int = 4, per_area: int = 3) -> Lens:
     return lens_publish(lens=lens)
 
 
-def answered_review(lens: Lens):
+def answered_review(lens: Lens) -> tuple[Review, User]:
     user = get_user_model().objects.create_user(username=f"bench-report-{time.time_ns()}")
     team = Team.objects.create(name="Bench team")
     Membership.objects.create(team=team, user=user, role=Role.OWNER)
@@ -100,7 +102,7 @@ def answered_review(lens: Lens):
     return review, user
 
 
-def paired_medians_ms(*actions) -> list[float]:
+def paired_medians_ms(*actions: Callable[[], object]) -> list[float]:
     """The median wall time of each action over RUNS rounds, the actions taking turns within a round so that a
     busy machine slows them alike and the ratio stays fair."""
     for action in actions:

@@ -33,15 +33,24 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from wareview.lib.env import load_env_file  # noqa: E402
+
+if TYPE_CHECKING:  # the models are imported where used, once Django is set up
+    from django.contrib.auth.models import User
+
+    from wareview.lenses.models import Choice, Lens, Question, RiskRule
+    from wareview.reviews.models import Review
+    from wareview.workloads.models import Workload
 
 HOST = "127.0.0.1"
 VAR_DIR = ROOT / "var" / "bench"
@@ -233,7 +242,7 @@ def bench_api_token() -> None:
     api_token = token_create(user=user, name=API_TOKEN_NAME, scope=Scope.READ_WRITE, days=1).secret
 
 
-def bench_review(password: str):
+def bench_review(password: str) -> "Review":
     from django.contrib.auth import get_user_model
 
     from wareview.lenses.models import Lens
@@ -255,7 +264,7 @@ def bench_review(password: str):
     return review or review_start(workload=workload, lens=lens, user=user)
 
 
-def dashboard_workloads(workload) -> None:
+def dashboard_workloads(workload: "Workload") -> None:
     """Fill the bench team up to DASHBOARD_WORKLOADS workloads with one bulk insert; later runs reuse them."""
     from wareview.workloads.models import Workload
 
@@ -268,7 +277,7 @@ def dashboard_workloads(workload) -> None:
         Workload.objects.bulk_create(Workload(team=team, name=name, created_by=workload.created_by) for name in fresh)
 
 
-def switch_walk(workload) -> Walk:
+def switch_walk(workload: "Workload") -> Walk:
     """An open review of the 200-question lens (built once), and its question codes in order."""
     from wareview.lenses.models import Lens, Question
     from wareview.reviews.models import Review
@@ -276,13 +285,20 @@ def switch_walk(workload) -> Walk:
 
     lens = Lens.objects.published().filter(slug=SWITCH_LENS_SLUG).first() or switch_lens()
     review = Review.objects.open().filter(workload=workload, lens_slug=lens.slug).first()
-    review = review or review_start(workload=workload, lens=lens, user=workload.created_by)
+    review = review or review_start(workload=workload, lens=lens, user=bench_user(workload))
     plan_answers(review)
     codes = list(Question.objects.filter(pillar__lens=lens).order_by("order").values_list("code", flat=True))
     return Walk(review.pk, codes, workload.pk, milestone_pair(review))
 
 
-def milestone_pair(review) -> tuple[int, int]:
+def bench_user(made: "Workload | Review") -> "User":
+    """Who made the bench's workload or review: the bench user, who also saves its answers and milestones."""
+    if made.created_by is None:
+        raise BenchError(f"{made} lost the user who made it: delete it and run the benchmark again")
+    return made.created_by
+
+
+def milestone_pair(review: "Review") -> tuple[int, int]:
     """Two milestones of `review`, 20 answers apart, made afresh on every run after the earlier runs' milestones
     are deleted (each saved milestone holds 200 answers)."""
     from wareview.milestones.models import Milestone
@@ -291,19 +307,18 @@ def milestone_pair(review) -> tuple[int, int]:
     from wareview.reviews.services import AnswerState, answer_save
 
     Milestone.objects.filter(workload_id=review.workload_id).delete()
-    before = milestone_save(review=review, name="Bench before", user=review.created_by)
+    user = bench_user(review)
+    before = milestone_save(review=review, name="Bench before", user=user)
     answers = Answer.objects.filter(review=review).select_related("question").order_by("question__order")
     for answer in answers[MILESTONE_CHANGES_FROM : MILESTONE_CHANGES_FROM + MILESTONE_CHANGES]:
         code = answer.question.code.lower()
         selected = [f"{code}_a"] if answer.selected != [f"{code}_a"] else [f"{code}_a", f"{code}_b"]
-        answer_save(
-            answer=answer, user=review.created_by, data=AnswerState(selected=selected), expected_version=answer.version
-        )
-    after = milestone_save(review=review, name="Bench after", user=review.created_by)
+        answer_save(answer=answer, user=user, data=AnswerState(selected=selected), expected_version=answer.version)
+    after = milestone_save(review=review, name="Bench after", user=user)
     return before.pk, after.pk
 
 
-def plan_answers(review) -> None:
+def plan_answers(review: "Review") -> None:
     """Answer every question of the 200-question review with its first practice alone (medium risk: two practices
     recommended each), once, in one bulk update, so its improvement plan holds 400 items. The bulk update goes
     round the services that keep a started plan's order keys in step, so the plan is brought in step after it."""
@@ -318,7 +333,7 @@ def plan_answers(review) -> None:
         plan_sync(review=review, start=False)
 
 
-def switch_lens():
+def switch_lens() -> "Lens":
     """A lens of SWITCH_QUESTIONS questions in SWITCH_AREAS focus areas, each with three practices, "None of
     these" and three rules, as a draft with bulk writes and then published (a published lens is never written)."""
     from django.db import transaction
@@ -350,7 +365,7 @@ def switch_lens():
     return lens_publish(lens=lens)
 
 
-def switch_choices(question) -> list:
+def switch_choices(question: "Question") -> "list[Choice]":
     from wareview.lenses.models import Choice
 
     code = question.code.lower()
@@ -361,7 +376,7 @@ def switch_choices(question) -> list:
     return [*practices, Choice(question=question, code=f"{code}_no", title="None of these", is_none=True, order=3)]
 
 
-def switch_rules(question) -> list:
+def switch_rules(question: "Question") -> "list[RiskRule]":
     from wareview.lenses.models import RiskRule
 
     code = question.code.lower()
@@ -372,7 +387,7 @@ def switch_rules(question) -> list:
     ]
 
 
-def review_slots(review, count: int) -> list[Slot]:
+def review_slots(review: "Review", count: int) -> list[Slot]:
     """The first `count` questions, each saved by one user only, so versions never conflict. A save alternates
     between two practices, starting with the one that differs from the stored answer: every save changes it."""
     from wareview.lenses.models import Choice
@@ -604,7 +619,7 @@ class VirtualUser:
         self,
         method: str,
         path: str,
-        form=None,
+        form: Mapping[str, object] | Sequence[tuple[str, object]] | None = None,
         htmx: bool = False,
         headers: dict[str, str] | None = None,
         json_body: str | None = None,
@@ -787,7 +802,7 @@ def ratio(value: float, floor: float) -> float | None:
     return round(value / floor, 2) if floor and not math.isnan(floor) and not math.isnan(value) else None
 
 
-def history_rows_since(review_pk: int, since) -> int:
+def history_rows_since(review_pk: int, since: datetime) -> int:
     from wareview.reviews.models import AnswerChange
 
     return AnswerChange.objects.filter(answer__review_id=review_pk, changed_at__gte=since).count()

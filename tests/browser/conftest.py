@@ -16,7 +16,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
 from tests.factories import UserFactory, build_lens
-from wareview.lenses.models import Lens
+from wareview.lenses.models import Choice, Lens
 from wareview.reviews import services as review_services
 from wareview.reviews.models import Answer, Review
 from wareview.teams.models import Membership, Role, Team
@@ -25,6 +25,8 @@ from wareview.workloads.models import Workload
 PASSWORD = "a-long-test-password"
 # Long enough for a save on a loaded CI runner, short enough that a missing swap fails fast.
 TIMEOUT_MS = 5_000
+# Every page is checked at a desktop's and at a phone's viewport (tests/browser/test_every_page.py).
+WIDTHS = {"1280px": {"width": 1280, "height": 800}, "390px": {"width": 390, "height": 844}}
 
 
 # Fast password hashing comes from tests/conftest.py (fast_password_hashing, autouse).
@@ -60,6 +62,33 @@ def shipped_review(cast: Cast) -> Review:
     lens = Lens.objects.get(slug="performance-efficiency")
     workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
     return review_services.review_start(workload=workload, lens=lens, user=cast.owner)
+
+
+@pytest.fixture
+def answered_review(cast: Cast) -> Review:
+    """A review of the Performance Efficiency lens with a high, a medium, a no-risk and a not-applicable answer."""
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "performance_efficiency.json"), verbosity=0)
+    lens = Lens.objects.get(slug="performance-efficiency")
+    workload = Workload.objects.create(team=cast.team, name="Checkout", created_by=cast.owner)
+    review = review_services.review_start(workload=workload, lens=lens, user=cast.owner)
+    practices = _practices(review, "PERF_02")
+    for code, data in (
+        ("PERF_01", review_services.AnswerState(selected=["perf01_requirements", "perf01_data_driven"])),
+        ("PERF_02", review_services.AnswerState(selected=practices, notes="Sized from load-test profiles.")),
+        ("PERF_03", review_services.AnswerState(selected=[_none_choice(review, "PERF_03")])),
+        ("PERF_04", review_services.AnswerState(selected=[], not_applicable=True, reason="out_of_scope")),
+    ):
+        review_services.answer_save(answer=answer_of(review, code), user=cast.owner, data=data, expected_version=0)
+    return review
+
+
+def _practices(review: Review, code: str) -> list[str]:
+    choices = Choice.objects.filter(question__pillar__lens=review.lens, question__code=code, is_none=False)
+    return list(choices.values_list("code", flat=True))
+
+
+def _none_choice(review: Review, code: str) -> str:
+    return Choice.objects.get(question__pillar__lens=review.lens, question__code=code, is_none=True).code
 
 
 @pytest.fixture
@@ -128,3 +157,14 @@ def saving(page: Page) -> Iterator[None]:
         yield
     response: Response = info.value
     assert response.status == 200, f"The save answered {response.status}: {response.text()[:500]}"
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """axe-core's violations in words: the rule, its impact, and the first few elements that break it."""
+    lines = [f"{len(violations)} accessibility violations:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append(f"      {node.get('failureSummary', '').replace(chr(10), ' ')[:300]}")
+    return "\n".join(lines)

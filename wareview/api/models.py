@@ -6,6 +6,7 @@ person tell their tokens apart on the settings page.
 """
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -25,7 +26,7 @@ def secret_hash(secret: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def active(self, now=None) -> "ApiTokenQuerySet":
+    def active(self, now: datetime | None = None) -> "ApiTokenQuerySet":
         return self.filter(revoked_at=None, expires_at__gt=now or timezone.now())
 
 
@@ -52,7 +53,7 @@ class ApiToken(models.Model):
     def can_write(self) -> bool:
         return self.scope == Scope.READ_WRITE
 
-    def is_expired(self, now=None) -> bool:
+    def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at <= (now or timezone.now())
 
     @property

@@ -1,11 +1,12 @@
 """Reads for API tokens: a person's tokens for the settings page, and the token a request presents."""
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from wareview.api.models import ApiToken, secret_hash
 
 
-def user_tokens(*, user) -> QuerySet[ApiToken]:
+def user_tokens(*, user: User) -> QuerySet[ApiToken]:
     """The person's tokens, newest first (revoked and expired ones too, marked as such)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
 

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ class NewToken:
 
 
 @transaction.atomic
-def token_create(*, user, name: str, scope: str, days: int, ip: str | None = None) -> NewToken:
+def token_create(*, user: User, name: str, scope: str, days: int, ip: str | None = None) -> NewToken:
     """A new token of `user`, valid for `days` days; the secret is only in the result."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -48,7 +49,7 @@ def token_create(*, user, name: str, scope: str, days: int, ip: str | None = Non
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by, ip: str | None = None) -> None:
+def token_revoke(*, token: ApiToken, by: User, ip: str | None = None) -> None:
     """Stop the token working from now on (kept, revoked, so its owner sees what it was). Revoking a token
     already revoked changes and records nothing."""
     if token.revoked_at is not None:

@@ -3,19 +3,20 @@ and revoking one. Plain forms with CSRF, like every page of the app."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wareview.api import selectors, services
 from wareview.api.forms import TokenForm
 from wareview.audit.services import client_ip
+from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.lib.paging import paginate
 from wareview.teams.access import NOT_FOUND
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the page. POST: make a token and show its secret on the page this once (it is not kept)."""
     form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = None
@@ -36,7 +37,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = selectors.user_tokens(user=request.user).filter(pk=pk).first()
     if token is None:  # someone else's token, or none: the same answer
         raise Http404(NOT_FOUND)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from celery import shared_task
 from celery.signals import worker_ready
 
@@ -11,5 +13,5 @@ def heartbeat_task() -> None:
 
 
 @worker_ready.connect
-def heartbeat_on_start(**kwargs) -> None:
+def heartbeat_on_start(**kwargs: Any) -> None:
     heartbeat_record()

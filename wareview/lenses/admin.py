@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
@@ -52,13 +54,13 @@ class PublishedLensReadOnly(_AdminBase):
         lens = lens_of(obj)
         return lens is None or not lens.is_published
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._editable(obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._editable(obj)
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if self._is_inline():  # an inline's has_add_permission also takes the parent object
             allowed = cast("admin.options.InlineModelAdmin[Any, Any]", super()).has_add_permission(request, obj)
         else:
@@ -73,7 +75,7 @@ class LensUploadForm(forms.Form):
     file = forms.FileField(label="Lens file", help_text="An AWS custom-lens JSON file.")
     slug = forms.SlugField(required=False, help_text="Optional; an existing slug gets a new draft version.")
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         limit = settings.LENS_UPLOAD_MAX_BYTES
         if upload.size > limit:
@@ -120,7 +122,7 @@ class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
                 result = lens_import(
                     text=upload.read(),
                     slug=form.cleaned_data["slug"] or None,
-                    by=request.user,
+                    by=cast(User, request.user),
                     ip=client_ip(request),
                 )
             except LensImportError as error:
@@ -152,7 +154,13 @@ class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{lens.slug}-v{lens.version}.json"'
         return response
 
-    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if object_id:
             extra_context = {
                 **(extra_context or {}),
@@ -164,7 +172,7 @@ class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[Lens]) -> None:
         for lens in queryset:
             try:
-                published = services.lens_publish(lens=lens, by=request.user, ip=client_ip(request))
+                published = services.lens_publish(lens=lens, by=cast(User, request.user), ip=client_ip(request))
             except services.LensStateError as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:
@@ -216,7 +224,7 @@ class ReplacesForm(forms.ModelForm):
 
     of_choice: bool = False
 
-    def __init__(self, *args, mapping: MappingCheck | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, mapping: MappingCheck | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mapping = mapping
 
@@ -265,7 +273,7 @@ class ChoiceInline(PublishedLensReadOnly, admin.StackedInline):
 class RiskRuleForm(forms.ModelForm):
     """Checks the condition with the risk-rule parser against the question's choice codes."""
 
-    def __init__(self, *args, known_codes: frozenset[str] = frozenset(), **kwargs) -> None:
+    def __init__(self, *args: Any, known_codes: frozenset[str] = frozenset(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.known_codes = known_codes
 
@@ -308,7 +316,9 @@ class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
         # The page and its inlines ask whether the lens is published: load it in the same query.
         return super().get_queryset(request).select_related("pillar__lens")
 
-    def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix: str) -> dict:
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Question, inline: "admin.options.InlineModelAdmin[Any, Question]", prefix: str
+    ) -> dict[str, Any]:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, RiskRuleInline):
             kwargs["form_kwargs"] = {"known_codes": submitted_choice_codes(request, obj)}

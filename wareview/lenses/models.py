@@ -10,7 +10,7 @@ lenses never change" below).
 
 import operator
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import reduce
@@ -75,7 +75,7 @@ class LensRow(models.Model):
 class LensRowQuerySet(models.QuerySet):
     """Refuses bulk writes that would change a published lens."""
 
-    def update(self, **changes) -> int:
+    def update(self, **changes: Any) -> int:
         refuse(published_lenses(self, *_parents_of(self.model, [changes])), self.model, "change")
         return super().update(**changes)
 
@@ -83,7 +83,7 @@ class LensRowQuerySet(models.QuerySet):
         refuse(published_lenses(self), self.model, "delete")
         return super().delete()
 
-    def bulk_create(self, objs, *args, **kwargs) -> list:
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list:
         objs = list(objs)
         if self.model is Lens and any(lens.status == Lens.Status.PUBLISHED for lens in objs):
             raise PublishedLensError(PUBLISH_A_DRAFT)
@@ -491,19 +491,25 @@ def _remember_load(lens: Lens, using: str) -> None:
 # Receivers, connected in apps.py.
 
 
-def lens_row_pre_save(sender: type[models.Model], instance: LensRow, raw: bool, using: str, **kwargs) -> None:
+def lens_row_pre_save(sender: type[models.Model], instance: LensRow, raw: bool, using: str, **kwargs: Any) -> None:
     refusal = write_refusal(instance, raw=raw, using=using)
     if refusal:
         raise PublishedLensError(refusal)
 
 
-def lens_post_save(sender: type[Lens], instance: Lens, created: bool, raw: bool, using: str, **kwargs) -> None:
+def lens_post_save(sender: type[Lens], instance: Lens, created: bool, raw: bool, using: str, **kwargs: Any) -> None:
     if raw and created and instance.is_published:
         _remember_load(instance, using)
 
 
 def principle_links_pre_change(
-    sender: type[models.Model], instance: models.Model, action: str, model, pk_set, using: str, **kwargs
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    model: type[models.Model],
+    pk_set: set[int] | None,
+    using: str,
+    **kwargs: Any,
 ) -> None:
     """Links between a published lens's choices and principles never change (fixture loads excepted)."""
     if action not in ("pre_add", "pre_remove", "pre_clear"):

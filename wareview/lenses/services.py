@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Field, Max, Model, QuerySet
 from django.utils import timezone
@@ -31,7 +32,7 @@ def lens_next_version(*, slug: str) -> int:
 
 
 @transaction.atomic
-def lens_publish(*, lens: Lens, by=None, ip: str | None = None) -> Lens:
+def lens_publish(*, lens: Lens, by: User | None = None, ip: str | None = None) -> Lens:
     """Freeze a draft: from now on reviews may start on it and nothing writes its rows (see models.py). `by`
     (None: a command or a test) is recorded in the audit log."""
     lens = Lens.objects.select_for_update().get(pk=lens.pk)

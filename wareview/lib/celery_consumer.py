@@ -35,7 +35,7 @@ class Consumer(CeleryConsumer):
     def on_connection_error_after_connected(self, exc: Exception) -> None:
         if self.connection is not None:
             # Celery closes the connection through this attribute (`ignore_errors(connection, connection.close)`).
-            self.connection.close = partial(close_abandoned, self.connection)
+            self.connection.close = partial(close_abandoned, self.connection)  # type: ignore[method-assign]
         super().on_connection_error_after_connected(exc)
 
 

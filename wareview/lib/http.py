@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
@@ -14,6 +16,17 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request only a signed-in person reaches (behind `login_required`, or the API's token check), for the
+    type checker: its `user` is an account, never AnonymousUser."""
+
+    user: User
+
+
+class AuthenticatedHtmxHttpRequest(AuthenticatedHttpRequest, HtmxHttpRequest):
+    """An `HtmxHttpRequest` only a signed-in person reaches."""
+
+
 POST_ONLY = "This address only takes a submitted form. Use the buttons on the page instead."
 
 
@@ -21,7 +34,7 @@ def require_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     """Like Django's `require_POST`, but the 405 says in words what went wrong instead of an empty page."""
 
     @wraps(view)
-    def only_post(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def only_post(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             response = render(request, "400.html", {"exception": POST_ONLY}, status=405)
             response["Allow"] = "POST"

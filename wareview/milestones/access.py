@@ -3,6 +3,8 @@ Outsiders get 404. The helper's shape is described in `wareview/teams/access.py`
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from wareview.milestones.models import Milestone
 from wareview.teams.access import Access, Need, member_row
 
@@ -14,7 +16,7 @@ class MilestoneAccess(Access):
     milestone: Milestone
 
 
-def get_milestone_for(user, pk: int, *, need: Need = Need.READ) -> MilestoneAccess:
+def get_milestone_for(user: User | AnonymousUser, pk: int, *, need: Need = Need.READ) -> MilestoneAccess:
     """The milestone `pk` with its workload (and team), its review (with what a report of it reads), the lens it
     answered and who saved it, in one query; Http404 for outsiders, PermissionDenied short of `need`."""
     related = ("workload__team", "review__workload__team", "review__lens", "lens", "created_by")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from wareview.milestones.models import Milestone, MilestoneAnswer
 
@@ -10,10 +11,10 @@ class MilestoneAnswerInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
         return False
 
 
@@ -27,8 +28,8 @@ class MilestoneAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Milestone._meta.fields]
     inlines = [MilestoneAnswerInline]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
         return False

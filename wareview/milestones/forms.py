@@ -1,6 +1,7 @@
 """The milestones' forms: saving one, and choosing two points to compare. Every check and its message is here."""
 
 from hashlib import blake2b
+from typing import Any
 
 from django import forms
 
@@ -30,7 +31,7 @@ class MilestoneForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, workload: Workload, **kwargs) -> None:
+    def __init__(self, *args: Any, workload: Workload, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.workload = workload
         self.fields["review"].queryset = Review.objects.filter(workload=workload)  # type: ignore[attr-defined]
@@ -54,7 +55,7 @@ class CompareForm(forms.Form):
     before = forms.ChoiceField(label="From")
     after = forms.ChoiceField(label="To")
 
-    def __init__(self, *args, milestones: list[Milestone], **kwargs) -> None:
+    def __init__(self, *args: Any, milestones: list[Milestone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.milestones = {str(milestone.pk): milestone for milestone in milestones}
         choices = [(pk, f"{milestone.name} ({milestone.date_label})") for pk, milestone in self.milestones.items()]

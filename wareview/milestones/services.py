@@ -7,6 +7,7 @@ database decides: two people saving the same name at once get one milestone and 
 from collections import Counter
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from wareview.lenses.models import Lens
@@ -28,7 +29,7 @@ def name_taken_message(name: str) -> str:
 
 
 @transaction.atomic
-def milestone_save(*, review: Review, name: str, user) -> Milestone:
+def milestone_save(*, review: Review, name: str, user: User) -> Milestone:
     """Freeze every answer of `review` under `name`: one read of the answers, one insert of the milestone and one
     bulk insert of its answers, whatever the size of the lens. MilestoneError when the name is taken."""
     # One SELECT is one consistent snapshot: the answers, their risks and the lens version they answer together.
@@ -59,7 +60,7 @@ def before_upgrade_name(*, version: int) -> str:
     return f"Before upgrade to v{version}"
 
 
-def milestone_save_before_upgrade(*, review: Review, version: int, user) -> Milestone:
+def milestone_save_before_upgrade(*, review: Review, version: int, user: User) -> Milestone:
     """The milestone a move to lens version `version` saves first, "Before upgrade to v<N>", with " (2)", " (3)"…
     after it when the workload already has one of that name."""
     base = before_upgrade_name(version=version)
@@ -74,7 +75,7 @@ def milestone_save_before_upgrade(*, review: Review, version: int, user) -> Mile
 
 
 @transaction.atomic
-def review_upgrade_keeping_milestone(*, review: Review, target: Lens, user) -> Milestone:
+def review_upgrade_keeping_milestone(*, review: Review, target: Lens, user: User) -> Milestone:
     """Move `review` to the newer lens version `target` (`reviews.upgrade.review_upgrade`), having first saved its
     answers as they were as the milestone "Before upgrade to v<N>": both, or neither (UpgradeError)."""
     milestone = milestone_save_before_upgrade(review=review, version=target.version, user=user)

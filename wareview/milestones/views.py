@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from wareview.lenses.models import Question
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import RiskChart, risk_chart
-from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.http import AuthenticatedHtmxHttpRequest, HtmxHttpRequest
 from wareview.milestones import selectors, services
 from wareview.milestones.access import get_milestone_for
 from wareview.milestones.forms import CompareForm, MilestoneForm
@@ -24,7 +24,7 @@ from wareview.workloads.models import Workload
 
 @login_required
 @require_POST
-def milestone_create(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
+def milestone_create(request: AuthenticatedHtmxHttpRequest, workload_pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, workload_pk, need=Need.WRITE).workload
     form = MilestoneForm(request.POST, workload=workload)
     if form.is_valid():

@@ -3,6 +3,8 @@ nobody changes the plan of a closed review). One query, of the shape described i
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from wareview.plans.models import ImprovementItem
 from wareview.reviews.access import refuse_closed
 from wareview.teams.access import Access, Need, member_row
@@ -19,7 +21,7 @@ class ItemAccess(Access):
         return super().can_write and not self.item.review.is_closed
 
 
-def get_item_for(user, review_pk: int, pk: int, *, need: Need = Need.READ) -> ItemAccess:
+def get_item_for(user: User | AnonymousUser, review_pk: int, pk: int, *, need: Need = Need.READ) -> ItemAccess:
     """The item `pk` of review `review_pk`, with its review's workload, team and lens and its owner."""
     item, role = member_row(
         ImprovementItem.objects.select_related("review__workload__team", "review__lens", "owner").filter(

@@ -1,6 +1,11 @@
 """Input of the plan pages: the filters (a GET form) and an item's edit. Every check and its message is here."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 
 from wareview.lib import risk_levels
 from wareview.plans.models import NOTE_MAX_LENGTH, WONT_DO_REASON_MAX_LENGTH, ItemStatus
@@ -16,7 +21,7 @@ class ItemFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, error_messages={"invalid_choice": "There is no status “%(value)s”."})
     risk = forms.ChoiceField(required=False, error_messages={"invalid_choice": "There is no risk level “%(value)s”."})
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "filter-%s")
         super().__init__(*args, **kwargs)
         self._choose("status", [("", "Any status"), (TO_DO, "Open or in progress"), *ItemStatus.choices])
@@ -39,7 +44,7 @@ class PlanFilterForm(ItemFilterForm):
         required=False, error_messages={"invalid_choice": "“%(value)s” is not a member of the team."}
     )
 
-    def __init__(self, *args, members: list, **kwargs) -> None:
+    def __init__(self, *args: Any, members: Sequence[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = [(str(member.pk), member.get_username()) for member in members]
         self._choose("owner", [("", "Anyone"), (NOBODY, "Nobody"), *people])
@@ -63,7 +68,7 @@ class ItemForm(forms.Form):
     note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, strip=True)
     wont_do_reason = forms.CharField(required=False, max_length=WONT_DO_REASON_MAX_LENGTH, strip=True)
 
-    def __init__(self, *args, members, **kwargs) -> None:
+    def __init__(self, *args: Any, members: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ModelChoiceField)

@@ -1,14 +1,21 @@
 """The plan's side of the reviews app's signals (connected in apps.PlansConfig.ready)."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
+
 from wareview.plans import services
 from wareview.plans.models import ImprovementItem
+from wareview.reviews.models import Answer, Review
 
 
-def answer_standing_changed(sender, *, answer, user, before: dict, **kwargs) -> None:
+def answer_standing_changed(
+    sender: type[Answer], *, answer: Answer, user: User | None, before: dict, **kwargs: Any
+) -> None:
     services.items_follow_answer(answer=answer, user=user, before=before)
 
 
-def review_upgraded(sender, *, review, user, **kwargs) -> None:
+def review_upgraded(sender: type[Review], *, review: Review, user: User, **kwargs: Any) -> None:
     """A plan that has started follows the review to its new lens version: its new recommendations get their
     items, and every item its keys in the new version's order. One query when the plan has not started."""
     if ImprovementItem.objects.filter(review=review).exists():

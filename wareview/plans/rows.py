@@ -4,6 +4,7 @@ place. A refused edit's row shows what the person typed, each field's problem be
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.urls import reverse
 
@@ -70,7 +71,7 @@ class Row:
         return bool(due and due < date.today() and self.item.status not in CLOSED_STATUSES)
 
 
-def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options) -> Row:
+def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options: Any) -> Row:
     rec = entry.recommendation
     return Row(
         item=entry.item,
@@ -85,7 +86,7 @@ def plan_row(entry: PlanEntry, *, members: Sequence, can_write: bool, **options)
     )
 
 
-def owned_row(owned: OwnedItem, **options) -> Row:
+def owned_row(owned: OwnedItem, **options: Any) -> Row:
     item = owned.item
     return Row(
         item=item,
@@ -100,6 +101,6 @@ def owned_row(owned: OwnedItem, **options) -> Row:
     )
 
 
-def refused(form: ItemForm) -> dict:
+def refused(form: ItemForm) -> dict[str, Any]:
     """The options of a row refused with `form`."""
     return {"form": form, "errors": form.field_errors()}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 
 from wareview.lenses.models import Choice
@@ -271,7 +272,7 @@ class OwnedItem:
     members: list
 
 
-def owned_items(*, user, status: str = "", risk: str = "") -> QuerySet[ImprovementItem]:
+def owned_items(*, user: User, status: str = "", risk: str = "") -> QuerySet[ImprovementItem]:
     """The items `user` owns in the open reviews of the teams they are in, as their plans list them (recommended,
     or done), with that status (see `status_matches`) and question risk; soonest due first, then by workload, then
     in their plan's order. A query for the view to show a page at a time.
@@ -295,7 +296,7 @@ def owned_items(*, user, status: str = "", risk: str = "") -> QuerySet[Improveme
     )
 
 
-def owned_items_read(*, user, items: list[ImprovementItem]) -> list[OwnedItem]:
+def owned_items_read(*, user: User, items: list[ImprovementItem]) -> list[OwnedItem]:
     """`items` (of `owned_items`) with what their rows show: two queries, whatever their number."""
     titles = {
         (lens, question, code): (title, question_title)

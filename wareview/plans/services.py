@@ -8,8 +8,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -28,8 +28,6 @@ UNTICKED_NOTE = "Practice unticked in the review"
 # What the answer's history says of a tick made by marking an item done, or of an untick made by reopening it.
 PLAN_TICKED_NOTE = "ticked from the improvement plan"
 PLAN_UNTICKED_NOTE = "unticked from the improvement plan"
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 STATUS_LABELS = dict(ItemStatus.choices)
 
@@ -137,14 +135,14 @@ class ItemEdit:
     plan's rows have no note field)."""
 
     status: str
-    owner: "User | None"  # a member of the team, or nobody
+    owner: User | None  # a member of the team, or nobody
     due_date: date | None
     wont_do_reason: str
     note: str | None = None
 
 
 @transaction.atomic
-def item_update(*, item: ImprovementItem, user, edit: ItemEdit) -> ImprovementItem:
+def item_update(*, item: ImprovementItem, user: User, edit: ItemEdit) -> ImprovementItem:
     """Write `edit` over the item and keep what changed in its history; a change to nothing writes nothing.
 
     An item marked done ticks its practice in the review's answer, and a done item given another status unticks
@@ -196,7 +194,7 @@ def _answer_locked(item: ImprovementItem) -> Answer | None:
     )
 
 
-def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user) -> None:
+def _practice_follow_item(answer: Answer, *, item: ImprovementItem, user: User | None) -> None:
     """Tick the item's practice in `answer` when the item is done, untick it when it is not, as a tick on the
     question page would: "None of these" goes, and so does the practice's "does not apply" mark. Nothing is saved
     when the answer already agrees, or when the question no longer has the practice."""
@@ -258,7 +256,7 @@ def _words(item: ImprovementItem) -> dict[str, str]:
     }
 
 
-def items_follow_answer(*, answer: Answer, user, before: dict) -> None:
+def items_follow_answer(*, answer: Answer, user: User | None, before: dict) -> None:
     """Keep the plan in step with a save of `answer` that changed what it follows or its risk (`before`: its
     `state()` before the save). The items of the practices just ticked become done, the done items of those
     unticked reopen, each with a line in its history; every item of the question takes the answer's risk and its

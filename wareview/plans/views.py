@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
-from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.http import AuthenticatedHtmxHttpRequest, HtmxHttpRequest
 from wareview.lib.paging import PageNotFound, paginate
 from wareview.plans import exports, rows, selectors, services
 from wareview.plans.access import ItemAccess, get_item_for
@@ -166,7 +166,7 @@ def _refused(request: HtmxHttpRequest, review: Review | None, message: str, *, s
 
 
 @login_required
-def item(request: HtmxHttpRequest, review_pk: int, pk: int) -> HttpResponse:
+def item(request: AuthenticatedHtmxHttpRequest, review_pk: int, pk: int) -> HttpResponse:
     """An item with its history (GET), or its change (POST: back to the row it was sent from; refused, that page
     again with what was typed and the reason beside the field)."""
     need = Need.WRITE if request.method == "POST" else Need.READ
@@ -198,7 +198,9 @@ def _back(request: HtmxHttpRequest, the_item: ImprovementItem) -> Back:
     return Back(Origin.ITEM, plan_url)
 
 
-def _edit_refused(request: HtmxHttpRequest, access: ItemAccess, *, form: ItemForm, back: Back) -> HttpResponse:
+def _edit_refused(
+    request: AuthenticatedHtmxHttpRequest, access: ItemAccess, *, form: ItemForm, back: Back
+) -> HttpResponse:
     if request.htmx:
         return _row_response(request, access, back=back, form=form, status=400)
     the_item = access.item
@@ -213,7 +215,7 @@ def _edit_refused(request: HtmxHttpRequest, access: ItemAccess, *, form: ItemFor
 
 
 def _row_response(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxHttpRequest,
     access: ItemAccess,
     *,
     back: Back,
@@ -350,13 +352,13 @@ def plan_csv(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def my_items(request: HtmxHttpRequest) -> HttpResponse:
+def my_items(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     """The items the signed-in person owns in the open reviews of their teams, with the plan's filters."""
     return _my_items_page(request, address=(request.path, request.GET))
 
 
 def _my_items_page(
-    request: HtmxHttpRequest,
+    request: AuthenticatedHtmxHttpRequest,
     *,
     address: Address,
     refused: ItemForm | None = None,

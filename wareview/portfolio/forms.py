@@ -1,10 +1,12 @@
 """The portfolio's filters and sorting: a GET form, so a filtered list has an address to share and to export."""
 
+from collections.abc import Mapping
 from hashlib import blake2b
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth.models import User
 
 from wareview.lenses.models import Lens
 from wareview.teams.models import Team
@@ -38,7 +40,7 @@ class PortfolioFilterForm(forms.Form):
     completion = forms.ChoiceField(choices=COMPLETION_BUCKETS, required=False, label="Review completion")
     sort = forms.ChoiceField(choices=SORTS, required=False, label="Sort by")
 
-    def __init__(self, data, *, user, lenses: list[Lens]) -> None:
+    def __init__(self, data: Mapping[str, Any] | None, *, user: User, lenses: list[Lens]) -> None:
         super().__init__(data)
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(
             memberships__user=user

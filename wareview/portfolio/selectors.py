@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from hashlib import blake2b
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -48,7 +49,9 @@ def portfolio_lenses() -> list[Lens]:
     return sorted(newest.values(), key=lambda lens: lens.name.lower())
 
 
-def portfolio_workloads(*, user, filters: dict[str, Any], ids: Collection[int] | None = None) -> QuerySet[Workload]:
+def portfolio_workloads(
+    *, user: User, filters: dict[str, Any], ids: Collection[int] | None = None
+) -> QuerySet[Workload]:
     """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
     (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
@@ -151,7 +154,7 @@ def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
     return blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
-def portfolio_selection(*, user, filters: dict[str, Any]) -> QuerySet[Workload]:
+def portfolio_selection(*, user: User, filters: dict[str, Any]) -> QuerySet[Workload]:
     """The workloads `portfolio_workloads` selects, unsorted and with only the counts its filters need: the
     selection as a subquery, cheaper to build than the page's."""
     if filters.get("high_risks") or filters.get("completion"):

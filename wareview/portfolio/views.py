@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.http import AuthenticatedHtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.portfolio import exports, selectors
 from wareview.portfolio.forms import PortfolioFilterForm
@@ -16,7 +16,7 @@ from wareview.portfolio.forms import PortfolioFilterForm
 
 @login_required
 @require_safe
-def portfolio(request: HtmxHttpRequest) -> HttpResponse:
+def portfolio(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     lenses = selectors.portfolio_lenses()
     form = PortfolioFilterForm(request.GET, user=request.user, lenses=lenses)
     if not form.is_valid():
@@ -44,7 +44,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def portfolio_csv(request: HtmxHttpRequest) -> HttpResponse:
+def portfolio_csv(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     form = PortfolioFilterForm(request.GET, user=request.user, lenses=selectors.portfolio_lenses())
     if not form.is_valid():
         return HttpResponse(form.errors_in_words(), status=400, content_type="text/plain; charset=utf-8")

@@ -3,6 +3,7 @@ shape is described in `wareview/teams/access.py`."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 
 from wareview.reports.models import PortfolioReport, Report
@@ -15,7 +16,7 @@ class ReportAccess(Access):
     report: Report
 
 
-def get_report_for(user, pk: int, *, need: Need = Need.READ) -> ReportAccess:
+def get_report_for(user: User | AnonymousUser, pk: int, *, need: Need = Need.READ) -> ReportAccess:
     """The report `pk` with its review (workload, team, lens) in one query; Http404 for anyone outside the team.
     Every member may do all a report offers, so the views ask for no more than `Need.READ`."""
     report, role = member_row(
@@ -28,7 +29,7 @@ def get_report_for(user, pk: int, *, need: Need = Need.READ) -> ReportAccess:
     return ReportAccess(report=report, role=role)
 
 
-def get_portfolio_report_for(user, pk: int) -> PortfolioReport:
+def get_portfolio_report_for(user: User | AnonymousUser, pk: int) -> PortfolioReport:
     """The PDF of several workloads `pk`, for the person who asked for it and nobody else (it shows what they
     selected among what they can see); Http404 (`NOT_FOUND`, as every access helper) for anyone else. One query."""
     report = PortfolioReport.objects.filter(pk=pk, requested_by_id=user.pk).first() if user.is_authenticated else None

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from wareview.reports.models import PortfolioReport, Report
+from wareview.reports.models import PdfJob, PortfolioReport, Report
 
 
 class PdfJobAdmin(admin.ModelAdmin):
@@ -8,13 +9,13 @@ class PdfJobAdmin(admin.ModelAdmin):
 
     list_filter = ["status"]
 
-    def get_readonly_fields(self, request, obj=None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: PdfJob | None = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: PdfJob | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: PdfJob | None = None) -> bool:
         return False
 
 

@@ -97,6 +97,6 @@ def _recommendation(position: int, item: Recommendation) -> dict:
     }
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     text = "; ".join(value) if isinstance(value, list) else str(value)
     return spreadsheet_text(text)

@@ -6,7 +6,7 @@ row is the truth the pages show; they never ask a result backend). What differs 
 see it, and how long its render may take.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar, TypeVar
 
 from django.conf import settings
@@ -58,7 +58,7 @@ _Job = TypeVar("_Job", bound="PdfJob")
 class PdfJobQuerySet(models.QuerySet[_Job]):
     """The rows of one kind of job, by how they read (see `PdfJob.stale_reason`)."""
 
-    def live(self, now=None) -> "PdfJobQuerySet[_Job]":
+    def live(self, now: datetime | None = None) -> "PdfJobQuerySet[_Job]":
         """Jobs that are ready or may still become ready: not failed, and not waiting or rendering for longer than
         the pages tolerate."""
         now = now or timezone.now()
@@ -68,14 +68,14 @@ class PdfJobQuerySet(models.QuerySet[_Job]):
             | Q(status=JobStatus.RENDERING, started_at__gte=now - self.model.stale_after)
         )
 
-    def lost(self, now=None) -> "PdfJobQuerySet[_Job]":
+    def lost(self, now: datetime | None = None) -> "PdfJobQuerySet[_Job]":
         """Jobs still "rendering" long after their task's hard time limit: the worker died with them."""
         cutoff = (now or timezone.now()) - self.model.stale_after
         return self.filter(status=JobStatus.RENDERING).filter(
             Q(started_at__lt=cutoff) | Q(started_at=None, created_at__lt=cutoff)
         )
 
-    def waited_too_long(self, now=None) -> "PdfJobQuerySet[_Job]":
+    def waited_too_long(self, now: datetime | None = None) -> "PdfJobQuerySet[_Job]":
         """Jobs still "queued" after REPORT_QUEUED_TIMEOUT: no worker took them."""
         return self.filter(status=JobStatus.QUEUED, queued_at__lt=(now or timezone.now()) - queued_timeout())
 
@@ -153,10 +153,10 @@ class PdfJob(models.Model):
         """What the worker is doing, by the progress it reached."""
         return STAGES[max(value for value in STAGES if value <= self.progress)]
 
-    def is_stale(self, now=None) -> bool:
+    def is_stale(self, now: datetime | None = None) -> bool:
         return bool(self.stale_reason(now))
 
-    def stale_reason(self, now=None) -> str:
+    def stale_reason(self, now: datetime | None = None) -> str:
         """Why this unfinished job will not finish by itself, or "" while it still may: still "rendering" long
         after the task's hard time limit (the worker died with it), or still "queued" after REPORT_QUEUED_TIMEOUT
         (no worker took it: none is running, or the broker lost the message)."""

@@ -10,12 +10,13 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -128,7 +129,7 @@ class PruneResult:
 # The steps of every PDF job, each once.
 
 
-def job_request(*, job: _Job, user) -> _Job:
+def job_request(*, job: _Job, user: User) -> _Job:
     """Save the new `job` and send it to the worker once the caller's transaction commits. The caller (a kind's
     `…_request`) decided what the job shows. Raises ReportRateLimited when `user` reached
     REPORT_REQUESTS_PER_MINUTE, with nothing saved."""
@@ -158,7 +159,7 @@ def job_fail(*, kind: JobKind, job_id: int, error: str) -> None:
     )
 
 
-def job_retry(*, job: _Job, user) -> _Job:
+def job_retry(*, job: _Job, user: User) -> _Job:
     """Queue a failed job again (a job lost by its worker, or left queued too long, counts as failed).
     ReportError otherwise; ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
     job = job_expire_stale(job=job)
@@ -199,7 +200,7 @@ def job_expire_stale(*, job: _Job) -> _Job:
     return job
 
 
-def jobs_expire_stale(*, now=None) -> int:
+def jobs_expire_stale(*, now: datetime | None = None) -> int:
     """Fail every job, of every kind, that will not finish by itself (see `PdfJob.stale_reason`), so the rows say
     what the job pages already show; return how many. Pruning runs it: the job pages only read."""
     now = now or timezone.now()
@@ -213,7 +214,7 @@ def jobs_expire_stale(*, now=None) -> int:
     return expired
 
 
-def job_downloaded(*, job: PdfJob, by, ip: str | None = None) -> None:
+def job_downloaded(*, job: PdfJob, by: User, ip: str | None = None) -> None:
     """Record in the audit log of each team whose workloads the PDF shows that `by` downloaded it."""
     for entry in job_kind(job).audits(job):
         audit_record(
@@ -226,7 +227,7 @@ def job_downloaded(*, job: PdfJob, by, ip: str | None = None) -> None:
         )
 
 
-def jobs_prune(*, days: int | None = None, now=None) -> PruneResult:
+def jobs_prune(*, days: int | None = None, now: datetime | None = None) -> PruneResult:
     """Delete the jobs asked for more than `days` (default REPORT_RETENTION_DAYS) days ago with their files, and
     every file under MEDIA_ROOT/reports/ that no job names (left by a crash, or by rows deleted without their
     signal) once it is an hour old. Deleting a job deletes its file (signals.py), so deleted reviews and
@@ -275,7 +276,7 @@ def _jobs_prune_if_due() -> None:
         logger.exception("Pruning old reports failed")
 
 
-def _check_rate(*, user) -> None:
+def _check_rate(*, user: User) -> None:
     """Count the PDFs `user` queues in this minute of the clock, in the cache; raise once over the limit.
 
     The limit protects the workers, not the data: a cache that cannot count lets every request through."""
@@ -356,7 +357,7 @@ def _job_store(*, kind: JobKind[_Job], job: _Job, pdf: bytes) -> _Job:
 
 
 @transaction.atomic
-def report_request(*, review: Review, user, milestone: Milestone | None = None) -> Report:
+def report_request(*, review: Review, user: User, milestone: Milestone | None = None) -> Report:
     """A PDF of `review` (as at `milestone` when given): the live report (queued, rendering or ready) of the same
     answers if there is one, so a double click makes one job; otherwise a new report, sent to the worker once this
     transaction commits.
@@ -382,11 +383,11 @@ def report_render(*, report_id: int) -> Report:
     return job_render(kind=REPORT_JOB, job_id=report_id)
 
 
-def report_retry(*, report: Report, user) -> Report:
+def report_retry(*, report: Report, user: User) -> Report:
     return job_retry(job=report, user=user)
 
 
-def report_downloaded(*, report: Report, by, ip: str | None = None) -> None:
+def report_downloaded(*, report: Report, by: User, ip: str | None = None) -> None:
     job_downloaded(job=report, by=by, ip=ip)
 
 
@@ -422,7 +423,7 @@ def _report_ready(report: Report) -> None:
 @transaction.atomic
 def portfolio_report_request(
     *,
-    user,
+    user: User,
     workloads: QuerySet[Workload],
     kind: str = PortfolioReport.Kind.PORTFOLIO,
     filters: dict[str, Any] | None = None,

@@ -34,7 +34,7 @@ def _render_task(kind: JobKind) -> Task:
         soft_time_limit=kind.model.render_soft_time_limit,
         time_limit=kind.model.render_time_limit,
     )
-    def render(self, job_id: int) -> None:
+    def render(self: Task, job_id: int) -> None:
         _render(self, kind=kind, job_id=job_id)
 
     return render
@@ -47,7 +47,7 @@ def _render(task: Task, *, kind: JobKind, job_id: int) -> None:
     except kind.model.DoesNotExist:
         logger.info("%s %s was deleted before it was rendered.", kind.model.__name__, job_id)
     except TRANSIENT_ERRORS as error:
-        if task.request.retries >= task.max_retries:
+        if task.max_retries is not None and task.request.retries >= task.max_retries:
             _record_failure(kind, job_id, f"Rendering failed {task.max_retries + 1} times: {error}")
         raise
     except SoftTimeLimitExceeded:

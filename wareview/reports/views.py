@@ -6,6 +6,7 @@ the person who asked for it. Both kinds of job go through the same views below, 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from wareview.audit.services import client_ip
-from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.http import AuthenticatedHtmxHttpRequest, HtmxHttpRequest
 from wareview.milestones.access import get_milestone_for
 from wareview.milestones.models import Milestone
 from wareview.portfolio.forms import PortfolioFilterForm
@@ -120,7 +121,7 @@ def _json(data: ReportData) -> JsonResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def pdf_request(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
+def pdf_request(request: AuthenticatedHtmxHttpRequest, review_pk: int) -> HttpResponse:
     review = get_review_for(request.user, review_pk).review
     return _job_requested(request, partial(report_request, review=review, user=request.user), back=_report_back(review))
 
@@ -128,7 +129,7 @@ def pdf_request(request: HtmxHttpRequest, review_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def milestone_pdf_request(request: HtmxHttpRequest, milestone_pk: int) -> HttpResponse:
+def milestone_pdf_request(request: AuthenticatedHtmxHttpRequest, milestone_pk: int) -> HttpResponse:
     milestone = get_milestone_for(request.user, milestone_pk).milestone
     ask = partial(report_request, review=milestone.review, user=request.user, milestone=milestone)
     return _job_requested(request, ask, back=_report_back(milestone.review))
@@ -137,7 +138,7 @@ def milestone_pdf_request(request: HtmxHttpRequest, milestone_pk: int) -> HttpRe
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def portfolio_pdf_request(request: HtmxHttpRequest) -> HttpResponse:
+def portfolio_pdf_request(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     """A PDF of the workloads the portfolio's filters (sent with the form) select among what the user can see."""
     form = PortfolioFilterForm(request.POST, user=request.user, lenses=portfolio_lenses())
     back = _portfolio_back(form.query())
@@ -158,7 +159,7 @@ def portfolio_pdf_request(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def workload_pdf_request(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
+def workload_pdf_request(request: AuthenticatedHtmxHttpRequest, workload_pk: int) -> HttpResponse:
     """A PDF of the whole workload, every open review (one per lens): any member of its team may ask."""
     workload = get_workload_for(request.user, workload_pk).workload
     workloads = Workload.objects.filter(pk=workload.pk)
@@ -192,26 +193,26 @@ def portfolio_job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def retry(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponse:
     return _job_retry(request, get_report_for(request.user, pk).report)
 
 
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def portfolio_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def portfolio_retry(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponse:
     return _job_retry(request, get_portfolio_report_for(request.user, pk))
 
 
 @login_required
 @require_safe
-def download(request: HtmxHttpRequest, pk: int) -> FileResponse:
+def download(request: AuthenticatedHtmxHttpRequest, pk: int) -> FileResponse:
     return _job_download(request, get_report_for(request.user, pk).report)
 
 
 @login_required
 @require_safe
-def portfolio_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
+def portfolio_download(request: AuthenticatedHtmxHttpRequest, pk: int) -> FileResponse:
     return _job_download(request, get_portfolio_report_for(request.user, pk))
 
 
@@ -261,7 +262,7 @@ def _job_requested(request: HtmxHttpRequest, ask: Callable[[], PdfJob], *, back:
 
 
 def _job_page(
-    request: HtmxHttpRequest, job: PdfJob, template: str, *, back: Callable[[], tuple[str, str]], **context
+    request: HtmxHttpRequest, job: PdfJob, template: str, *, back: Callable[[], tuple[str, str]], **context: Any
 ) -> HttpResponse:
     """The job's page, or (an htmx poll) its card alone.
 
@@ -273,7 +274,7 @@ def _job_page(
     return render(request, template, {**_card(job), "back_url": back_url, "back_words": back_words, **context})
 
 
-def _job_retry(request: HtmxHttpRequest, job: PdfJob) -> HttpResponse:
+def _job_retry(request: AuthenticatedHtmxHttpRequest, job: PdfJob) -> HttpResponse:
     try:
         job = job_retry(job=job, user=request.user)
     except ReportRateLimited as error:
@@ -290,7 +291,7 @@ def _job_retry(request: HtmxHttpRequest, job: PdfJob) -> HttpResponse:
     return redirect(_job_url(job))
 
 
-def _job_download(request: HtmxHttpRequest, job: PdfJob) -> FileResponse:
+def _job_download(request: AuthenticatedHtmxHttpRequest, job: PdfJob) -> FileResponse:
     if job.status != JobStatus.READY or not job.file:
         raise Http404("This report is not ready.")
     job_downloaded(job=job, by=request.user, ip=client_ip(request))

@@ -4,6 +4,7 @@ answer. Each helper is one query that also reads the user's role; the shape is d
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -41,7 +42,9 @@ def refuse_closed(review: Review, need: Need) -> None:
         raise PermissionDenied(CLOSED_REFUSAL)
 
 
-def get_review_for(user, pk: int, *, need: Need = Need.READ, even_closed: bool = False) -> ReviewAccess:
+def get_review_for(
+    user: User | AnonymousUser, pk: int, *, need: Need = Need.READ, even_closed: bool = False
+) -> ReviewAccess:
     """The review `pk` with its workload, team and lens; Http404 for outsiders, PermissionDenied short of `need`
     or for a change to a closed review (unless `even_closed`: reopening it)."""
     review, role = member_row(
@@ -56,7 +59,9 @@ def get_review_for(user, pk: int, *, need: Need = Need.READ, even_closed: bool =
     return ReviewAccess(review=review, role=role)
 
 
-def get_answer_for(user, review_pk: int, question_code: str, *, need: Need = Need.READ) -> AnswerAccess:
+def get_answer_for(
+    user: User | AnonymousUser, review_pk: int, question_code: str, *, need: Need = Need.READ
+) -> AnswerAccess:
     """The answer to question `question_code` in review `review_pk`, with what the question page and the answer's
     history show of it: its question, and its review with the review's workload and lens. One query; the lowest
     id wins, should two pillars of a lens share a question code (`member_row` takes the first by id)."""
@@ -71,7 +76,7 @@ def get_answer_for(user, review_pk: int, question_code: str, *, need: Need = Nee
     return AnswerAccess(answer=answer, role=role)
 
 
-def get_answer_to_write(user, review_pk: int, question_code: str) -> AnswerAccess:
+def get_answer_to_write(user: User | AnonymousUser, review_pk: int, question_code: str) -> AnswerAccess:
     """The answer to question `question_code` in review `review_pk`, for a save: `get_answer_for` with
     `Need.WRITE` (a closed review refused too), reading the answer with its review alone; its question comes from
     memory (`question_sheet`)."""

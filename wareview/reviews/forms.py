@@ -1,6 +1,9 @@
 """The review's forms: starting a review, and one question's answer. Every check of what a user submits is here;
 the services trust what these forms clean."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 
 from wareview.lenses.models import Lens
@@ -78,7 +81,7 @@ class AnswerForm(forms.Form):
         error_messages={"invalid_choice": "“%(value)s” is not a best practice of this question; it cannot be marked."},
     )
 
-    def __init__(self, data, *, sheet: QuestionSheet) -> None:
+    def __init__(self, data: Mapping[str, Any] | None, *, sheet: QuestionSheet) -> None:
         super().__init__(data)
         self.sheet = sheet
         selected, changed, marks = (self.fields[name] for name in ("selected", "changed", "practice_not_applicable"))

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -281,7 +282,7 @@ class WorkloadSummary:
     medium_count: int = 0
 
 
-def dashboard_workloads(*, user) -> QuerySet[Workload]:
+def dashboard_workloads(*, user: User) -> QuerySet[Workload]:
     """The workloads of the user's teams, in the dashboard's order (shown a page at a time)."""
     return Workload.objects.for_user(user).select_related("team").order_by("team__name", Lower("name"), "pk")
 

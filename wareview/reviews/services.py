@@ -4,6 +4,7 @@ from collections.abc import Collection
 from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -36,7 +37,7 @@ class AnswerConflict(Exception):
 
 
 @transaction.atomic
-def review_start(*, workload: Workload, lens: Lens, user) -> Review:
+def review_start(*, workload: Workload, lens: Lens, user: User) -> Review:
     """Open a review of `workload` against the published `lens`, with one unanswered answer per question."""
     if not lens.is_published:
         raise ReviewError("Reviews start only on a published lens version.")
@@ -124,7 +125,7 @@ class AnswerVersionAhead(Exception):
 def answer_save(
     *,
     answer: Answer,
-    user,
+    user: User | None,
     data: AnswerState,
     expected_version: int,
     changed: frozenset[str] | None = None,
@@ -159,7 +160,7 @@ def answer_save(
 
 
 def answer_save_merging(
-    *, answer: Answer, user, data: AnswerState, expected_version: int, changed: frozenset[str] | None = None
+    *, answer: Answer, user: User, data: AnswerState, expected_version: int, changed: frozenset[str] | None = None
 ) -> str:
     """`answer_save`, telling whose changes it kept: the name of the other person who saved since
     `expected_version` when the save merged over their changes, or "" when the answer was written as sent.
@@ -177,7 +178,7 @@ def _answers_something(state: AnswerState) -> bool:
     return bool(state.not_applicable or state.selected or state.practices_not_applicable)
 
 
-def _check_completed(answer: Answer, *, user, before_risk: str) -> None:
+def _check_completed(answer: Answer, *, user: User | None, before_risk: str) -> None:
     """Send `signals.review_completed` after the commit when this save answered the review's last unanswered
     question: one query, and only on a save that moved its question from unanswered to answered."""
     if before_risk != AnswerRisk.UNANSWERED or answer.risk == AnswerRisk.UNANSWERED:
@@ -188,7 +189,13 @@ def _check_completed(answer: Answer, *, user, before_risk: str) -> None:
 
 
 def _merge_save(
-    answer: Answer, *, user, data: AnswerState, expected_version: int, changed: frozenset[str] | None, note: str
+    answer: Answer,
+    *,
+    user: User | None,
+    data: AnswerState,
+    expected_version: int,
+    changed: frozenset[str] | None,
+    note: str,
 ) -> Answer:
     """The slow path of a save that lost its compare-and-swap: lock the row and merge with the base version."""
     current = Answer.objects.select_for_update().get(pk=answer.pk)
@@ -216,7 +223,7 @@ def _merge_save(
     return answer
 
 
-def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -> bool:
+def _write(answer: Answer, *, user: User | None, state: AnswerState, expected_version: int) -> bool:
     """Compare-and-swap: write `state` if the answer is still at `expected_version`; update `answer` in memory."""
     order = question_sheet(answer.question_id).codes
     selected = [code for code in order if code in state.selected]
@@ -245,7 +252,7 @@ def _write(answer: Answer, *, user, state: AnswerState, expected_version: int) -
     return bool(updated)
 
 
-def _record(answer: Answer, *, user, before: dict, note: str) -> None:
+def _record(answer: Answer, *, user: User | None, before: dict, note: str) -> None:
     """Keep the change in history when it changed what a user sees; tell the apps that follow ticked practices
     (`signals.answer_practices_changed`) when those changed, and those that follow the answer's standing
     (`signals.answer_standing_changed`) when it changed."""

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -416,7 +417,7 @@ MOVED_FIELDS = [
 
 
 @transaction.atomic
-def review_upgrade(*, review: Review, target: Lens, user) -> Review:
+def review_upgrade(*, review: Review, target: Lens, user: User) -> Review:
     """Move `review` to the published `target` version of its lens, with bulk writes and a fixed number of
     queries: the answers each new question takes over are carried (see the module's docstring)."""
     locked = Review.objects.select_for_update().filter(pk=review.pk, lens=review.lens_id).first()

@@ -5,6 +5,7 @@ response refreshes the risk badge, the navigation's progress and the save status
 """
 
 import hashlib
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from wareview.lenses.models import Lens
+from wareview.lenses.models import Choice, Lens
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import RiskChart, risk_chart
-from wareview.lib.http import HtmxHttpRequest
+from wareview.lib.http import AuthenticatedHtmxHttpRequest, HtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.milestones.services import review_upgrade_keeping_milestone
 from wareview.reviews import merging, selectors, services, upgrade
@@ -27,13 +28,13 @@ from wareview.reviews.access import get_answer_for, get_answer_to_write, get_rev
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
 from wareview.reviews.links import question_url_maker
 from wareview.reviews.merging import AnswerState
-from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason
+from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason, Review
 from wareview.teams.access import Need, teams_for
 from wareview.workloads.access import get_workload_for
 
 
 @login_required
-def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     pager = paginate(request, selectors.dashboard_workloads(user=request.user))
     summaries = selectors.workload_summaries(workloads=list(pager.page.object_list))
     # Where a new workload may go: the teams in which the person may add one.
@@ -48,7 +49,7 @@ DASHBOARD_TEAM_LINKS = 5
 
 @login_required
 @require_POST
-def review_start(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
+def review_start(request: AuthenticatedHtmxHttpRequest, workload_pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, workload_pk, need=Need.WRITE).workload
     form = ReviewStartForm(request.POST)
     if not form.is_valid():
@@ -111,7 +112,7 @@ def _risk_chart(progress: selectors.ReviewOutline) -> RiskChart:
 
 @login_required
 @vary_on_headers("HX-Request")
-def question(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
+def question(request: AuthenticatedHtmxHttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, pk, code)
     access = get_answer_for(request.user, pk, code)
@@ -162,7 +163,7 @@ def question_history(request: HtmxHttpRequest, pk: int, code: str) -> HttpRespon
     return render(request, template, context)
 
 
-def _save_answer(request: HtmxHttpRequest, pk: int, code: str) -> HttpResponse:
+def _save_answer(request: AuthenticatedHtmxHttpRequest, pk: int, code: str) -> HttpResponse:
     try:
         answer = get_answer_to_write(request.user, pk, code).answer
     except PermissionDenied as refusal:
@@ -308,7 +309,7 @@ def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bo
     }
 
 
-def _nav_state(review, progress) -> str:
+def _nav_state(review: Review, progress: selectors.ReviewOutline) -> str:
     """A digest of what the question page's navigation shows besides the question open: the lens, its areas' and
     questions' names (which a draft may still change) and every question's risk, which gives its badge and the
     counts. The navigation's fragment cache keys on it: its entries cost more CPU to render than the rest of the
@@ -318,7 +319,7 @@ def _nav_state(review, progress) -> str:
     return _digest((review.lens_id, areas, questions))
 
 
-def _practices_state(answer: Answer, choices) -> str:
+def _practices_state(answer: Answer, choices: Sequence[Choice]) -> str:
     """A digest of all the question page's practices show: their texts, what the answer ticks and marks, the
     reasons offered. Their fragment cache keys on it, so a key never names other texts (a database restored, a
     test's lens), and rendering them in the template costs only when one changes."""
@@ -346,7 +347,7 @@ def _digest(state: object) -> str:
 
 
 @login_required
-def review_upgrade(request: HtmxHttpRequest, pk: int, lens_pk: int) -> HttpResponse:
+def review_upgrade(request: AuthenticatedHtmxHttpRequest, pk: int, lens_pk: int) -> HttpResponse:
     """Preview (GET) and make (POST) the move of a review to a newer published version of its lens."""
     access = get_review_for(request.user, pk, need=Need.WRITE if request.method == "POST" else Need.READ)
     review = access.review

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.http import Http404
@@ -66,7 +67,9 @@ M = TypeVar("M", bound=Model)
 _ROLE = "access_role"
 
 
-def member_row(queryset: QuerySet[M], user, *, memberships: str, need: Need, refusal: str) -> tuple[M, Role]:
+def member_row(
+    queryset: QuerySet[M], user: User | AnonymousUser, *, memberships: str, need: Need, refusal: str
+) -> tuple[M, Role]:
     """The single row of `queryset` whose team (`memberships`: the lookup path to its memberships) has `user` as
     a member, with the user's role, in one query.
 
@@ -94,7 +97,7 @@ def _role_checked(row: M | None, *, need: Need, refusal: str) -> tuple[M, Role]:
     return row, role
 
 
-def get_team_for(user, pk: int, *, need: Need = Need.READ) -> TeamAccess:
+def get_team_for(user: User | AnonymousUser, pk: int, *, need: Need = Need.READ) -> TeamAccess:
     """The team `pk` and the user's role in it; see `member_row` for who is refused. Writing to a team means
     adding workloads to it."""
     team, role = member_row(
@@ -107,7 +110,7 @@ def get_team_for(user, pk: int, *, need: Need = Need.READ) -> TeamAccess:
     return TeamAccess(team=team, role=role)
 
 
-def teams_for(user, *, need: Need = Need.READ) -> QuerySet[Team]:
+def teams_for(user: User, *, need: Need = Need.READ) -> QuerySet[Team]:
     """The teams in which the user's role allows `need`, by name."""
     roles = [role for role, level in LEVEL.items() if level >= need]
     return Team.objects.filter(memberships__user=user, memberships__role__in=roles).order_by("name", "pk")

@@ -1,4 +1,7 @@
+from typing import cast
+
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -21,12 +24,13 @@ class TeamAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
     # Deleting here goes through the service, which records the team and each of its workloads in the audit log.
+    # Only signed-in staff reach the admin site: `request.user` is an account.
     def delete_model(self, request: HttpRequest, obj: Team) -> None:
-        team_delete(team=obj, by=request.user, ip=client_ip(request))
+        team_delete(team=obj, by=cast(User, request.user), ip=client_ip(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
         for team in queryset:
-            team_delete(team=team, by=request.user, ip=client_ip(request))
+            team_delete(team=team, by=cast(User, request.user), ip=client_ip(request))
 
 
 @admin.register(Invitation)
@@ -41,8 +45,8 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["token_hash"]
     readonly_fields = ["team", "email", "role", "status", "invited_by", "sent_at", "accepted_by", "closed_at"]
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
         return False

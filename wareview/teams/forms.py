@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
@@ -27,7 +29,7 @@ class InvitationSignUpForm(UserCreationForm):
     """A new account for the person an invitation was sent to: a username and a password; the e-mail address is
     the invitation's, which the link has just proven to be theirs."""
 
-    def __init__(self, *args, email: str, **kwargs) -> None:
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The page offers signing in first: focus stays where the reader is.
         self.fields["username"].widget.attrs.pop("autofocus", None)

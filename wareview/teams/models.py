@@ -21,7 +21,7 @@ class Role(models.TextChoices):
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
-    def for_user(self, user) -> "TeamQuerySet":
+    def for_user(self, user: "User") -> "TeamQuerySet":
         return self.filter(memberships__user=user)
 
 

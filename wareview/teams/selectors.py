@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils import formats
 
@@ -30,7 +31,7 @@ class Refusal:
     message: str
 
 
-def invitation_refusal(*, invitation: Invitation, user) -> Refusal | None:
+def invitation_refusal(*, invitation: Invitation, user: User | AnonymousUser) -> Refusal | None:
     """What stands between `user` (signed in or not) and accepting `invitation`, or None.
 
     An invitation is for an e-mail address: a signed-in account whose address differs is refused, and told to

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -31,7 +32,7 @@ class TeamError(Exception):
 
 
 @transaction.atomic
-def team_delete(*, team: Team, by, ip: str | None = None) -> None:
+def team_delete(*, team: Team, by: User, ip: str | None = None) -> None:
     """Delete `team` with its memberships, invitations and workloads (their reviews, milestones, plans and PDFs go
     with them), as the staff member `by`. The log keeps the team and each of its workloads by name."""
     workloads = list(team.workloads.annotate(review_count=Count("reviews")).values_list("name", "review_count"))
@@ -56,7 +57,7 @@ def team_delete(*, team: Team, by, ip: str | None = None) -> None:
 
 
 @transaction.atomic
-def team_create(*, name: str, user, ip: str | None = None) -> Team:
+def team_create(*, name: str, user: User, ip: str | None = None) -> Team:
     team = Team.objects.create(name=name.strip())
     Membership.objects.create(team=team, user=user, role=Role.OWNER)
     audit_record(
@@ -77,7 +78,9 @@ class InvitationSent:
     delivered: bool
 
 
-def invitation_create(*, team: Team, email: str, role: str, by, site_url: str, ip: str | None = None) -> InvitationSent:
+def invitation_create(
+    *, team: Team, email: str, role: str, by: User, site_url: str, ip: str | None = None
+) -> InvitationSent:
     """Invite `email` to `team` with `role`, as the owner `by`, and e-mail them the link (under `site_url`).
 
     Whether the address has an account here is never looked up: the owner learns nothing about it.
@@ -99,7 +102,7 @@ def invitation_create(*, team: Team, email: str, role: str, by, site_url: str, i
     return _sent(invitation, token=token, by=by, site_url=site_url, ip=ip, action=Action.INVITATION_SENT)
 
 
-def invitation_resend(*, invitation: Invitation, by, site_url: str, ip: str | None = None) -> InvitationSent:
+def invitation_resend(*, invitation: Invitation, by: User, site_url: str, ip: str | None = None) -> InvitationSent:
     """E-mail a new link for a waiting invitation; the old link stops working and the new one works for
     INVITATION_MAX_AGE_DAYS from now."""
     token = secrets.token_urlsafe(32)
@@ -110,7 +113,7 @@ def invitation_resend(*, invitation: Invitation, by, site_url: str, ip: str | No
     return _sent(invitation, token=token, by=by, site_url=site_url, ip=ip, action=Action.INVITATION_RESENT)
 
 
-def invitation_revoke(*, invitation: Invitation, by, ip: str | None = None) -> None:
+def invitation_revoke(*, invitation: Invitation, by: User, ip: str | None = None) -> None:
     """Withdraw a waiting invitation: its link stops working."""
     now = timezone.now()
     with transaction.atomic():
@@ -125,7 +128,9 @@ def invitation_revoke(*, invitation: Invitation, by, ip: str | None = None) -> N
         )
 
 
-def _sent(invitation: Invitation, *, token: str, by, site_url: str, ip: str | None, action: Action) -> InvitationSent:
+def _sent(
+    invitation: Invitation, *, token: str, by: User, site_url: str, ip: str | None, action: Action
+) -> InvitationSent:
     delivered = _mail_invitation(invitation, token=token, by=by, site_url=site_url)
     audit_record(
         action=action,
@@ -138,7 +143,7 @@ def _sent(invitation: Invitation, *, token: str, by, site_url: str, ip: str | No
     return InvitationSent(invitation=invitation, delivered=delivered)
 
 
-def _mail_invitation(invitation: Invitation, *, token: str, by, site_url: str) -> bool:
+def _mail_invitation(invitation: Invitation, *, token: str, by: User, site_url: str) -> bool:
     context = {
         "invitation": invitation,
         "team": invitation.team,
@@ -167,7 +172,7 @@ class Accepted:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user, ip: str | None = None) -> Accepted:
+def invitation_accept(*, invitation: Invitation, user: User, ip: str | None = None) -> Accepted:
     """Join `user` to the invitation's team with its role. The caller has checked that the invitation is for
     `user` (selectors.invitation_refusal); under the row's lock this checks it is still waiting."""
     locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
@@ -210,7 +215,7 @@ def invitation_sign_up(*, invitation: Invitation, username: str, password: str, 
 
 
 @transaction.atomic
-def member_change_role(*, membership: Membership, role: str, by, ip: str | None = None) -> Membership:
+def member_change_role(*, membership: Membership, role: str, by: User, ip: str | None = None) -> Membership:
     """Give `membership` the `role`, as the owner `by`; a team always keeps an owner."""
     _owners_locked(membership, by=by, leaving=role != Role.OWNER)
     before = membership.role
@@ -228,7 +233,7 @@ def member_change_role(*, membership: Membership, role: str, by, ip: str | None 
 
 
 @transaction.atomic
-def member_remove(*, membership: Membership, by, ip: str | None = None) -> None:
+def member_remove(*, membership: Membership, by: User, ip: str | None = None) -> None:
     """Take `membership` out of its team, as the owner `by`; a team always keeps an owner."""
     _owners_locked(membership, by=by, leaving=True)
     membership.delete()
@@ -242,7 +247,7 @@ def member_remove(*, membership: Membership, by, ip: str | None = None) -> None:
     )
 
 
-def _owners_locked(membership: Membership, *, by, leaving: bool) -> None:
+def _owners_locked(membership: Membership, *, by: User, leaving: bool) -> None:
     """Lock the team's owner rows and check, under the lock, that `by` is still an owner and that the team keeps
     one when `membership` stops being one; call inside the transaction that makes the change.
 

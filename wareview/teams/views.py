@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from wareview.audit.selectors import team_audit_entries
 from wareview.audit.services import client_ip
-from wareview.lib.http import require_post
+from wareview.lib.http import AuthenticatedHttpRequest, require_post
 from wareview.lib.paging import paginate
 from wareview.teams import services
 from wareview.teams.access import Need, TeamAccess, get_team_for
@@ -30,7 +30,7 @@ PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @login_required
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TeamForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         team = services.team_create(name=form.cleaned_data["name"], user=request.user, ip=client_ip(request))
@@ -76,7 +76,7 @@ def _render_detail(
 
 @login_required
 @require_post
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_team_for(request.user, pk, need=Need.OWNER)
     form = InvitationForm(request.POST)
     if form.is_valid():
@@ -98,7 +98,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_post
-def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     access = get_team_for(request.user, pk, need=Need.OWNER)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, team=access.team)
     try:
@@ -113,7 +113,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 @login_required
 @require_post
-def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     access = get_team_for(request.user, pk, need=Need.OWNER)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, team=access.team)
     try:
@@ -207,7 +207,7 @@ def _tell_accepted(request: HttpRequest, accepted: services.Accepted) -> None:
 
 @login_required
 @require_post
-def member_update(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_update(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     access = get_team_for(request.user, pk, need=Need.OWNER)
     team = access.team
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, team=team)
@@ -226,7 +226,7 @@ def member_update(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 
 @login_required
 @require_post
-def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     access = get_team_for(request.user, pk, need=Need.OWNER)
     team = access.team
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, team=team)

@@ -3,6 +3,8 @@ other systems). One query each, of the shape described in `wareview/teams/access
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from wareview.teams.access import OWNERS_ONLY, Access, Need, member_row
 from wareview.webhooks.models import Delivery, Webhook
 
@@ -17,7 +19,7 @@ class DeliveryAccess(Access):
     delivery: Delivery
 
 
-def get_webhook_for(user, pk: int, *, need: Need = Need.OWNER) -> WebhookAccess:
+def get_webhook_for(user: User | AnonymousUser, pk: int, *, need: Need = Need.OWNER) -> WebhookAccess:
     """The webhook `pk` with its team; owners only, outsiders 404."""
     webhook, role = member_row(
         Webhook.objects.select_related("team").filter(pk=pk),
@@ -29,7 +31,7 @@ def get_webhook_for(user, pk: int, *, need: Need = Need.OWNER) -> WebhookAccess:
     return WebhookAccess(webhook=webhook, role=role)
 
 
-def get_delivery_for(user, pk: int, *, need: Need = Need.OWNER) -> DeliveryAccess:
+def get_delivery_for(user: User | AnonymousUser, pk: int, *, need: Need = Need.OWNER) -> DeliveryAccess:
     """The delivery `pk` with its webhook and team; owners only, outsiders 404."""
     delivery, role = member_row(
         Delivery.objects.select_related("webhook__team").filter(pk=pk),

@@ -16,7 +16,7 @@
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -103,7 +103,7 @@ def same_origin_or_upgrade(source: str, target: str) -> bool:
     return before.scheme != after.scheme or _port(before) == _port(after)
 
 
-def _port(parts) -> int:
+def _port(parts: SplitResult) -> int:
     return parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
 
 

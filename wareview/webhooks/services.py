@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -62,7 +63,7 @@ class WebhookEdit:
 
 
 @transaction.atomic
-def webhook_create(*, team: Team, user, edit: WebhookEdit, ip: str | None = None) -> Webhook:
+def webhook_create(*, team: Team, user: User, edit: WebhookEdit, ip: str | None = None) -> Webhook:
     """A new webhook of `team`, with a new secret."""
     webhook = Webhook.objects.create(
         team=team, url=edit.url, events=_ordered(edit.events), is_active=edit.is_active, created_by=user
@@ -73,7 +74,7 @@ def webhook_create(*, team: Team, user, edit: WebhookEdit, ip: str | None = None
 
 
 @transaction.atomic
-def webhook_update(*, webhook: Webhook, edit: WebhookEdit, by, ip: str | None = None) -> Webhook:
+def webhook_update(*, webhook: Webhook, edit: WebhookEdit, by: User, ip: str | None = None) -> Webhook:
     """Change the webhook's URL, events and whether it is enabled; its secret stays. A save that changes
     nothing records nothing."""
     changes = _changes(webhook, edit)
@@ -102,7 +103,7 @@ def _changes(webhook: Webhook, edit: WebhookEdit) -> dict[str, Any]:
 
 
 @transaction.atomic
-def webhook_rotate_secret(*, webhook: Webhook, by, ip: str | None = None) -> Webhook:
+def webhook_rotate_secret(*, webhook: Webhook, by: User, ip: str | None = None) -> Webhook:
     """Give the webhook a new secret: every try from now on, retries of earlier deliveries included, is signed
     with it; the old one stops working at once."""
     webhook.secret, webhook.secret_rotated_at = new_secret(), timezone.now()
@@ -112,7 +113,7 @@ def webhook_rotate_secret(*, webhook: Webhook, by, ip: str | None = None) -> Web
 
 
 @transaction.atomic
-def webhook_delete(*, webhook: Webhook, by, ip: str | None = None) -> None:
+def webhook_delete(*, webhook: Webhook, by: User, ip: str | None = None) -> None:
     """Delete the webhook with its deliveries; a try already queued finds nothing and does nothing."""
     deliveries = Delivery.objects.filter(webhook=webhook).count()
     pk = webhook.pk
@@ -130,7 +131,7 @@ def record_address(url: str) -> str:
     return f"{parts.scheme}://{host}{rest}"
 
 
-def _record(action: Action, webhook: Webhook, *, by, ip: str | None, details: dict[str, Any]) -> None:
+def _record(action: Action, webhook: Webhook, *, by: User, ip: str | None, details: dict[str, Any]) -> None:
     audit_record(
         action=action, actor=by, team=webhook.team_id, target=record_address(webhook.url), details=details, ip=ip
     )
@@ -225,7 +226,7 @@ def delivery_attempt(
 
 
 @transaction.atomic
-def delivery_resend(*, delivery: Delivery, by, ip: str | None = None) -> Delivery:
+def delivery_resend(*, delivery: Delivery, by: User, ip: str | None = None) -> Delivery:
     """Queue a finished delivery again, with the same payload and Wareview-Delivery id and a new round of tries.
     WebhookError while it is still being sent or when its webhook is disabled (and nothing is recorded)."""
     if not delivery.webhook.is_active:

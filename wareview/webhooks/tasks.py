@@ -8,13 +8,13 @@ never holds the request that made the event; the owner can send it again from th
 
 from datetime import datetime
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from wareview.webhooks.services import DELIVER_TASK, deliveries_prune, deliveries_sweep, delivery_attempt
 
 
 @shared_task(name=DELIVER_TASK, bind=True, acks_late=True, max_retries=None)
-def delivery_send_task(self, delivery_id: int, due: str | None = None) -> None:
+def delivery_send_task(self: Task, delivery_id: int, due: str | None = None) -> None:
     """`due`: when the try was queued for (ISO 8601), which the delivery's next_attempt_at still says unless it
     was queued again since; messages queued before it existed have none."""
     next_try = delivery_attempt(

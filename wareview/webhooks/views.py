@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from wareview.audit.services import client_ip
-from wareview.lib.http import require_post
+from wareview.lib.http import AuthenticatedHttpRequest, require_post
 from wareview.lib.paging import paginate
 from wareview.teams.access import Need, get_team_for
 from wareview.teams.models import Team
@@ -29,7 +29,7 @@ def webhook_list(request: HttpRequest, team_pk: int) -> HttpResponse:
 
 @login_required
 @require_post
-def webhook_create(request: HttpRequest, team_pk: int) -> HttpResponse:
+def webhook_create(request: AuthenticatedHttpRequest, team_pk: int) -> HttpResponse:
     team = get_team_for(request.user, team_pk, need=Need.OWNER).team
     form = WebhookForm(request.POST)
     if not form.is_valid():
@@ -56,7 +56,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_post
-def webhook_update(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     webhook = get_webhook_for(request.user, pk).webhook
     form = WebhookForm(request.POST)
     if not form.is_valid():
@@ -74,7 +74,7 @@ def _render_detail(request: HttpRequest, webhook: Webhook, form: WebhookForm, st
 
 @login_required
 @require_post
-def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_rotate_secret(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     webhook = get_webhook_for(request.user, pk).webhook
     services.webhook_rotate_secret(webhook=webhook, by=request.user, ip=client_ip(request))
     messages.success(
@@ -85,7 +85,7 @@ def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_post
-def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     webhook = get_webhook_for(request.user, pk).webhook
     services.webhook_delete(webhook=webhook, by=request.user, ip=client_ip(request))
     messages.success(request, f"Deleted the webhook to {webhook.url} with its deliveries.")
@@ -94,7 +94,7 @@ def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_post
-def delivery_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def delivery_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send a finished delivery again; refused (409, with words) while it is still being sent or when its webhook
     is disabled."""
     delivery = get_delivery_for(request.user, pk).delivery

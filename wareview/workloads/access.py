@@ -3,6 +3,8 @@ delete it. The helper's shape is described in `wareview/teams/access.py`."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
+
 from wareview.teams.access import Access, Need, member_row
 from wareview.workloads.models import Workload
 
@@ -12,7 +14,7 @@ class WorkloadAccess(Access):
     workload: Workload
 
 
-def get_workload_for(user, pk: int, *, need: Need = Need.READ) -> WorkloadAccess:
+def get_workload_for(user: User | AnonymousUser, pk: int, *, need: Need = Need.READ) -> WorkloadAccess:
     """The workload `pk` with its team, and the user's role in the team, in one query; Http404 for outsiders,
     PermissionDenied for a role short of `need`."""
     workload, role = member_row(

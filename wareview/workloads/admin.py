@@ -1,4 +1,7 @@
+from typing import cast
+
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -21,9 +24,10 @@ class WorkloadAdmin(admin.ModelAdmin):
     inlines = [WorkloadTagInline]
 
     # Deleting here goes through the service, which records it in the audit log as the workload page's delete does.
+    # Only signed-in staff reach the admin site: `request.user` is an account.
     def delete_model(self, request: HttpRequest, obj: Workload) -> None:
-        workload_delete(workload=obj, by=request.user, ip=client_ip(request))
+        workload_delete(workload=obj, by=cast(User, request.user), ip=client_ip(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Workload]) -> None:
         for workload in queryset:
-            workload_delete(workload=workload, by=request.user, ip=client_ip(request))
+            workload_delete(workload=workload, by=cast(User, request.user), ip=client_ip(request))

@@ -1,7 +1,9 @@
 import re
+from typing import Any
 
 from django import forms
 
+from wareview.teams.models import Team
 from wareview.workloads.models import TAG_MAX_LENGTH, Workload
 from wareview.workloads.services import name_taken_message
 
@@ -42,7 +44,7 @@ class WorkloadForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"architecture_url": "Architecture diagram link"}
 
-    def __init__(self, *args, team, **kwargs) -> None:
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.team = team
         if self.instance.pk:

@@ -1,11 +1,16 @@
 """A workload is what a team reviews: an application or system, in one environment, with tags to find it by."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from wareview.teams.models import Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Environment(models.TextChoices):
@@ -15,7 +20,7 @@ class Environment(models.TextChoices):
 
 
 class WorkloadQuerySet(models.QuerySet["Workload"]):
-    def for_user(self, user) -> "WorkloadQuerySet":
+    def for_user(self, user: "User") -> "WorkloadQuerySet":
         return self.filter(team__memberships__user=user)
 
 

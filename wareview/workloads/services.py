@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from wareview.audit.models import Action
@@ -19,7 +20,7 @@ def name_taken_message(name: str) -> str:
 
 
 @transaction.atomic
-def workload_create(*, team: Team, user, fields: dict[str, Any]) -> Workload:
+def workload_create(*, team: Team, user: User, fields: dict[str, Any]) -> Workload:
     """A new workload of `team` from a validated form's `fields` (its `tags` a list of normalized names);
     WorkloadError if its name is taken."""
     fields = dict(fields)
@@ -52,7 +53,7 @@ def workload_tags_set(*, workload: Workload, names: list[str]) -> None:
 
 
 @transaction.atomic
-def workload_delete(*, workload: Workload, by, ip: str | None = None) -> None:
+def workload_delete(*, workload: Workload, by: User, ip: str | None = None) -> None:
     """Delete `workload` with its reviews and their reports, as the owner `by`."""
     reviews = workload.reviews.count()
     workload.delete()

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from wareview.audit.services import client_ip
 from wareview.lib.charts import TrendChart, trend_chart
+from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.lib.paging import paginate
 from wareview.milestones.forms import CompareForm, MilestoneForm
 from wareview.milestones.selectors import Trend, workload_milestones, workload_trends
@@ -17,7 +18,7 @@ from wareview.workloads.selectors import workload_deletion_counts
 
 
 @login_required
-def workload_create(request: HttpRequest, team_pk: int) -> HttpResponse:
+def workload_create(request: AuthenticatedHttpRequest, team_pk: int) -> HttpResponse:
     team = get_team_for(request.user, team_pk, need=Need.WRITE).team
     form = WorkloadForm(request.POST if request.method == "POST" else None, team=team)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +85,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def workload_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def workload_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, pk, need=Need.OWNER).workload
     if request.method == "POST":
         services.workload_delete(workload=workload, by=request.user, ip=client_ip(request))

@@ -2,6 +2,8 @@
 form → call the app's service or selector → shape the answer", and goes through the same access helpers as the
 browser's views (outsiders 404, viewers read only)."""
 
+from django import forms
+
 import wareview.api.paths  # noqa: F401  # registers the `id` converter that the routes' paths name
 from wareview.api.auth import ApiRefusal
 from wareview.api.schemas import Message
@@ -12,7 +14,7 @@ REFUSALS: dict[int, type] = {400: Message, 401: Message, 403: Message, 404: Mess
 BODY_REFUSALS: dict[int, type] = {**REFUSALS, 413: Message}
 
 
-def form_refusal(form) -> ApiRefusal:
+def form_refusal(form: forms.BaseForm) -> ApiRefusal:
     """A 400 with the form's first problem, in the browser's words."""
     for name, messages in form.errors.items():
         text = str(messages[0])

@@ -1,6 +1,7 @@
 """Milestones: save one, list a workload's, compare two points (milestones or "now")."""
 
-from django.http import HttpRequest
+from typing import Any
+
 from ninja import Query, Router, Schema, Status
 
 from wareview.api.auth import ApiRefusal
@@ -8,9 +9,11 @@ from wareview.api.paging import PageQuery, page_of
 from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import milestone_shape
 from wareview.api.schemas import ComparisonOut, Message, MilestoneIn, MilestoneOut, Page
+from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.milestones import selectors, services
 from wareview.milestones.compare import QuestionChange
 from wareview.milestones.forms import CompareForm, MilestoneForm
+from wareview.reviews.selectors import OutlineQuestion
 from wareview.teams.access import Need
 from wareview.workloads.access import get_workload_for
 
@@ -22,7 +25,9 @@ router = Router(tags=["milestones"])
     response={201: MilestoneOut, 409: Message, **BODY_REFUSALS},
     summary="Save a milestone of a review",
 )
-def milestone_create(request: HttpRequest, workload_id: int, payload: MilestoneIn):
+def milestone_create(
+    request: AuthenticatedHttpRequest, workload_id: int, payload: MilestoneIn
+) -> Status[dict[str, Any]]:
     workload = get_workload_for(request.user, workload_id, need=Need.WRITE).workload
     form = MilestoneForm({"name": payload.name, "review": payload.review}, workload=workload)
     if not form.is_valid():
@@ -41,7 +46,7 @@ def milestone_create(request: HttpRequest, workload_id: int, payload: MilestoneI
     response={200: Page[MilestoneOut], **REFUSALS},
     summary="List a workload's milestones, newest first",
 )
-def milestone_list(request: HttpRequest, workload_id: int, paging: Query[PageQuery]):
+def milestone_list(request: AuthenticatedHttpRequest, workload_id: int, paging: Query[PageQuery]) -> dict[str, Any]:
     workload = get_workload_for(request.user, workload_id).workload
     return page_of(selectors.workload_milestones(workload=workload), paging, milestone_shape)
 
@@ -56,7 +61,9 @@ class CompareQuery(Schema):
     response={200: ComparisonOut, **REFUSALS},
     summary="Compare two milestones, or a milestone and now",
 )
-def milestone_compare(request: HttpRequest, workload_id: int, points: Query[CompareQuery]):
+def milestone_compare(
+    request: AuthenticatedHttpRequest, workload_id: int, points: Query[CompareQuery]
+) -> dict[str, Any]:
     """`before` and `after` are milestone ids of the workload, or "now" for the review as it is."""
     workload = get_workload_for(request.user, workload_id).workload
     form = CompareForm(
@@ -80,7 +87,7 @@ def milestone_compare(request: HttpRequest, workload_id: int, points: Query[Comp
     }
 
 
-def _question(question) -> dict:
+def _question(question: OutlineQuestion) -> dict:
     return {"code": question.code, "title": question.title, "risk": question.risk}
 
 

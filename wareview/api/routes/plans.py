@@ -1,12 +1,16 @@
 """Improvement items: a review's plan (filtered and a page at a time) and an item's update, through the plan's
 forms and services."""
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from ninja import Query, Router
 
 from wareview.api.paging import PageQuery, page_of
 from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.schemas import ItemIn, ItemOut, Page
+from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.plans import selectors, services
 from wareview.plans.access import get_item_for
 from wareview.plans.forms import ItemForm, PlanFilterForm
@@ -29,7 +33,7 @@ class PlanQuery(PageQuery):
     response={200: Page[ItemOut], **REFUSALS},
     summary="List a review's improvement items",
 )
-def item_list(request: HttpRequest, review_id: int, query: Query[PlanQuery]):
+def item_list(request: AuthenticatedHttpRequest, review_id: int, query: Query[PlanQuery]) -> dict[str, Any]:
     """The plan in the report's priority order, filtered by `status`, `owner` (a user id, or "none") and `risk`,
     as the plan page filters it."""
     review = get_review_for(request.user, review_id).review
@@ -46,7 +50,7 @@ def item_list(request: HttpRequest, review_id: int, query: Query[PlanQuery]):
     response={200: ItemOut, **BODY_REFUSALS},
     summary="Update an improvement item",
 )
-def item_update(request: HttpRequest, review_id: int, item_id: int, payload: ItemIn):
+def item_update(request: AuthenticatedHttpRequest, review_id: int, item_id: int, payload: ItemIn) -> dict[str, Any]:
     item = get_item_for(request.user, review_id, item_id, need=Need.WRITE).item
     data = {**_item_values(item), **payload.model_dump(exclude_unset=True)}
     form = ItemForm({name: "" if value is None else value for name, value in data.items()}, members=_members(item))
@@ -57,7 +61,7 @@ def item_update(request: HttpRequest, review_id: int, item_id: int, payload: Ite
     return _item_shape(item, title=practice.title if practice else "", risk=None, position=None)
 
 
-def _members(item: ImprovementItem):
+def _members(item: ImprovementItem) -> QuerySet[User]:
     return item.review.workload.team.members.all()
 
 

@@ -1,7 +1,9 @@
 """Reports: ask for a review's PDF (or a milestone's), follow its job, download it. Every member of the team may,
 as in the browser: a report only reads the review."""
 
-from django.http import FileResponse, HttpRequest
+from typing import Any
+
+from django.http import FileResponse
 from django.urls import reverse
 from ninja import Router, Status
 
@@ -10,6 +12,7 @@ from wareview.api.routes import BODY_REFUSALS, REFUSALS
 from wareview.api.routes.shapes import report_shape
 from wareview.api.schemas import Message, ReportIn, ReportOut
 from wareview.audit.services import client_ip
+from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.milestones.access import get_milestone_for
 from wareview.reports.access import get_report_for
 from wareview.reports.models import Report
@@ -25,7 +28,7 @@ router = Router(tags=["reports"])
     response={202: ReportOut, **BODY_REFUSALS},
     summary="Ask for a review's PDF report",
 )
-def report_create(request: HttpRequest, review_id: int, payload: ReportIn):
+def report_create(request: AuthenticatedHttpRequest, review_id: int, payload: ReportIn) -> Status[dict[str, Any]]:
     """Queues the PDF (or gives the one already made or under way for the same answers). With `milestone`, the
     report of the review as at that milestone. Follow it with GET /reports/{id} until `status` is ready."""
     review = get_review_for(request.user, review_id).review
@@ -43,7 +46,7 @@ def report_create(request: HttpRequest, review_id: int, payload: ReportIn):
 
 
 @router.get("/reports/{id:report_id}", response={200: ReportOut, **REFUSALS}, summary="Read a report's status")
-def report_status(request: HttpRequest, report_id: int):
+def report_status(request: AuthenticatedHttpRequest, report_id: int) -> dict[str, Any]:
     report = get_report_for(request.user, report_id).report
     return report_shape(report, download=_download_url(report))
 
@@ -55,7 +58,7 @@ def report_status(request: HttpRequest, report_id: int):
     url_name="report_download",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}},
 )
-def report_download(request: HttpRequest, report_id: int):
+def report_download(request: AuthenticatedHttpRequest, report_id: int) -> FileResponse:
     report = get_report_for(request.user, report_id).report
     if report.status != Report.Status.READY or not report.file:
         state = "failed" if report.has_failed else report.get_status_display().lower()

@@ -4,8 +4,10 @@ A save goes through the browser's `AnswerForm` and `services.answer_save`: a sav
 with what was saved since, and a clash is a 409 with the current answer, as on the question page.
 """
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 from ninja import Router, Status
 
 from wareview.api.auth import ApiRefusal
@@ -13,6 +15,7 @@ from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import lens_shape
 from wareview.api.schemas import AnswerIn, AnswerOut, ConflictOut, Message, ReviewOut, ReviewStartIn, SavedAnswerOut
 from wareview.lenses.selectors import question_sheet
+from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.reviews import selectors, services
 from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm, note_field, reason_field
@@ -28,7 +31,7 @@ router = Router(tags=["reviews"])
     response={201: ReviewOut, 409: Message, **BODY_REFUSALS},
     summary="Start a review of a workload",
 )
-def review_start(request: HttpRequest, workload_id: int, payload: ReviewStartIn):
+def review_start(request: AuthenticatedHttpRequest, workload_id: int, payload: ReviewStartIn) -> Status[dict[str, Any]]:
     workload = get_workload_for(request.user, workload_id, need=Need.WRITE).workload
     form = ReviewStartForm({"lens": payload.lens})
     if not form.is_valid():
@@ -41,14 +44,14 @@ def review_start(request: HttpRequest, workload_id: int, payload: ReviewStartIn)
 
 
 @router.get("/reviews/{id:review_id}", response={200: ReviewOut, **REFUSALS}, summary="Read a review")
-def review_read(request: HttpRequest, review_id: int):
+def review_read(request: AuthenticatedHttpRequest, review_id: int) -> dict[str, Any]:
     """Every question in lens order, grouped by focus area, with its answer, its version and its risk. Four
     queries, whatever the size of the lens."""
     return _review_shape(get_review_for(request.user, review_id).review)
 
 
 @router.get("/reviews/{id:review_id}/answers/{code}", response={200: AnswerOut, **REFUSALS}, summary="Read an answer")
-def answer_read(request: HttpRequest, review_id: int, code: str):
+def answer_read(request: AuthenticatedHttpRequest, review_id: int, code: str) -> dict[str, Any]:
     return _answer_shape(get_answer_for(request.user, review_id, code).answer)
 
 
@@ -57,7 +60,9 @@ def answer_read(request: HttpRequest, review_id: int, code: str):
     response={200: SavedAnswerOut, 409: ConflictOut, **BODY_REFUSALS},
     summary="Save an answer",
 )
-def answer_save(request: HttpRequest, review_id: int, code: str, payload: AnswerIn):
+def answer_save(
+    request: AuthenticatedHttpRequest, review_id: int, code: str, payload: AnswerIn
+) -> Status[dict[str, Any]] | dict[str, Any]:
     """Saves the answer sent, from `version`. Changes saved by someone else since are merged in (fields both
     changed differently: 409 with the current answer)."""
     answer = get_answer_to_write(request.user, review_id, code).answer

@@ -1,9 +1,9 @@
 """Workloads: list, create, read, update and delete, through the workload form and services."""
 
 import json
+from typing import Any
 
 from django.forms.models import model_to_dict
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from wareview.api.auth import ApiRefusal
@@ -12,6 +12,7 @@ from wareview.api.routes import BODY_REFUSALS, REFUSALS, form_refusal
 from wareview.api.routes.shapes import workload_shape
 from wareview.api.schemas import Message, Page, WorkloadCreateIn, WorkloadIn, WorkloadOut
 from wareview.audit.services import client_ip
+from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.reviews.selectors import dashboard_workloads, workload_reviews
 from wareview.teams.access import Need, get_team_for
 from wareview.workloads import services
@@ -26,12 +27,12 @@ FIELDS = list(WorkloadForm.base_fields)
 
 
 @router.get("/workloads", response={200: Page[WorkloadOut], **REFUSALS}, summary="List your teams' workloads")
-def workload_list(request: HttpRequest, paging: Query[PageQuery]):
+def workload_list(request: AuthenticatedHttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     return page_of(dashboard_workloads(user=request.user).prefetch_related("tags"), paging, workload_shape)
 
 
 @router.post("/workloads", response={201: WorkloadOut, 409: Message, **BODY_REFUSALS}, summary="Create a workload")
-def workload_create(request: HttpRequest, payload: WorkloadCreateIn):
+def workload_create(request: AuthenticatedHttpRequest, payload: WorkloadCreateIn) -> Status[dict[str, Any]]:
     team = get_team_for(request.user, payload.team, need=Need.WRITE).team
     defaults = {**model_to_dict(Workload(team=team), fields=WorkloadForm.Meta.fields), "tags": ""}
     form = WorkloadForm(_form_data(request, defaults, payload), team=team)
@@ -45,7 +46,7 @@ def workload_create(request: HttpRequest, payload: WorkloadCreateIn):
 
 
 @router.get("/workloads/{id:workload_id}", response={200: WorkloadOut, **REFUSALS}, summary="Read a workload")
-def workload_read(request: HttpRequest, workload_id: int):
+def workload_read(request: AuthenticatedHttpRequest, workload_id: int) -> dict[str, Any]:
     workload = get_workload_for(request.user, workload_id).workload
     return workload_shape(workload, reviews=workload_reviews(workload=workload))
 
@@ -55,7 +56,7 @@ def workload_read(request: HttpRequest, workload_id: int):
     response={200: WorkloadOut, 409: Message, **BODY_REFUSALS},
     summary="Update a workload",
 )
-def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn):
+def workload_update(request: AuthenticatedHttpRequest, workload_id: int, payload: WorkloadIn) -> dict[str, Any]:
     workload = get_workload_for(request.user, workload_id, need=Need.WRITE).workload
     tags = [tag.name for tag in workload.tags.all()]
     current = {**model_to_dict(workload, fields=WorkloadForm.Meta.fields), "tags": _tags_text(tags)}
@@ -70,14 +71,14 @@ def workload_update(request: HttpRequest, workload_id: int, payload: WorkloadIn)
 
 
 @router.delete("/workloads/{id:workload_id}", response={204: None, **REFUSALS}, summary="Delete a workload")
-def workload_delete(request: HttpRequest, workload_id: int):
+def workload_delete(request: AuthenticatedHttpRequest, workload_id: int) -> Status[None]:
     """Deletes the workload with its reviews, milestones and reports; team owners only."""
     workload: Workload = get_workload_for(request.user, workload_id, need=Need.OWNER).workload
     services.workload_delete(workload=workload, by=request.user, ip=client_ip(request))
     return Status(204, None)
 
 
-def _form_data(request: HttpRequest, current: dict, payload: WorkloadIn) -> dict:
+def _form_data(request: AuthenticatedHttpRequest, current: dict, payload: WorkloadIn) -> dict:
     """The form's input: the workload's current values with the fields the caller sent over them (the team is
     not a field of the form). The schema checked the types of the fields it names; a field of the form it does
     not name yet is passed to the form as sent, and anything else is refused. Tags go to the form as the

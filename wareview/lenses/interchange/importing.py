@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.validators import slug_re
 from django.db import transaction
 from django.utils.text import slugify
@@ -32,7 +33,9 @@ class ImportResult:
     created_counts: dict[str, int]
 
 
-def lens_import(*, text: str | bytes, slug: str | None = None, by=None, ip: str | None = None) -> ImportResult:
+def lens_import(
+    *, text: str | bytes, slug: str | None = None, by: User | None = None, ip: str | None = None
+) -> ImportResult:
     """Import a lens file as a new draft: version 1 of a new slug, or the next version of an existing one, as
     `by` (None: from the command line), recorded in the audit log.
 
@@ -59,7 +62,7 @@ def _slug_for(document: dict, slug: str | None) -> str:
 
 
 @transaction.atomic
-def _lens_write(document: dict, *, slug: str, warnings: list[str], by, ip: str | None) -> ImportResult:
+def _lens_write(document: dict, *, slug: str, warnings: list[str], by: User | None, ip: str | None) -> ImportResult:
     """Write a validated document with one INSERT per table, whatever the lens's size, and the audit entry.
 
     (Django's SQLite backend splits an INSERT past 999 parameters, about 80 choices; PostgreSQL never does.)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -17,7 +19,7 @@ class Command(BaseCommand):
             help=f"Keep entries this many days instead of AUDIT_RETENTION_DAYS ({settings.AUDIT_RETENTION_DAYS}).",
         )
 
-    def handle(self, *args, days: int | None = None, **options) -> None:
+    def handle(self, *args: Any, days: int | None = None, **options: Any) -> None:
         if days is not None and days < 0:
             raise CommandError("--days must be 0 or more.")
         deleted = audit_prune(days=days)

@@ -1,8 +1,10 @@
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from wareview.lenses.models import Choice, Lens, Question
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         "team with a workload and a half-answered review. Safe to run repeatedly."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="demo", help="Username of the demo account (default: demo).")
         parser.add_argument(
             "--on-any-database",
@@ -31,7 +33,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, username: str, on_any_database: bool, **options) -> None:
+    def handle(self, *args: Any, username: str, on_any_database: bool, **options: Any) -> None:
         if settings.DATABASE_URL and not on_any_database:
             self.stdout.write(
                 "No demo account: DATABASE_URL names a database, which may be shared. Create accounts with "
@@ -50,7 +52,7 @@ class Command(BaseCommand):
         if review:
             self.stdout.write(f"Demo review: /reviews/{review.pk}/")
 
-    def _demo_review(self, user) -> Review | None:
+    def _demo_review(self, user: User) -> Review | None:
         lens = Lens.objects.published().filter(slug="performance-efficiency").order_by("-version").first()
         if lens is None:
             self.stdout.write("No published Performance Efficiency lens: load fixtures/ first for the demo review.")
@@ -76,7 +78,7 @@ class Command(BaseCommand):
             self._answer_half(review, user)
         return review
 
-    def _answer_half(self, review: Review, user) -> None:
+    def _answer_half(self, review: Review, user: User) -> None:
         """Answer the first half of the questions: some follow every practice, some most, some only one."""
         questions = list(Question.objects.filter(pillar__lens=review.lens).order_by("order"))
         for number, question in enumerate(questions[: len(questions) // 2]):

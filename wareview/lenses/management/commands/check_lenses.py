@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wareview.lenses.checks import lens_check
 from wareview.lenses.models import Lens
@@ -13,10 +15,10 @@ class Command(BaseCommand):
         "and choices of the lens's previous published version. Exits non-zero on any problem."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--slug", help="Check only the lenses with this slug (every version).")
 
-    def handle(self, *args, slug: str | None = None, **options) -> None:
+    def handle(self, *args: Any, slug: str | None = None, **options: Any) -> None:
         lenses = Lens.objects.all()
         if slug:
             lenses = lenses.filter(slug=slug)

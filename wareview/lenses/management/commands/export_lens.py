@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         "would refuse, such as texts longer than its limits."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs) -> CommandParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         # Django gives every command --version (Django's version); here --version is the lens's, so it wins.
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             "--output", required=True, help="The file to write, or - to write the JSON to standard output."
         )
 
-    def handle(self, *args, slug: str, version: int | None = None, output: str, **options) -> None:
+    def handle(self, *args: Any, slug: str, version: int | None = None, output: str, **options: Any) -> None:
         lens = _lens(slug, version)
         result = lens_export(lens=lens)
         for warning in result.warnings:

@@ -1,5 +1,6 @@
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             help="The lens's slug (default: made from the lens name). An existing slug gets a new version.",
         )
 
-    def handle(self, *args, file: Path, slug: str | None = None, **options) -> None:
+    def handle(self, *args: Any, file: Path, slug: str | None = None, **options: Any) -> None:
         text = _read(file)
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:

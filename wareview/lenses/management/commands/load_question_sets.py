@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             "files", nargs="*", type=Path, help="Fixture files to load (default: every fixtures/*.json)."
         )
 
-    def handle(self, *args, files: list[Path], **options) -> None:
+    def handle(self, *args: Any, files: list[Path], **options: Any) -> None:
         for path in files or sorted((Path(settings.BASE_DIR) / "fixtures").glob("*.json")):
             try:
                 loads = question_sets_load(path=path)

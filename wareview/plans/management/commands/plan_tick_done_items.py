@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from wareview.plans.services import items_done_tick_practices
@@ -11,6 +13,6 @@ class Command(BaseCommand):
         "left as they were closed. Safe to run again: it ticks only what is missing."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         ticked = items_done_tick_practices()
         self.stdout.write(self.style.SUCCESS(f"Ticked the practice of {ticked} done item(s)."))

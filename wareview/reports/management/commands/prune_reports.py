@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wareview.reports.services import jobs_prune
 
@@ -12,14 +14,14 @@ class Command(BaseCommand):
         "every hour; on the embedded default the app runs it in-process."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--days",
             type=int,
             help=f"Keep reports this many days instead of REPORT_RETENTION_DAYS ({settings.REPORT_RETENTION_DAYS}).",
         )
 
-    def handle(self, *args, days: int | None = None, **options) -> None:
+    def handle(self, *args: Any, days: int | None = None, **options: Any) -> None:
         if days is not None and days < 0:
             raise CommandError("--days must be 0 or more.")
         result = jobs_prune(days=days)

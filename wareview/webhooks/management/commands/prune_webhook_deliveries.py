@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,7 +23,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, days: int | None = None, **options) -> None:
+    def handle(self, *args: Any, days: int | None = None, **options: Any) -> None:
         if days is not None and days < 0:
             raise CommandError("--days must be 0 or more.")
         deleted = deliveries_prune(days=days)
