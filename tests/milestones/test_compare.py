@@ -90,6 +90,22 @@ def test_questions_on_one_side_only_are_listed_apart_and_identical_ones_not_at_a
     assert [q.code for q in comparison.only_before] == ["OLD"] and [q.code for q in comparison.only_after] == ["NEW"]
 
 
+def test_a_practice_marked_as_not_applying_alone_is_a_change_and_the_same_answer_in_another_order_is_not():
+    marked = OutlineQuestion(
+        code="Q1",
+        title="Q1 title",
+        risk="MEDIUM_RISK",
+        question_id=1,
+        selected=("a",),
+        practices_not_applicable={"b": {"reason": "out_of_scope", "note": ""}},
+    )
+    before = outline(question("Q1", "MEDIUM_RISK", "a"), question("Q2", "NO_RISK", "a", "b"))
+    after = outline(marked, question("Q2", "NO_RISK", "b", "a"))
+    comparison = outlines_compare(before=before, after=after, titles=TITLES, before_label="A", after_label="B")
+    assert [(change.code, change.marked) for change in comparison.changes] == [("Q1", ("Practice B",))]
+    assert comparison.unchanged == 2
+
+
 def page_text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
@@ -221,3 +237,15 @@ def test_compare_without_a_milestone_says_to_save_one(client, answered):
     client.force_login(answered.viewer)
     page = page_text(client.get(reverse("milestones:compare", args=[answered.workload.pk])))
     assert "Nothing to compare yet: save a milestone" in page
+
+
+def test_the_points_drawn_again_offer_a_milestone_saved_since_and_keep_the_points_chosen(client, answered, baseline):
+    client.force_login(answered.viewer)
+    assert compare(client, answered.workload, baseline, "now").status_code == 200
+    answer(answered.review, "Q_02", "a", "b")
+    later = milestone_save(review=answered.review, name="Sprint 2", user=answered.owner)
+    html = compare(client, answered.workload, baseline, "now").content.decode()
+    assert f'<option value="{later.pk}">Sprint 2 (' in html
+    assert f'<option value="{baseline.pk}" selected>' in html
+    html = compare(client, answered.workload, later, baseline).content.decode()
+    assert f'<option value="{later.pk}" selected>' in html and f'<option value="{baseline.pk}" selected>' in html

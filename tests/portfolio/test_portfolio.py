@@ -281,3 +281,31 @@ def test_a_heatmap_drawn_again_after_a_risk_changed_shows_the_new_risk():
     assert "Checkout · Compute: High risk" in drawn("HIGH_RISK")
     assert "Checkout · Compute: No risk" in drawn("NO_RISK")  # a drawing is kept only for the same heatmap
     assert "Checkout · Compute: High risk" in drawn("HIGH_RISK")
+
+
+def high_risks_shown(body: str, workload: str) -> str:
+    row = re.search(rf"<th scope=\"row\"><a href=\"/workloads/\d+/\">{workload}</a></th>(.*?)</tr>", body, re.S)
+    assert row
+    return re.findall(r"<td>([^<]*)</td>", row.group(1))[-2]
+
+
+def test_the_list_drawn_again_after_a_risk_changed_shows_the_new_count(client, portfolio):
+    client.force_login(portfolio.viewer)
+    assert high_risks_shown(client.get(URL).content.decode(), "Checkout") == "1"
+    answer(portfolio.review, "Q_02", AnswerRisk.HIGH)
+    assert high_risks_shown(client.get(URL).content.decode(), "Checkout") == "2"
+
+
+def test_the_filters_offer_a_team_joined_after_the_page_was_drawn(client, portfolio):
+    client.force_login(portfolio.viewer)
+    assert "Newcomers" not in client.get(URL).content.decode()
+    newcomers = team_create(name="Newcomers", user=portfolio.owner)
+    Membership.objects.create(team=newcomers, user=portfolio.viewer, role=Role.VIEWER)
+    assert f'<option value="{newcomers.pk}">Newcomers</option>' in client.get(URL).content.decode()
+
+
+def test_the_filters_drawn_again_keep_the_values_chosen(client, portfolio):
+    client.force_login(portfolio.viewer)
+    client.get(URL)
+    body = client.get(URL, {"sort": "-high"}).content.decode()
+    assert '<option value="-high" selected>Most high risks</option>' in body

@@ -113,26 +113,46 @@ def outlines_compare(
     """Compare `before` with `after` question by question (see the module's docstring)."""
     earlier = {question.code: question for question in before.questions}
     later_codes = {question.code for question in after.questions}
-    pairs = [
-        _question_change(earlier[question.code], question, titles)
-        for question in after.questions
-        if question.code in earlier
-    ]
-    movements = [pair.movement for pair in pairs]
+    movements = {IMPROVED: 0, WORSENED: 0, UNCHANGED: 0}
+    changes = []
+    for question in after.questions:
+        if question.code not in earlier:
+            continue
+        previous = earlier[question.code]
+        if _same_answer(previous, question):  # most questions: nothing to diff
+            movements[UNCHANGED] += 1
+            continue
+        pair = _question_change(previous, question, titles)
+        movements[pair.movement] += 1
+        if pair.is_changed:
+            changes.append(pair)
     return Comparison(
         before_label=before_label,
         after_label=after_label,
-        changes=[pair for pair in pairs if pair.is_changed],
-        improved=movements.count(IMPROVED),
-        worsened=movements.count(WORSENED),
-        unchanged=movements.count(UNCHANGED),
+        changes=changes,
+        improved=movements[IMPROVED],
+        worsened=movements[WORSENED],
+        unchanged=movements[UNCHANGED],
         only_before=[question for question in before.questions if question.code not in later_codes],
         only_after=[question for question in after.questions if question.code not in earlier],
     )
 
 
+def _same_answer(before: OutlineQuestion, after: OutlineQuestion) -> bool:
+    """Whether the two sides answer a question alike: then nothing changed and the risk did not move."""
+    return (
+        before.risk == after.risk
+        and before.selected == after.selected
+        and before.notes == after.notes
+        and before.reason == after.reason
+        and before.practices_not_applicable == after.practices_not_applicable
+    )
+
+
 def _question_change(before: OutlineQuestion, after: OutlineQuestion, titles: PracticeTitles) -> QuestionChange:
     def named(codes: set[str], question: OutlineQuestion) -> tuple[str, ...]:
+        if not codes:
+            return ()
         own = titles.get(question.question_id, {})
         ordered = [code for code in own if code in codes] + sorted(codes - set(own))
         return tuple(own.get(code, code) for code in ordered)

@@ -1,5 +1,6 @@
 """The milestones' forms: saving one, and choosing two points to compare. Every check and its message is here."""
 
+from hashlib import blake2b
 from typing import Any
 
 from django import forms
@@ -69,6 +70,12 @@ class CompareForm(forms.Form):
         if not self.errors and cleaned["before"] == cleaned["after"]:
             raise forms.ValidationError("Choose two different points to compare.")
         return cleaned
+
+    def digest(self) -> str:
+        """A digest of everything the form shows (its points and the two chosen): the page caches its markup
+        under it, with the workload's id."""
+        shown = (self.fields["before"].choices, self["before"].value(), self["after"].value())  # type: ignore[attr-defined]
+        return blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
     def milestone(self, side: str) -> Milestone | None:
         """The milestone chosen for `side` ("before" or "after"), or None for now."""

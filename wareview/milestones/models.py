@@ -5,10 +5,13 @@ it and when, and keeps its completion and risk counts on its own row so that lis
 milestone. Milestones are never changed: the app has no path that updates one, and the admin only shows them.
 """
 
+from datetime import date
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 from wareview.lenses.models import Lens, Question
 from wareview.lib.numbers import percent
@@ -51,12 +54,18 @@ class Milestone(models.Model):
     @property
     def date_label(self) -> str:
         """The day it was saved, in the site's time zone: "3 March 2026"."""
-        return dateformat.format(timezone.localtime(self.created_at), "j F Y")
+        return _day_label(timezone.localtime(self.created_at).date(), translation.get_language())
 
     @property
     def as_at(self) -> str:
         """How every page and export of the milestone is titled: "as at milestone Baseline, 3 March 2026"."""
         return f"as at milestone {self.name}, {self.date_label}"
+
+
+@lru_cache(maxsize=512)
+def _day_label(day: date, language: str | None) -> str:
+    """ "3 March 2026" in `language` (the month's name is translated): a list of milestones repeats few days."""
+    return dateformat.format(day, "j F Y")
 
 
 class MilestoneAnswer(models.Model):

@@ -30,6 +30,13 @@ def workload_milestones(*, workload: Workload) -> QuerySet[Milestone]:
     return milestones.order_by("-created_at", "-pk")
 
 
+def compare_milestones(*, workload: Workload) -> QuerySet[Milestone]:
+    """The workload's milestones, newest first, with what the compare page shows and reads of them alone: its
+    points' choices (name and day) and their reviews."""
+    milestones = Milestone.objects.filter(workload=workload).only("pk", "name", "created_at", "review_id")
+    return milestones.order_by("-created_at", "-pk")
+
+
 def latest_milestones(*, review: Review, count: int) -> list[Milestone]:
     """The review's `count` newest milestones, newest first. One query."""
     return list(Milestone.objects.filter(review=review).order_by("-created_at", "-pk")[:count])

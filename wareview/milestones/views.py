@@ -81,7 +81,7 @@ def milestone_question(request: HtmxHttpRequest, pk: int, code: str) -> HttpResp
 @require_safe
 def milestone_compare(request: HtmxHttpRequest, workload_pk: int) -> HttpResponse:
     workload = get_workload_for(request.user, workload_pk).workload
-    milestones = list(selectors.workload_milestones(workload=workload))
+    milestones = list(selectors.compare_milestones(workload=workload))
     if not request.GET:
         return _compare_recent(request, workload, milestones)
     form = CompareForm(request.GET, milestones=milestones)

@@ -1,6 +1,7 @@
 """The portfolio's filters and sorting: a GET form, so a filtered list has an address to share and to export."""
 
 from collections.abc import Mapping
+from hashlib import blake2b
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -47,6 +48,22 @@ class PortfolioFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["lens"]).choices = [("", "Every lens")] + [
             (lens.slug, lens.name) for lens in lenses
         ]
+
+    def digest(self) -> str:
+        """A digest of everything the form shows (each field's value and choices, the errors): the page caches
+        the form's markup under it. Reads the user's teams (a query) once, for the digest and the drawing alike."""
+        team = self.fields["team"]
+        team.choices = [choice for choice in team.choices]  # type: ignore[attr-defined]  # list() would count first
+        shown = [
+            (
+                name,
+                self[name].value(),
+                [(str(value), str(label)) for value, label in getattr(field, "choices", ())],
+            )
+            for name, field in self.fields.items()
+        ]
+        errors = self.errors.get_json_data() if self.is_bound else {}
+        return blake2b(repr((shown, errors)).encode(), digest_size=16).hexdigest()
 
     def errors_in_words(self) -> str:
         """Every error after its field's label, for an answer in plain text (the CSV's)."""

@@ -7,6 +7,7 @@ Each is a fixed number of queries whatever the number of workloads, reviews or q
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from hashlib import blake2b
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -131,6 +132,34 @@ def portfolio_rows(*, workloads: Sequence[Workload]) -> list[PortfolioRow]:
     for workload_id, name in reviews.values_list("workload_id", "lens__name"):
         lenses[workload_id].append(name)
     return [PortfolioRow(workload=w, tags=tags[w.pk], lenses=lenses[w.pk]) for w in workloads]
+
+
+def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
+    """A digest of everything the page's table shows of `rows`: the template caches the table under it."""
+    shown = [
+        (
+            row.workload.pk,
+            row.workload.name,
+            row.workload.team.name,
+            row.workload.environment,
+            row.tags,
+            row.lenses,
+            row.workload.answered_count,  # type: ignore[attr-defined]
+            row.workload.question_count,  # type: ignore[attr-defined]
+            row.workload.high_count,  # type: ignore[attr-defined]
+            row.workload.medium_count,  # type: ignore[attr-defined]
+        )
+        for row in rows
+    ]
+    return blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def portfolio_selection(*, user: User, filters: dict[str, Any]) -> QuerySet[Workload]:
+    """The workloads `portfolio_workloads` selects, unsorted and with only the counts its filters need: the
+    selection as a subquery, cheaper to build than the page's."""
+    if filters.get("high_risks") or filters.get("completion"):
+        return portfolio_workloads(user=user, filters=filters).order_by()
+    return _filtered(Workload.objects.for_user(user), filters)
 
 
 def _tag_rows(ids: list[int]) -> QuerySet:

@@ -26,13 +26,16 @@ def portfolio(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     pager = paginate(request, workloads)
     page = list(pager.page.object_list)
     heatmap = selectors.portfolio_heatmap(workloads=page, lenses=lenses, lens_slug=filters["lens"])
+    rows = selectors.portfolio_rows(workloads=page)
+    selection = selectors.portfolio_selection(user=request.user, filters=filters)
     context = {
         "form": form,
         "pager": pager,
-        "rows": selectors.portfolio_rows(workloads=page),
+        "rows": rows,
+        "rows_digest": selectors.portfolio_rows_digest(rows=rows),
         "heatmap": heatmap,
         "heatmap_chart": heatmap.chart(),
-        "missing": selectors.most_missing_practices(workloads=workloads, lens_slug=filters["lens"]),
+        "missing": selectors.most_missing_practices(workloads=selection, lens_slug=filters["lens"]),
         "query": request.GET.urlencode(),
         "pdf_max_workloads": settings.PORTFOLIO_PDF_MAX_WORKLOADS,
     }

@@ -4,7 +4,7 @@ Each is a fixed number of queries whatever the size of the lens or the number of
 """
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
@@ -197,17 +197,20 @@ def _outline_area(row: dict) -> OutlineArea:
 
 
 def _outline_question(row: dict, *, answers: bool) -> OutlineQuestion:
-    question = OutlineQuestion(
+    if not answers:
+        return OutlineQuestion(
+            code=row["question__code"],
+            title=row["question__title"],
+            risk=row["risk"],
+            question_id=row["question_id"],
+            order=row["question__order"],
+        )
+    return OutlineQuestion(
         code=row["question__code"],
         title=row["question__title"],
         risk=row["risk"],
         question_id=row["question_id"],
         order=row["question__order"],
-    )
-    if not answers:
-        return question
-    return replace(
-        question,
         selected=tuple(row["selected"] or ()),
         notes=row["notes"],
         reason=row["reason"],
