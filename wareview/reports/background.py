@@ -22,15 +22,9 @@ from typing import Any
 
 from celery import Task
 from django.db import connections
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
-
-WARM_UP_HTML = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wareview</title>'
-    '<link rel="stylesheet" href="reports/css/report-print.css"></head><body>'
-    '<h1 class="cover-title">wareview</h1><p>Report <strong>Sans</strong> <em>ready</em>.</p>'
-    "<table><tr><th>Risk</th><td>None</td></tr></table></body></html>"
-)
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -72,6 +66,6 @@ def _warm_up() -> None:
     from wareview.reports.rendering import pdf_from_html
 
     try:
-        pdf_from_html(WARM_UP_HTML)
+        pdf_from_html(render_to_string("reports/pdf/warm_up.html"))
     except Exception:  # a PDF asked for later meets the same error, and says so on its job page
         logger.exception("Warming up the PDF renderer failed")
