@@ -6,8 +6,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
-# The suite's line coverage of wareview/ may not drop below this (a few points under today's figure).
-COVERAGE_FLOOR ?= 94
+# The suite's coverage of wareview/ (lines and branches) may not drop below this: set a point under what it
+# measured (97.25 %), then only raised.
+COVERAGE_FLOOR ?= 96
 
 .PHONY: run test bench format install install-dev lint
 

@@ -99,7 +99,7 @@ def test_the_milestone_pages_pass_axe(
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    from tests.browser.test_accessibility import BLOCKING_IMPACTS, _describe
+    from tests.browser.conftest import describe_violations
 
     first, second = two_milestones
     addresses = {
@@ -113,5 +113,4 @@ def test_the_milestone_pages_pass_axe(
     page.goto(addresses[where])
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     violations = Axe().run(page).response["violations"]
-    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, _describe(blocking)
+    assert not violations, describe_violations(violations)
