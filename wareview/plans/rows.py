@@ -15,6 +15,15 @@ from wareview.reviews.models import Review
 from wareview.teams.access import Access
 
 
+class FieldErrors(dict[str, str]):
+    """Each field's problem, by field name; a field without one gives "". The row's template asks for every
+    field's: a key it lacks is an answer, not a failed lookup (Django's template falls back to attributes and
+    `dir()` on a missing key, which cost a good part of a page of rows)."""
+
+    def __missing__(self, name: str) -> str:
+        return ""
+
+
 @dataclass(frozen=True)
 class Row:
     item: ImprovementItem
@@ -28,7 +37,7 @@ class Row:
     review: Review | None = None  # shown on "My items", where items of several reviews meet
     form: ItemForm | None = None  # a refused edit, shown again
     saved: bool = False  # just saved in place
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
 
     @property
     def dom_pk(self) -> str:
@@ -103,4 +112,4 @@ def owned_row(owned: OwnedItem, **options: Any) -> Row:
 
 def refused(form: ItemForm) -> dict[str, Any]:
     """The options of a row refused with `form`."""
-    return {"form": form, "errors": form.field_errors()}
+    return {"form": form, "errors": FieldErrors(form.field_errors())}
