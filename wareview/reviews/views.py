@@ -117,12 +117,13 @@ def question(request: AuthenticatedHtmxHttpRequest, pk: int, code: str) -> HttpR
     if request.method == "POST":
         return _save_answer(request, pk, code)
     access = get_answer_for(request.user, pk, code)
-    context = _question_context(request, access.answer, can_write=access.can_write)
-    if not request.htmx or request.htmx.history_restore_request:
-        return render(request, "reviews/question.html", context)
+    whole_page = not request.htmx or request.htmx.history_restore_request
     # A switch from another question of the review refreshes only the navigation entries of the two questions;
     # from anywhere else, the whole navigation.
-    left = _question_left(request, pk)
+    left = None if whole_page else _question_left(request, pk)
+    context = _question_context(request, access.answer, can_write=access.can_write, whole_nav=not left)
+    if whole_page:
+        return render(request, "reviews/question.html", context)
     codes = {left, code}
     context["nav_items"] = [item for item in context["progress"].questions if item.code in codes] if left else None
     response = render(request, "reviews/question_fragment.html", context)
@@ -294,12 +295,14 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     }
 
 
-def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bool) -> dict:
+def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bool, whole_nav: bool = True) -> dict:
+    """What the question page shows; without `whole_nav` (a switch that refreshes two navigation entries only),
+    not the digest the whole navigation's fragment cache keys on."""
     review = answer.review
     progress = selectors.review_outline(review=review)
     previous, following = progress.neighbours(answer.question.code)
     question_url = question_url_maker(review.pk)
-    return {
+    context = {
         "review": review,
         "answer": answer,
         "question": answer.question,
@@ -307,9 +310,11 @@ def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bo
         "previous_url": question_url(previous) if previous else "",
         "following_url": question_url(following) if following else "",
         "question_url": question_url(answer.question.code),
-        "nav_state": _nav_state(review, progress),
         **_answer_fields_context(answer, can_write=can_write),
     }
+    if whole_nav:
+        context["nav_state"] = _nav_state(review, progress)
+    return context
 
 
 def _nav_state(review: Review, progress: selectors.ReviewOutline) -> str:
