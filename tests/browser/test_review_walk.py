@@ -164,8 +164,10 @@ def test_keyboard_only_user_can_answer_and_focus_stays_on_the_control(
     expect(first).to_be_checked()
     expect(first).to_be_focused()
 
-    # On to the next practice past its two folded disclosures, "About this practice" and "Does not apply…",
-    # still by keyboard.
+    # On to the next practice past the ticked practice's "Add evidence" and its two folded disclosures, "About this
+    # practice" and "Does not apply…", still by keyboard.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Add evidence for Q_01 practice a")).to_be_focused()
     for summary in ("About this practice: Q_01 practice a", "Does not apply… Q_01 practice a"):
         page.keyboard.press("Tab")
         expect(page.locator("#answer-form summary", has_text=summary)).to_be_focused()
