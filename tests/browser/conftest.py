@@ -4,9 +4,12 @@ The browser itself is the `browser` fixture of tests/conftest.py, one per test p
 browser tests of other directories.
 """
 
+import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import pytest
 from django.conf import settings
@@ -150,13 +153,50 @@ def answer_of(review: Review, code: str) -> Answer:
     return Answer.objects.get(review=review, question__code=code)
 
 
+# The answer form's values as a save sends them, leaving out what changes with every save.
+FORM_VALUES_SCRIPT = """() => {
+  const form = document.getElementById("answer-form");
+  if (!form) return null;
+  return [...new FormData(form)].filter(([name]) => name !== "csrfmiddlewaretoken" && name !== "version");
+}"""
+
+
+def _answers_the_block(response: Response, values: list[list[str]] | None) -> bool:
+    """Whether the save this response answers is the one the block caused: a save of the answer form carrying
+    what the block left in it, or a save from another form (the conflict's "Keep mine")."""
+    if values is None:
+        return True
+    sent = Counter(parse_qsl(response.request.post_data or "", keep_blank_values=True))
+    wanted = Counter(tuple(pair) for pair in values)
+    from_answer_form = {name for name, _ in wanted} <= {name for name, _ in sent}
+    return not from_answer_form or not wanted - sent
+
+
 @contextmanager
 def saving(page: Page) -> Iterator[None]:
-    """Wait for the autosave the block causes, and check the server took it."""
-    with page.expect_response(lambda response: response.request.method == "POST") as info:
+    """Wait until the server has answered the save carrying what the block left in the answer form, and check
+    every save answered on the way was taken.
+
+    Waiting for the first answer is not enough: a change made while an earlier save is on its way is queued and
+    sent after it, so the first answer can be the earlier save's."""
+    answered: list[Response] = []
+
+    def collect(response: Response) -> None:
+        if response.request.method == "POST":
+            answered.append(response)
+
+    page.on("response", collect)
+    try:
         yield
-    response: Response = info.value
-    assert response.status == 200, f"The save answered {response.status}: {response.text()[:500]}"
+        values = page.evaluate(FORM_VALUES_SCRIPT)
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while not any(_answers_the_block(response, values) for response in answered):
+            assert time.monotonic() < deadline, f"No save carrying {values} was answered; answered: {answered}"
+            page.wait_for_timeout(20)
+    finally:
+        page.remove_listener("response", collect)
+    for response in answered:
+        assert response.status == 200, f"The save answered {response.status}: {response.text()[:500]}"
 
 
 def describe_violations(violations: list[dict]) -> str:
