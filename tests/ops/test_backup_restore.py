@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.conftest import need_service
-from tests.ops.conftest import fingerprint_of, run_manage, stored_bytes
 from tests.ops.estate import EVIDENCE_BYTES, LOOSE_NAME, build_estate, fingerprint
+from tests.ops.helpers import fingerprint_of, run_manage, stored_bytes
 
 # One process (each costs seconds) migrates a new SQLite database and fills it.
 MIGRATE_AND_BUILD = (

@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command, load_command_clas
 from django.db import connection
 
 from tests.conftest import need_service
-from tests.ops.conftest import run_manage, stored_bytes
 from tests.ops.estate import fingerprint
+from tests.ops.helpers import run_manage, stored_bytes
 
 # Committed rows, as a backup made by another process sees them; SQLite's backup API cannot copy a database while
 # its connection has a transaction open.
