@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "wareview.portfolio",
     "wareview.api",
     "wareview.demo",
+    # Backup and restore (`manage.py backup`, `manage.py restore`), across every app.
+    "wareview.ops",
 ]
 
 MIDDLEWARE = [

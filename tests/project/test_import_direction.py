@@ -103,3 +103,12 @@ def test_the_evidence_app_builds_on_reviews_which_reads_it_only_through_its_sele
         names = [name for name in imports_of(path) if name.startswith("wareview.evidence")]
         allowed = path.name == "views.py" and all(name.startswith("wareview.evidence.selectors") for name in names)
         assert not names or allowed, path
+
+
+def test_the_ops_app_is_on_top_and_reads_the_other_apps_only_through_django():
+    # Backup and restore cover every app's tables and files through the app registry, introspection and the
+    # storage, so a new app is backed up without a change there: ops imports no app, and no app imports ops.
+    assert apps_imported((PACKAGE / "ops").rglob("*.py")) <= {"ops", "lib"}
+    for path in PACKAGE.rglob("*.py"):
+        if "ops" not in path.relative_to(PACKAGE).parts:
+            assert not [name for name in imports_of(path) if name.startswith("wareview.ops")], path
