@@ -114,3 +114,29 @@ def forget_question_sheets() -> None:
 
     question_sheet.cache_clear()
     lens_keys_of.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server (moto's, tests/s3_server.py) on a free port, with a bucket of this run's own."""
+    from tests.s3_server import start_s3_server, stop_s3_server
+
+    server = start_s3_server()
+    yield server
+    stop_s3_server(server)
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server, tmp_path):
+    """The default storage on the S3 server, as STORAGE_URL=s3://… sets it, on an emptied bucket; MEDIA_ROOT must
+    stay empty."""
+    from wareview.lib.storage_url import storage_settings
+
+    client = s3_server.client()
+    for key in s3_server.object_keys():
+        client.delete_object(Bucket=s3_server.bucket, Key=key)
+    settings.MEDIA_ROOT = tmp_path / "media-unused"
+    settings.STORAGES = {**settings.STORAGES, "default": storage_settings(s3_server.url())}
+    yield s3_server
+    landed = [str(path) for path in settings.MEDIA_ROOT.rglob("*")] if settings.MEDIA_ROOT.exists() else []
+    assert not landed, f"files landed in MEDIA_ROOT while the storage was S3: {landed}"

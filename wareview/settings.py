@@ -23,6 +23,7 @@ from wareview.lib.env import (
 )
 from wareview.lib.headers import static_file_headers
 from wareview.lib.sso import issuer_origin, openid_connect_provider
+from wareview.lib.storage_url import storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV_FILE = env_str("WAREVIEW_ENV_FILE", str(BASE_DIR / ".env"))
@@ -242,9 +243,13 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # WhiteNoise answers static files before the middleware that gives every page its headers.
 WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 MEDIA_URL = "media/"
+# Report PDFs and evidence files go through Django's default storage, never a path of their own: a folder under
+# MEDIA_ROOT when STORAGE_URL is unset, or a bucket on S3 or an S3-compatible server with
+# STORAGE_URL=s3://ACCESS_KEY:SECRET@host:port/bucket?secure=1&region=… (wareview/lib/storage_url.py). Either
+# way the files are served only through the app's views, behind their access checks.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_settings(env_str("STORAGE_URL")),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -29,6 +29,7 @@ from tests.browser.conftest import TIMEOUT_MS, WIDTHS, Cast, answer_of, describe
 from tests.factories import UserFactory
 from wareview.api.services import token_create
 from wareview.evidence.forms import EvidenceInput
+from wareview.evidence.models import Evidence
 from wareview.evidence.services import evidence_add
 from wareview.lenses.models import Choice
 from wareview.lenses.services import lens_new_draft, lens_publish
@@ -61,6 +62,9 @@ class Scene:
     portfolio_report: PortfolioReport
     webhook: Webhook
     evidence_practice: str
+    # A ready PDF and an evidence file whose files are gone from the storage (their downloads answer 410).
+    gone_report: Report
+    gone_evidence: Evidence
     staff: AbstractBaseUser
 
     @property
@@ -241,6 +245,9 @@ PAGES = [
         id="429 page", path=lambda s: "/errors/429/", who="visitor", status=429, served=lambda: handler429(_request())
     ),
     Visit(id="500 page", path=lambda s: "/errors/500/", status=500, served=lambda: server_error(_request())),
+    # A file gone from the storage: the download answers a page that says so, with the way to make it again.
+    Visit(id="410 page, a PDF gone", path=lambda s: f"/reports/{s.gone_report.pk}/download/", status=410),
+    Visit(id="410 page, an evidence file gone", path=lambda s: f"/evidence/{s.gone_evidence.pk}/file/", status=410),
 ]
 
 
@@ -374,6 +381,9 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
     Report.objects.create(review=review, requested_by=owner, status=Report.Status.FAILED, error="It broke.")
     ready = Report.objects.create(review=review, requested_by=owner, status=Report.Status.READY)
     ready.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    gone_report = Report.objects.create(
+        review=review, requested_by=owner, status=Report.Status.READY, file="reports/2020/01/gone.pdf"
+    )
     portfolio_report = PortfolioReport.objects.create(requested_by=owner, workload_count=1)
     portfolio_report.workloads.add(review.workload)
     webhook = webhook_create(
@@ -405,6 +415,16 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
             verified_on=date.today(),
         ),
     )
+    gone_evidence = Evidence.objects.create(
+        answer=answer_of(review, "PERF_02"),
+        practice=practice.code,
+        kind=Evidence.Kind.FILE,
+        title="Load-test results",
+        file="evidence/2020/01/gone.pdf",
+        file_name="load-test-results.pdf",
+        verified_on=date.today(),
+        added_by=owner,
+    )
     staff = UserFactory(username="sam", is_staff=True, is_superuser=True)
     return Scene(
         cast=cast,
@@ -417,6 +437,8 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
         webhook=webhook,
         evidence_practice=practice.code,
         staff=staff,
+        gone_report=gone_report,
+        gone_evidence=gone_evidence,
     )
 
 

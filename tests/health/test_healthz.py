@@ -21,6 +21,7 @@ from tests.reports.conftest import broker, worker  # noqa: F401  (fixtures: a re
 from tests.reports.helpers import QUEUE
 from wareview.health.checks import HEARTBEAT_KEY, heartbeat_record
 from wareview.health.tasks import heartbeat_task
+from wareview.lib.storage_url import storage_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,7 @@ def test_the_embedded_default_is_healthy_with_tasks_in_process(client, settings)
         "database": "ok",
         "broker": "none: tasks run in the web process",
         "worker": "none: tasks run in the web process",
+        "storage": "local folder (MEDIA_ROOT), not checked",
     }
 
 
@@ -127,3 +129,31 @@ def test_with_the_database_stopped_the_database_part_fails():
     assert answer["failing"] == ["database"]
     assert answer["parts"]["database"] == "unreachable (OperationalError)"
     assert "postgres://" not in body
+
+
+def test_with_a_bucket_the_storage_part_writes_reads_and_deletes_a_small_object(client, settings, s3_storage):
+    settings.REDIS_URL = ""
+    status, body = get_health(client)
+    assert status == 200
+    assert body["parts"]["storage"] == f"S3 bucket {s3_storage.bucket}: ok"
+    assert s3_storage.object_keys() == []  # the probe deleted what it wrote
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [("a bucket that does not exist", "NoSuchBucket"), ("a server that does not answer", "EndpointConnectionError")],
+)
+def test_a_storage_that_fails_fails_its_part_by_name_and_shows_no_address(client, settings, s3_server, where, error):
+    settings.REDIS_URL = ""
+    if where == "a bucket that does not exist":
+        url, bucket = s3_server.url("no-such-bucket"), "no-such-bucket"
+    else:
+        url, bucket = f"s3://k:s@127.0.0.1:{free_port()}/wareview-files?secure=0", "wareview-files"
+    settings.STORAGES = {**settings.STORAGES, "default": storage_settings(url)}
+    started = time.monotonic()
+    response = client.get(reverse("healthz"))
+    body = json.loads(response.content)
+    assert response.status_code == 503 and body["failing"] == ["storage"]
+    assert body["parts"]["storage"] == f"S3 bucket {bucket}: unreachable or refusing ({error})"
+    assert time.monotonic() - started < 15
+    assert "127.0.0.1" not in response.content.decode()

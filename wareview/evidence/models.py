@@ -19,8 +19,8 @@ URL_MAX_LENGTH = 2000
 
 
 def evidence_file_path(instance: "Evidence", filename: str) -> str:
-    """Where an evidence file is stored: under MEDIA_ROOT/evidence/, by year and month, under a name the storage
-    makes unique. The name people gave the file is kept on the row (`file_name`)."""
+    """Where an evidence file is stored: in the default storage under evidence/, by year and month, under a name
+    the storage makes unique. The name people gave the file is kept on the row (`file_name`)."""
     return f"evidence/{timezone.localdate():%Y/%m}/{filename}"
 
 

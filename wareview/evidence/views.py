@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -78,17 +79,26 @@ def evidence_remove(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 @require_safe
-def evidence_file(request: AuthenticatedHtmxHttpRequest, pk: int) -> FileResponse:
+def evidence_file(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponseBase:
     """The item's file, as a download (`Content-Disposition: attachment`) of the type sniffed when it was added,
     never inline and never of a type a browser would run (a stored type outside the allowed ones is sent as
-    bytes). The response carries `X-Content-Type-Options: nosniff` (SecurityMiddleware)."""
-    evidence = get_evidence_for(request.user, pk).evidence
+    bytes). The response carries `X-Content-Type-Options: nosniff` (SecurityMiddleware).
+
+    Streamed from the storage through this view, local folder or bucket alike, never a link to the bucket: the
+    access check stays the only way to a file. A file the storage no longer has is 410 with the words and the way
+    to the practice's page, where it can be added again."""
+    access = get_evidence_for(request.user, pk)
+    evidence = access.evidence
     if evidence.kind != Evidence.Kind.FILE or not evidence.file:
         raise Http404("This evidence is a link, not a file.")
+    try:
+        stored = evidence.file.open("rb")
+    except FileNotFoundError:
+        answer = evidence.answer
+        context = {"evidence": evidence, "review": answer.review, "question": answer.question}
+        return render(request, "evidence/file_gone.html", {**context, "can_write": access.can_write}, status=410)
     content_type = evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name, content_type=content_type
-    )
+    return FileResponse(stored, as_attachment=True, filename=evidence.file_name, content_type=content_type)
 
 
 @login_required

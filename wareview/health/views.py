@@ -6,7 +6,8 @@ from wareview.health.checks import health_parts
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database, the broker and a worker are all well, else 503 naming the part that failed."""
+    """200 when the database, the broker, a worker and the storage are all well, else 503 naming the part that
+    failed."""
     parts = health_parts()
     healthy = all(part.healthy for part in parts)
     body: dict[str, object] = {

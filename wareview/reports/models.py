@@ -81,7 +81,7 @@ class PdfJobQuerySet(models.QuerySet[_Job]):
 
 
 def job_file_path(instance: "PdfJob", filename: str) -> str:
-    """Where a job's PDF is stored: under its kind's folder of MEDIA_ROOT/reports/, by year and month."""
+    """Where a job's PDF is stored in the default storage: under its kind's folder of reports/, by year and month."""
     return f"{instance.files_dir}/{timezone.localdate():%Y/%m}/{filename}"
 
 

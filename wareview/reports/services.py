@@ -60,6 +60,9 @@ logger = logging.getLogger(__name__)
 
 ERROR_MAX_LENGTH = 2000
 REPORTS_DIR = "reports"
+# What a ready job whose file is no longer in the storage says (deleted by hand, a bucket emptied, a restore of the
+# database without its files): its download answers 410 with these words, and Retry or "Export PDF" makes it again.
+FILE_GONE_MESSAGE = "The PDF file is gone from storage: make it again."
 # A file younger than this may belong to a job a worker is saving right now: pruning leaves it alone.
 ORPHAN_GRACE = timedelta(hours=1)
 # Without a beat scheduler (the embedded default) the app prunes in-process, at most this often per process.
@@ -160,9 +163,11 @@ def job_fail(*, kind: JobKind, job_id: int, error: str) -> None:
 
 
 def job_retry(*, job: _Job, user: User) -> _Job:
-    """Queue a failed job again (a job lost by its worker, or left queued too long, counts as failed).
-    ReportError otherwise; ReportRateLimited when `user` reached REPORT_REQUESTS_PER_MINUTE."""
+    """Queue a failed job again (a job lost by its worker, or left queued too long, counts as failed, and so does
+    a ready job whose file is gone from the storage). ReportError otherwise; ReportRateLimited when `user`
+    reached REPORT_REQUESTS_PER_MINUTE."""
     job = job_expire_stale(job=job)
+    job = job_fail_if_file_gone(job=job)
     if job.status != JobStatus.FAILED:
         raise ReportError("Only a report that failed can be retried.")
     _check_rate(user=user)
@@ -200,6 +205,16 @@ def job_expire_stale(*, job: _Job) -> _Job:
     return job
 
 
+def job_fail_if_file_gone(*, job: _Job) -> _Job:
+    """Fail a ready job whose file the storage no longer has (FILE_GONE_MESSAGE), so it can be made again."""
+    if job.status == JobStatus.READY and job.file and not job.file.storage.exists(job.file.name):
+        type(job).objects.filter(pk=job.pk, status=JobStatus.READY, file=job.file.name).update(
+            status=JobStatus.FAILED, error=FILE_GONE_MESSAGE, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
 def jobs_expire_stale(*, now: datetime | None = None) -> int:
     """Fail every job, of every kind, that will not finish by itself (see `PdfJob.stale_reason`), so the rows say
     what the job pages already show; return how many. Pruning runs it: the job pages only read."""
@@ -229,7 +244,7 @@ def job_downloaded(*, job: PdfJob, by: User, ip: str | None = None) -> None:
 
 def jobs_prune(*, days: int | None = None, now: datetime | None = None) -> PruneResult:
     """Delete the jobs asked for more than `days` (default REPORT_RETENTION_DAYS) days ago with their files, and
-    every file under MEDIA_ROOT/reports/ that no job names (left by a crash, or by rows deleted without their
+    every file under reports/ in the storage that no job names (left by a crash, or by rows deleted without their
     signal) once it is an hour old. Deleting a job deletes its file (signals.py), so deleted reviews and
     workloads leave none behind. Jobs given up on are marked failed first (`jobs_expire_stale`)."""
     now = now or timezone.now()
@@ -257,9 +272,11 @@ def job_kind(job: PdfJob) -> JobKind:
 
 
 def _stored_files(directory: str) -> list[str]:
-    if not default_storage.exists(directory):
+    # A bucket has no folders to ask `exists` about: a prefix with no objects lists empty, a missing folder raises.
+    try:
+        subdirectories, files = default_storage.listdir(directory)
+    except FileNotFoundError:
         return []
-    subdirectories, files = default_storage.listdir(directory)
     names = [f"{directory}/{name}" for name in files]
     for subdirectory in subdirectories:
         names += _stored_files(f"{directory}/{subdirectory}")
@@ -370,7 +387,7 @@ def report_request(*, review: Review, user: User, milestone: Milestone | None = 
     else:
         fingerprint = review_answers_fingerprint(review_id=review.pk, lens_id=lens_id)
     report = Report.objects.live().filter(review_id=review.pk, answers_fingerprint=fingerprint).first()
-    if report is not None:
+    if report is not None and job_fail_if_file_gone(job=report).status != JobStatus.FAILED:
         return report
     job = Report(review=review, milestone=milestone, requested_by=user, answers_fingerprint=fingerprint)
     return job_request(job=job, user=user)

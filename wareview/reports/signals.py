@@ -1,6 +1,6 @@
 """A deleted PDF job (of either kind) takes its file with it: deleting a review or a workload (whose reports go by
 cascade, which sends this signal for each row, and whose PDFs of several workloads go with it) leaves no PDF
-behind under MEDIA_ROOT. `report_ready` tells other apps (webhooks) that a PDF is ready."""
+behind in the storage. `report_ready` tells other apps (webhooks) that a PDF is ready."""
 
 from functools import partial
 from typing import Any

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -29,6 +30,7 @@ from wareview.reports.models import JobStatus, PdfJob, PortfolioReport, Report
 from wareview.reports.rendering import report_context
 from wareview.reports.selectors import report_data, review_recent_reports, workload_report_data
 from wareview.reports.services import (
+    FILE_GONE_MESSAGE,
     ReportError,
     ReportRateLimited,
     job_downloaded,
@@ -206,13 +208,13 @@ def portfolio_retry(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 @require_safe
-def download(request: AuthenticatedHtmxHttpRequest, pk: int) -> FileResponse:
+def download(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponseBase:
     return _job_download(request, get_report_for(request.user, pk).report)
 
 
 @login_required
 @require_safe
-def portfolio_download(request: AuthenticatedHtmxHttpRequest, pk: int) -> FileResponse:
+def portfolio_download(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponseBase:
     return _job_download(request, get_portfolio_report_for(request.user, pk))
 
 
@@ -291,13 +293,19 @@ def _job_retry(request: AuthenticatedHtmxHttpRequest, job: PdfJob) -> HttpRespon
     return redirect(_job_url(job))
 
 
-def _job_download(request: AuthenticatedHtmxHttpRequest, job: PdfJob) -> FileResponse:
+def _job_download(request: AuthenticatedHtmxHttpRequest, job: PdfJob) -> HttpResponseBase:
+    """The PDF, streamed from the storage through this view (local folder or bucket alike), never a link to the
+    bucket: the access check above and the audit entry stay the only way to a file. A file the storage no longer
+    has is 410 with the words and a button that makes it again (Retry)."""
     if job.status != JobStatus.READY or not job.file:
         raise Http404("This report is not ready.")
+    try:
+        pdf = job.file.open("rb")
+    except FileNotFoundError:
+        card = _card(job, refusal=FILE_GONE_MESSAGE)
+        return render(request, "reports/file_gone.html", {**card, "back_url": card["job_url"]}, status=410)
     job_downloaded(job=job, by=request.user, ip=client_ip(request))
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.download_name(), content_type="application/pdf"
-    )
+    return FileResponse(pdf, as_attachment=True, filename=job.download_name(), content_type="application/pdf")
 
 
 def _refused(

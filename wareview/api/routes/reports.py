@@ -16,7 +16,7 @@ from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.milestones.access import get_milestone_for
 from wareview.reports.access import get_report_for
 from wareview.reports.models import Report
-from wareview.reports.services import ReportRateLimited, report_downloaded, report_request
+from wareview.reports.services import FILE_GONE_MESSAGE, ReportRateLimited, report_downloaded, report_request
 from wareview.reviews.access import get_review_for
 from wareview.teams.access import NOT_FOUND
 
@@ -53,7 +53,7 @@ def report_status(request: AuthenticatedHttpRequest, report_id: int) -> dict[str
 
 @router.get(
     "/reports/{id:report_id}/pdf",
-    response={200: None, 409: Message, **REFUSALS},
+    response={200: None, 409: Message, 410: Message, **REFUSALS},
     summary="Download a ready report’s PDF",
     url_name="report_download",
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}},
@@ -63,10 +63,14 @@ def report_download(request: AuthenticatedHttpRequest, report_id: int) -> FileRe
     if report.status != Report.Status.READY or not report.file:
         state = "failed" if report.has_failed else report.get_status_display().lower()
         raise ApiRefusal(409, f"This report is not ready: it is {state}. Ask for its status until it is ready.")
+    try:
+        pdf = report.file.open("rb")
+    except FileNotFoundError:
+        # Asking for the review's PDF again (POST …/reports) makes a new one: a ready report without its file is
+        # never reused.
+        raise ApiRefusal(410, f"{FILE_GONE_MESSAGE} Ask for the review's report again.") from None
     report_downloaded(report=report, by=request.user, ip=client_ip(request))
-    return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.download_name(), content_type="application/pdf"
-    )
+    return FileResponse(pdf, as_attachment=True, filename=report.download_name(), content_type="application/pdf")
 
 
 def _download_url(report: Report) -> str:

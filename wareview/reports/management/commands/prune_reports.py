@@ -9,8 +9,9 @@ from wareview.reports.services import jobs_prune
 class Command(BaseCommand):
     help = (
         "Delete PDF reports asked for more than REPORT_RETENTION_DAYS days ago, with their files, and any file "
-        "under MEDIA_ROOT/reports/ that no report names any more (older than an hour), and mark failed the "
-        "reports left queued or rendering too long to finish. Celery beat runs this "
+        "under reports/ in the storage (MEDIA_ROOT, or the bucket STORAGE_URL names) that no report names any "
+        "more (older than an hour), and mark failed the reports left queued or rendering too long to finish. "
+        "Celery beat runs this "
         "every hour; on the embedded default the app runs it in-process."
     )
 
