@@ -21,6 +21,11 @@ HEADER = [
     "notes",
     "not_applicable_reason",
     "practices_not_applicable",
+    # Added after the columns above, which keep their names and places.
+    "verified_practices",
+    "expired_practices",
+    "unverified_practices",
+    "evidence",
 ]
 
 
@@ -51,7 +56,7 @@ def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_stays_text(client,
     assert rows[2]["notes"] == '\'=HYPERLINK("http://evil.test")'
 
 
-@pytest.mark.parametrize("notes", [" =1+2", "\n=1+2", "Later; =HYPERLINK(\"http://evil.test\")"])
+@pytest.mark.parametrize("notes", [" =1+2", "\n=1+2", 'Later; =HYPERLINK("http://evil.test")'])
 def test_a_formula_after_spaces_a_line_break_or_a_semicolon_never_starts_a_cell(client, owner, review, notes):
     answer(review, "Q_03", "a", "b", "c", notes=notes)
     client.force_login(owner)
@@ -67,7 +72,7 @@ def test_the_json_has_the_review_its_questions_and_the_recommendations_in_order(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     document = json.loads(response.content)
-    assert set(document) == {"review", "questions", "recommendations"}
+    assert set(document) == {"review", "questions", "recommendations", "evidence_to_refresh"}
     assert document["review"]["workload"] == "Checkout service"
     assert document["review"]["risk_counts"] == {"HIGH_RISK": 1, "MEDIUM_RISK": 1, "NO_RISK": 1, "NOT_APPLICABLE": 1}
     assert document["questions"][1]["missing_practices"] == ["Q_02 practice b", "Q_02 practice c"]

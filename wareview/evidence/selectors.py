@@ -1,16 +1,21 @@
-"""Reads of evidence: each practice's standing for the question page (one query for all its practices) and a
-practice's items for its evidence page."""
+"""Reads of evidence: each practice's standing for the question page (one query for all its practices), a
+practice's items for its evidence page, and a whole review's for its report and its overview."""
 
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from wareview.evidence.models import Evidence, EvidencePolicy
-from wareview.reviews.models import Answer
+from wareview.lenses.models import Choice
+from wareview.lib.numbers import percent
+from wareview.reviews.models import Answer, AnswerRisk
+from wareview.reviews.selectors import OutlineArea, ReviewOutline
 
 
 class EvidenceState(StrEnum):
@@ -90,3 +95,189 @@ def team_max_age_days(*, team_id: int) -> int:
 def practice_evidence(*, answer: Answer, practice: str) -> QuerySet[Evidence]:
     """The practice's items not removed, latest verified first, with who added them."""
     return Evidence.objects.current().filter(answer=answer, practice=practice).select_related("added_by")
+
+
+# What reports and the review's overview read of a whole review's evidence.
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceRecord:
+    """One item of evidence as a report lists it: what it is, where it is, when it was verified and by whom it
+    was added ("" once that account is deleted)."""
+
+    question_code: str
+    practice: str
+    title: str
+    kind: str
+    url: str = ""
+    file_name: str = ""
+    verified_on: date
+    added_by: str = ""
+
+    @property
+    def source(self) -> str:
+        """Where the evidence is: the link's URL or the file's name."""
+        return self.url or self.file_name
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == Evidence.Kind.FILE
+
+
+@dataclass(frozen=True)
+class ReviewEvidence:
+    """Every current item of a review's answers (latest verified first within a practice) and the team's
+    "Evidence expires after" in days (None when there is no item: it was not read)."""
+
+    records: tuple[EvidenceRecord, ...] = ()
+    max_age_days: int | None = None
+
+    def state_of(self, records: Sequence[EvidenceRecord], *, today: date) -> EvidenceState:
+        """The state of a practice with `records` (some of `self.records`)."""
+        last = max((record.verified_on for record in records), default=None)
+        return evidence_state(last_verified_on=last, today=today, max_age_days=_max_age(self.max_age_days))
+
+
+def review_evidence(*, review_id: int, team_id: int) -> ReviewEvidence:
+    """Every item of evidence of the review's answers that is not removed, with its question's code and who added
+    it, and the team's "Evidence expires after" read beside them: one query, whatever the number of questions,
+    practices and items."""
+    policy = EvidencePolicy.objects.filter(team_id=team_id).values("max_age_days")[:1]
+    rows = list(
+        Evidence.objects.current()
+        .filter(answer__review_id=review_id)
+        .annotate(max_age=Subquery(policy))
+        .values_list(
+            "answer__question__code",
+            "practice",
+            "title",
+            "kind",
+            "url",
+            "file_name",
+            "verified_on",
+            "added_by__username",
+            "max_age",
+        )
+    )
+    records = tuple(
+        EvidenceRecord(
+            question_code=question,
+            practice=practice,
+            title=title,
+            kind=kind,
+            url=url,
+            file_name=file_name,
+            verified_on=verified_on,
+            added_by=added_by or "",
+        )
+        for question, practice, title, kind, url, file_name, verified_on, added_by, _ in rows
+    )
+    # Every row carries the team's days; without a row they were not read.
+    return ReviewEvidence(records=records, max_age_days=_max_age(rows[0][-1]) if rows else None)
+
+
+@dataclass(frozen=True)
+class VerifiedCount:
+    """How many of a group's ticked practices (a focus area's, a review's) are verified and how many have only
+    expired evidence; the others are not verified. Evidence never changes a risk: this stands beside it."""
+
+    ticked: int = 0
+    verified: int = 0
+    expired: int = 0
+
+    @classmethod
+    def of(cls, states: Iterable[EvidenceState]) -> "VerifiedCount":
+        counts = Counter(states)
+        return cls(
+            ticked=counts.total(), verified=counts[EvidenceState.VERIFIED], expired=counts[EvidenceState.EXPIRED]
+        )
+
+    def __add__(self, other: "VerifiedCount") -> "VerifiedCount":
+        return VerifiedCount(
+            ticked=self.ticked + other.ticked,
+            verified=self.verified + other.verified,
+            expired=self.expired + other.expired,
+        )
+
+    @property
+    def not_verified(self) -> int:
+        return self.ticked - self.verified - self.expired
+
+    @property
+    def verified_share(self) -> int:
+        """The verified part of the bar, 0–100."""
+        return percent(self.verified, self.ticked)
+
+    @property
+    def expired_share(self) -> int:
+        """The expired part of the bar, after the verified part; the two never pass 100."""
+        return percent(self.verified + self.expired, self.ticked) - self.verified_share
+
+    @property
+    def words(self) -> str:
+        """ "12 of 30 ticked practices verified, 3 with evidence expired"."""
+        if not self.ticked:
+            return "No practice ticked yet"
+        noun = "practice" if self.ticked == 1 else "practices"
+        text = f"{self.verified} of {self.ticked} ticked {noun} verified"
+        return f"{text}, {self.expired} with evidence expired" if self.expired else text
+
+
+def review_verified_counts(*, review_id: int, today: date | None = None) -> dict[str, VerifiedCount]:
+    """Each answered question's ticked practices ("None of these" left out) counted by their evidence's state, by
+    question code; questions not answered or not applying are absent. Two queries whatever the size of the lens:
+    the ticks, with each question's "None of these" code, and each practice's latest "Verified on", with the
+    team's "Evidence expires after"."""
+    today = today or timezone.localdate()
+    none_code = Choice.objects.filter(question=OuterRef("question_id"), is_none=True).values("code")[:1]
+    ticks = (
+        Answer.objects.filter(review_id=review_id)
+        .exclude(risk__in=(AnswerRisk.UNANSWERED, AnswerRisk.NOT_APPLICABLE))
+        .annotate(none_code=Subquery(none_code))
+        .values_list("question__code", "selected", "none_code")
+    )
+    policy = EvidencePolicy.objects.filter(team__workloads__reviews=review_id).values("max_age_days")[:1]
+    latest = (
+        Evidence.objects.current()
+        .filter(answer__review_id=review_id)
+        .values("answer__question__code", "practice")
+        .annotate(last=Max("verified_on"), max_age=Subquery(policy))
+        .order_by()
+    )
+    states = {
+        (row["answer__question__code"], row["practice"]): evidence_state(
+            last_verified_on=row["last"], today=today, max_age_days=_max_age(row["max_age"])
+        )
+        for row in latest
+    }
+    return {
+        question: VerifiedCount.of(
+            states.get((question, code), EvidenceState.NOT_VERIFIED) for code in selected or () if code != none
+        )
+        for question, selected, none in ticks
+    }
+
+
+@dataclass(frozen=True)
+class AreaVerified:
+    area: OutlineArea
+    count: VerifiedCount
+
+
+@dataclass(frozen=True)
+class ReviewVerified:
+    """How many ticked practices of a review are verified, in all and in each focus area of its outline."""
+
+    total: VerifiedCount
+    areas: list[AreaVerified]
+
+
+def review_verified(*, review_id: int, outline: ReviewOutline, today: date | None = None) -> ReviewVerified:
+    """`review_verified_counts` summed by the focus areas of the review's `outline` (the overview's) and in all;
+    the same two queries."""
+    by_question = review_verified_counts(review_id=review_id, today=today)
+    areas = [
+        AreaVerified(area, sum((by_question.get(q.code, VerifiedCount()) for q in area.questions), VerifiedCount()))
+        for area in outline.areas
+    ]
+    return ReviewVerified(total=sum((row.count for row in areas), VerifiedCount()), areas=areas)

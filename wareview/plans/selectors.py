@@ -202,7 +202,7 @@ lens_keys_of = LensKeysKept(maxsize=64)
 
 def plan_source(*, review: Review) -> ReportData:
     """What the plan is made of: the review's report without plan statuses (four queries)."""
-    return report_data(review=review, plan=False, changes=False)
+    return report_data(review=review, plan=False, changes=False, evidence=False)
 
 
 def review_plan(*, review: Review, data: ReportData) -> Plan:

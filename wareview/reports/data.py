@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from wareview.lenses.ordering import AreaPath, question_sort_key
@@ -16,6 +16,7 @@ from wareview.lib import practice_scales, risk_levels
 from wareview.lib.numbers import percent
 
 if TYPE_CHECKING:
+    from wareview.evidence.selectors import EvidenceRecord, EvidenceState, VerifiedCount
     from wareview.milestones.compare import Comparison
 
 
@@ -61,6 +62,31 @@ class PracticeNotApplicable:
 
 
 @dataclass(frozen=True)
+class TickedPractice:
+    """A ticked best practice with what stands behind it: its evidence (latest verified first) and the state that
+    gives (`evidence.selectors.EvidenceState`: verified, evidence expired or not verified)."""
+
+    practice: Practice
+    state: EvidenceState
+    evidence: tuple[EvidenceRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceToRefresh:
+    """An item of expired evidence, for the report's "Evidence to refresh": its practice, its question, and its age
+    in days on the day of the report."""
+
+    question: QuestionFacts
+    practice: Practice
+    record: EvidenceRecord
+    age_days: int
+
+    @property
+    def verified_on(self) -> date:
+        return self.record.verified_on
+
+
+@dataclass(frozen=True)
 class QuestionFacts:
     """One question of the review with its answer."""
 
@@ -76,6 +102,8 @@ class QuestionFacts:
     notes: str = ""
     not_applicable_reason: str = ""
     practices_not_applicable: tuple[PracticeNotApplicable, ...] = ()
+    # The practices followed with their evidence and its state, when the report shows evidence (`ReportData.verified`).
+    ticked: tuple[TickedPractice, ...] = ()
 
     @property
     def is_answered(self) -> bool:
@@ -138,6 +166,8 @@ class AreaSection:
 
     name: str
     questions: list[QuestionFacts] = field(default_factory=list)
+    # How many of its ticked practices are verified; None when the report shows no evidence.
+    verified: VerifiedCount | None = None
 
     @property
     def risk_counts(self) -> Counter:
@@ -179,6 +209,16 @@ class ReportData:
     # A report of the review as it is, when the review has a milestone: what changed since the newest one.
     changes_since: str = ""
     changes: Comparison | None = None
+    # What stands behind the answers: how many ticked practices are verified (None when the report shows no
+    # evidence: a milestone keeps none yet), the expired evidence oldest first, and the team's "Evidence expires
+    # after" in days (None when the review has no evidence).
+    verified: VerifiedCount | None = None
+    to_refresh: list[EvidenceToRefresh] = field(default_factory=list)
+    evidence_max_age_days: int | None = None
+
+    @property
+    def shows_evidence(self) -> bool:
+        return self.verified is not None
 
     @property
     def questions(self) -> list[QuestionFacts]:

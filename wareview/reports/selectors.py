@@ -4,11 +4,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Max, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from wareview.evidence.models import Evidence, EvidencePolicy
+from wareview.evidence.selectors import EvidenceRecord, EvidenceState, ReviewEvidence, VerifiedCount, review_evidence
 from wareview.lenses.models import Choice, DesignPrinciple
 from wareview.lib.numbers import percent
 from wareview.milestones.compare import Comparison, outlines_compare
@@ -27,11 +29,13 @@ from wareview.portfolio.selectors import (
 )
 from wareview.reports.data import (
     AreaSection,
+    EvidenceToRefresh,
     Practice,
     PracticeNotApplicable,
     QuestionFacts,
     Recommendation,
     ReportData,
+    TickedPractice,
     principle_support,
 )
 from wareview.reports.models import PortfolioReport, Report
@@ -51,15 +55,22 @@ REASON_LABELS = dict(NotApplicableReason.choices)
 
 
 def report_data(
-    *, review: Review, milestone: Milestone | None = None, plan: bool = True, changes: bool = True
+    *,
+    review: Review,
+    milestone: Milestone | None = None,
+    plan: bool = True,
+    changes: bool = True,
+    evidence: bool = True,
 ) -> ReportData:
     """The whole report of `review`, built on the review's outline (`reviews.selectors.review_outline`, so its
-    areas and questions come in the navigation's order): five queries whatever the size of the lens (four without
-    `plan`, the status and owner of each recommendation in the improvement plan), plus one each for the review's
-    workload (with its team) and lens when the caller did not load them.
+    areas and questions come in the navigation's order): six queries whatever the size of the lens (one fewer
+    without `plan`, the status and owner of each recommendation in the improvement plan, and one fewer without
+    `evidence`, every item of evidence of the review), plus one each for the review's workload (with its team) and
+    lens when the caller did not load them.
 
     With `milestone`, the report of the review as at that milestone: the same outline fed by the milestone's
-    saved answers, against the lens version they answered, without the plan (which lives in the present).
+    saved answers, against the lens version they answered, without the plan (which lives in the present) and
+    without evidence (a milestone keeps none yet: `report_evidence` takes whatever evidence it will keep).
     Without one (and unless `changes` is off), the report adds what changed since the review's newest milestone,
     when it has one (one query to look, two more to compare, three with another lens version)."""
     lens = milestone.lens if milestone else review.lens
@@ -69,13 +80,20 @@ def report_data(
     else:
         outline = review_outline(review=review, answers=True)
     areas = [_section(area, practices) for area in outline.areas]
+    workload = review.workload
+    shown = None
+    if evidence and not milestone:
+        shown = report_evidence(
+            areas=areas,
+            evidence=review_evidence(review_id=review.pk, team_id=workload.team_id),
+            today=timezone.localdate(),
+        )
     questions = [question for area in areas for question in area.questions]
     principles = (
         DesignPrinciple.objects.filter(pillar__lens_id=lens.pk)
         .order_by("pillar__order", "order", "pk")
         .values_list("code", "name", "description")
     )
-    workload = review.workload
     recommendations = recommendations_prioritize(questions=questions)
     since = None if milestone or not changes else _changes_since_latest(review=review, now=outline, practices=practices)
     if plan and not milestone:
@@ -96,7 +114,62 @@ def report_data(
         as_at=milestone.as_at if milestone else "",
         changes_since=since[0].name if since else "",
         changes=since[1] if since else None,
+        verified=shown.verified if shown else None,
+        to_refresh=shown.to_refresh if shown else [],
+        evidence_max_age_days=shown.max_age_days if shown else None,
     )
+
+
+@dataclass(frozen=True)
+class ShownEvidence:
+    """What `report_evidence` adds to a report beside each question's ticked practices."""
+
+    verified: VerifiedCount
+    to_refresh: list[EvidenceToRefresh]
+    max_age_days: int | None
+
+
+def report_evidence(*, areas: list[AreaSection], evidence: ReviewEvidence, today: date) -> ShownEvidence:
+    """Put `evidence` behind the answers of `areas`, in place: each answered question's ticked practices with
+    their items and state (`QuestionFacts.ticked`), each area's verified count; and return the whole report's
+    count with the expired items, oldest first. Pure: no query (a milestone may pass evidence of its own, and the
+    day it was taken as `today`)."""
+    by_practice: dict[tuple[str, str], list[EvidenceRecord]] = defaultdict(list)
+    for record in evidence.records:
+        by_practice[(record.question_code, record.practice)].append(record)
+    to_refresh = []
+    for area in areas:
+        area.questions = [_with_ticked(question, by_practice, evidence, today) for question in area.questions]
+        area.verified = VerifiedCount.of(item.state for question in area.questions for item in question.ticked)
+        to_refresh += [
+            EvidenceToRefresh(
+                question=question, practice=item.practice, record=record, age_days=(today - record.verified_on).days
+            )
+            for question in area.questions
+            for item in question.ticked
+            if item.state == EvidenceState.EXPIRED
+            for record in item.evidence
+        ]
+    verified = sum((area.verified for area in areas if area.verified), VerifiedCount())
+    to_refresh.sort(key=lambda item: item.verified_on)  # stable: lens order among items of the same day
+    return ShownEvidence(verified=verified, to_refresh=to_refresh, max_age_days=evidence.max_age_days)
+
+
+def _with_ticked(
+    question: QuestionFacts,
+    by_practice: Mapping[tuple[str, str], list[EvidenceRecord]],
+    evidence: ReviewEvidence,
+    today: date,
+) -> QuestionFacts:
+    """The question with its ticked practices' evidence; a question not answered or not applying has none."""
+    if not question.is_answered:
+        return question
+    ticked = []
+    for practice in question.followed:
+        records = by_practice.get((question.code, practice.code), [])
+        state = evidence.state_of(records, today=today)
+        ticked.append(TickedPractice(practice=practice, state=state, evidence=tuple(records)))
+    return replace(question, ticked=tuple(ticked))
 
 
 def workload_report_data(*, workload: Workload) -> list[ReportData]:
@@ -169,6 +242,8 @@ def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
         milestone=Max(Subquery(newest_milestone)),
         # The report shows each recommendation's plan status and owner: a change to the plan is a new report.
         plan_changed=Max(Subquery(_plan_last_change(review_id))),
+        # Adding evidence leaves the answer as it is, and the report shows it with its state.
+        **_evidence_changes(review_id),
     )
     return _digest(
         lens_id,
@@ -178,7 +253,25 @@ def review_answers_fingerprint(*, review_id: int, lens_id: int) -> str:
         facts["workload_changed"],
         facts["milestone"],
         facts["plan_changed"],
+        facts["evidence_added"],
+        facts["evidence_removed"],
+        facts["evidence_days"],
+        # Evidence expires as days go by: a review with evidence makes a new report each day.
+        timezone.localdate() if facts["evidence_added"] else None,
     )
+
+
+def _evidence_changes(review_id: int) -> dict[str, Max]:
+    """The last item of evidence added to the review and the last removed, and the team's "Evidence expires
+    after", as aggregates of the fingerprint's one query."""
+    items = Evidence.objects.filter(answer__review_id=review_id).order_by()
+    removed = items.filter(removed_at__isnull=False).order_by("-removed_at").values("removed_at")[:1]
+    days = EvidencePolicy.objects.filter(team__workloads__reviews=review_id).values("max_age_days")[:1]
+    return {
+        "evidence_added": Max(Subquery(items.order_by("-added_at").values("added_at")[:1])),
+        "evidence_removed": Max(Subquery(removed)),
+        "evidence_days": Max(Subquery(days)),
+    }
 
 
 def _plan_last_change(review_id: int) -> QuerySet:

@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from wareview.evidence.selectors import evidence_by_practice
+from wareview.evidence.selectors import evidence_by_practice, review_verified
 from wareview.lenses.models import Choice, Lens
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import RiskChart, risk_chart
@@ -73,6 +73,7 @@ def review_overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "review": review,
         "progress": progress,
+        "verified": review_verified(review_id=review.pk, outline=progress),
         "walk_start": progress.walk_start(),
         "attention": progress.needing_attention(),
         "newer_versions": upgrade.newer_versions(review=review),
