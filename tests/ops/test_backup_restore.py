@@ -93,3 +93,30 @@ def test_a_sqlite_backup_restores_every_row_and_file_into_a_new_folder(tmp_path)
     assert after["counts"]["reviews.Answer"] > 0 and after["counts"]["milestones.Milestone"] == 1
     assert stored_bytes(tmp_path / "new" / "media") == stored_bytes(tmp_path / "old" / "media")
     assert EVIDENCE_BYTES in stored_bytes(tmp_path / "new" / "media").values()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_a_bucket_restores_into_a_new_database_and_a_new_bucket(
+    new_postgresql_database, s3_storage, tmp_path
+):
+    build_estate(pdf=False)
+    before = fingerprint()
+    assert set(before["files"]) == set(s3_storage.object_keys())
+    archive = tmp_path / "wareview.tar.gz"
+
+    call_command("backup", str(archive))
+
+    new_bucket = f"{s3_storage.bucket}-restored"
+    s3_storage.client().create_bucket(Bucket=new_bucket)
+    target = {
+        "DATABASE_URL": new_postgresql_database,
+        "STORAGE_URL": s3_storage.url(new_bucket),
+        "MEDIA_ROOT": str(tmp_path / "media-unused"),
+    }
+    restored = run_manage("restore", str(archive), env=target)
+    assert restored.returncode == 0, restored.stderr
+
+    assert fingerprint_of(target) == before
+    pages = s3_storage.client().get_paginator("list_objects_v2").paginate(Bucket=new_bucket)
+    assert {entry["Key"] for page in pages for entry in page.get("Contents", ())} == set(before["files"])
+    assert not (tmp_path / "media-unused").exists()
