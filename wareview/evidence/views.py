@@ -13,7 +13,6 @@ from wareview.evidence.access import get_evidence_for
 from wareview.evidence.forms import ALLOWED_TYPES, EvidenceForm, EvidencePolicyForm
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
-from wareview.lenses.selectors import question_sheet
 from wareview.lib.http import AuthenticatedHtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.reviews.access import get_answer_for
@@ -59,10 +58,10 @@ def practice_evidence(request: AuthenticatedHtmxHttpRequest, pk: int, code: str,
 
 def _practice(answer: Answer, code: str) -> Choice:
     """The answer's question's best practice `code` ("None of these" has no evidence); Http404 for any other."""
-    for choice in question_sheet(answer.question_id).choices:
-        if choice.code == code and not choice.is_none:
-            return choice
-    raise Http404("This question has no such best practice.")
+    choice = selectors.practice_choice(answer=answer, code=code)
+    if choice is None:
+        raise Http404("This question has no such best practice.")
+    return choice
 
 
 @login_required
