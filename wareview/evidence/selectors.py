@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Max, QuerySet, Subquery
 from django.utils import timezone
 
+from wareview.evidence.forms import ALLOWED_TYPES
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
 from wareview.lenses.selectors import question_sheet
@@ -208,5 +209,11 @@ def evidence_snapshot(*, review_id: int, today: date | None = None) -> list[Snap
 
 
 def _person_name(row: dict) -> str:
-    full = f"{row['added_by__first_name']} {row['added_by__last_name']}".strip()
+    full = f"{row['added_by__first_name'] or ''} {row['added_by__last_name'] or ''}".strip()
     return full or row["added_by__username"] or ""
+
+
+def served_type(evidence: Evidence) -> str:
+    """The Content-Type a file is served with: the type sniffed when it was added, or bytes
+    (application/octet-stream) for a stored type outside the allowed ones."""
+    return evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from wareview.evidence import selectors, services
 from wareview.evidence.access import get_evidence_for
-from wareview.evidence.forms import ALLOWED_TYPES, EvidenceForm, EvidencePolicyForm
+from wareview.evidence.forms import EvidenceForm, EvidencePolicyForm
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
 from wareview.lib.http import AuthenticatedHtmxHttpRequest
@@ -84,9 +84,11 @@ def evidence_file(request: AuthenticatedHtmxHttpRequest, pk: int) -> FileRespons
     evidence = get_evidence_for(request.user, pk).evidence
     if evidence.kind != Evidence.Kind.FILE or not evidence.file:
         raise Http404("This evidence is a link, not a file.")
-    content_type = evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"
     return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name, content_type=content_type
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file_name,
+        content_type=selectors.served_type(evidence),
     )
 
 
