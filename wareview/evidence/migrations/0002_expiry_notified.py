@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0001_initial'),
+        ("evidence", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='expiry_notified_on',
+            model_name="evidence",
+            name="expiry_notified_on",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
     ]

@@ -5,34 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0001_initial'),
-        ('lenses', '0006_question_and_choice_replaces'),
-        ('milestones', '0001_initial'),
+        ("evidence", "0001_initial"),
+        ("lenses", "0006_question_and_choice_replaces"),
+        ("milestones", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MilestoneEvidence',
+            name="MilestoneEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('practice', models.CharField(max_length=128)),
-                ('kind', models.CharField(choices=[('link', 'Link'), ('file', 'File')], max_length=4)),
-                ('title', models.CharField(max_length=200)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('file_name', models.CharField(blank=True, max_length=255)),
-                ('verified_on', models.DateField()),
-                ('added_by_name', models.CharField(blank=True, max_length=300)),
-                ('state', models.CharField(choices=[('verified', 'Verified'), ('expired', 'Evidence expired'), ('not_verified', 'Not verified')], max_length=16)),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='evidence.evidence')),
-                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='milestones.milestone')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='lenses.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("practice", models.CharField(max_length=128)),
+                ("kind", models.CharField(choices=[("link", "Link"), ("file", "File")], max_length=4)),
+                ("title", models.CharField(max_length=200)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("file_name", models.CharField(blank=True, max_length=255)),
+                ("verified_on", models.DateField()),
+                ("added_by_name", models.CharField(blank=True, max_length=300)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("verified", "Verified"),
+                            ("expired", "Evidence expired"),
+                            ("not_verified", "Not verified"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="evidence.evidence",
+                    ),
+                ),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="milestones.milestone"
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="lenses.question"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'milestone evidence',
-                'ordering': ['milestone', 'question', 'practice', '-verified_on', 'pk'],
-                'indexes': [models.Index(fields=['milestone', 'question'], name='milestone_evidence_question')],
+                "verbose_name_plural": "milestone evidence",
+                "ordering": ["milestone", "question", "practice", "-verified_on", "pk"],
+                "indexes": [models.Index(fields=["milestone", "question"], name="milestone_evidence_question")],
             },
         ),
     ]

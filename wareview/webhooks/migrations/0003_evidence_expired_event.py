@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webhooks', '0002_delivery_due_index'),
+        ("webhooks", "0002_delivery_due_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='event',
-            field=models.CharField(choices=[('milestone.saved', 'Milestone saved'), ('review.completed', 'Review completed (every question answered)'), ('report.ready', 'Report ready (a PDF can be downloaded)'), ('improvement_item.changed', 'Improvement item changed'), ('evidence.expired', "Evidence expired (a ticked practice's latest evidence got too old)")], max_length=40),
+            model_name="delivery",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("milestone.saved", "Milestone saved"),
+                    ("review.completed", "Review completed (every question answered)"),
+                    ("report.ready", "Report ready (a PDF can be downloaded)"),
+                    ("improvement_item.changed", "Improvement item changed"),
+                    ("evidence.expired", "Evidence expired (a ticked practice's latest evidence got too old)"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
