@@ -332,6 +332,8 @@ CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "health.heartbeat", "schedule": 60},
     "audit-prune": {"task": "audit.prune", "schedule": 24 * 60 * 60},
     "webhooks-prune": {"task": "webhooks.prune", "schedule": 24 * 60 * 60},
+    # Practices whose evidence expired since the last run: the `evidence.expired` webhook event, once each.
+    "evidence-expiry": {"task": "evidence.expiry", "schedule": 24 * 60 * 60},
 }
 # `/healthz` reports the worker as failing when its last heartbeat (sent every minute) is older than this.
 HEALTH_WORKER_MAX_AGE = int(env_str("HEALTH_WORKER_MAX_AGE", "180"))

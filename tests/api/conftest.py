@@ -3,6 +3,7 @@ a token as `Authorization: Bearer …` with JSON bodies."""
 
 import json
 import uuid
+from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,9 +11,11 @@ from django.core.files.base import ContentFile
 from tests.factories import build_lens
 from wareview.api.models import Scope
 from wareview.api.services import token_create
+from wareview.evidence.models import Evidence
 from wareview.milestones.services import milestone_save
 from wareview.plans.models import ImprovementItem
 from wareview.reports.models import Report
+from wareview.reviews.models import Answer
 
 API = "/api/v1"
 ROLES = ["owner", "contributor", "viewer", "outsider", "anonymous"]
@@ -40,6 +43,9 @@ class ApiClient:
         return {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
 
     def call(self, method: str, path: str, body=None, *, raw: str | None = None):
+        if isinstance(body, dict) and any(hasattr(value, "read") for value in body.values()):
+            # A body with a file goes as multipart/form-data, as a browser's or curl's upload.
+            return getattr(self.client, method.lower())(API + path, body, headers=self.headers())
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         kwargs = {"content_type": "application/json"} if data is not None else {}
         send = getattr(self.client, method.lower())
@@ -86,11 +92,24 @@ def api_as(client, tokens):
 @pytest.fixture
 def walk_cast(cast):
     """The cast with one of everything an endpoint works on: another lens, a milestone, an improvement item, a
-    queued report and a ready one."""
+    queued report and a ready one, a link and a file as evidence."""
     cast.other_lens = build_lens()
     cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
     cast.plan_item = ImprovementItem.objects.create(review=cast.review, question_code="Q_01", practice_code="q_01_b")
     cast.report = Report.objects.create(review=cast.review, requested_by=cast.owner)
     cast.ready_report = Report.objects.create(review=cast.review, requested_by=cast.owner, status=Report.Status.READY)
     cast.ready_report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    cast.evidence_link, cast.evidence_file = evidence_items(cast.review, cast.owner)
     return cast
+
+
+def evidence_items(review, user) -> tuple[Evidence, Evidence]:
+    """A link and a file (a CSV) as evidence of Q_01's first practice."""
+    answer = Answer.objects.get(review=review, question__code="Q_01")
+    common = {"answer": answer, "practice": "q_01_a", "verified_on": date(2026, 1, 5), "added_by": user}
+    link = Evidence.objects.create(kind="link", title="Runbook", url="https://runbooks.example.com/", **common)
+    item = Evidence(kind="file", title="Load test", file_name="load.csv", content_type="text/csv", **common)
+    item.file.save("load.csv", ContentFile(b"run,seconds\n1,2\n"), save=False)
+    item.file_size = item.file.size
+    item.save()
+    return link, item

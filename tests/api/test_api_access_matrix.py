@@ -8,10 +8,12 @@ An endpoint of the API's schema missing from MATRIX fails the completeness test.
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.api.conftest import ROLES
 from wareview.api.api import api
 from wareview.api.auth import INACTIVE_ACCOUNT
+from wareview.evidence.models import Evidence
 from wareview.reviews.models import Answer, Review
 from wareview.teams.access import NOT_FOUND
 from wareview.workloads.models import Workload
@@ -23,6 +25,7 @@ READ = {"owner": 200, "contributor": 200, "viewer": 200, "outsider": 404, "anony
 CREATE = {"owner": 201, "contributor": 201, "viewer": 403, "outsider": 404, "anonymous": 401}
 UPDATE = {"owner": 200, "contributor": 200, "viewer": 403, "outsider": 404, "anonymous": 401}
 OWNER_DELETE = {"owner": 204, "contributor": 403, "viewer": 403, "outsider": 404, "anonymous": 401}
+REMOVE = {"owner": 204, "contributor": 204, "viewer": 403, "outsider": 404, "anonymous": 401}
 # A report only reads the review, so every member may ask for one (see wareview/reports/README.md).
 MEMBER_REPORT = {"owner": 202, "contributor": 202, "viewer": 202, "outsider": 404, "anonymous": 401}
 
@@ -71,6 +74,30 @@ MATRIX = {
     "POST /reviews/{review_id}/reports": (lambda c: f"/reviews/{c.review.pk}/reports", lambda c: {}, MEMBER_REPORT),
     "GET /reports/{report_id}": (lambda c: f"/reports/{c.report.pk}", None, READ),
     "GET /reports/{report_id}/pdf": (lambda c: f"/reports/{c.ready_report.pk}/pdf", None, READ),
+    "GET /reviews/{review_id}/evidence": (lambda c: f"/reviews/{c.review.pk}/evidence", None, READ),
+    "POST /reviews/{review_id}/evidence": (
+        lambda c: f"/reviews/{c.review.pk}/evidence",
+        lambda c: {
+            "question": "Q_01",
+            "practice": "q_01_b",
+            "url": "https://example.com/",
+            "title": "Dashboard",
+            "verified_on": "2026-01-05",
+        },
+        CREATE,
+    ),
+    "POST /reviews/{review_id}/evidence/files": (
+        lambda c: f"/reviews/{c.review.pk}/evidence/files",
+        lambda c: {
+            "question": "Q_01",
+            "practice": "q_01_b",
+            "verified_on": "2026-01-05",
+            "file": SimpleUploadedFile("load.csv", b"run,seconds\n1,2\n"),
+        },
+        CREATE,
+    ),
+    "DELETE /evidence/{evidence_id}": (lambda c: f"/evidence/{c.evidence_link.pk}", None, REMOVE),
+    "GET /evidence/{evidence_id}/file": (lambda c: f"/evidence/{c.evidence_file.pk}/file", None, READ),
 }
 
 
@@ -101,6 +128,7 @@ def test_an_outsider_gets_the_same_404_as_for_an_object_that_does_not_exist(api_
     # Each id of the cast's objects in the path becomes one that names nothing (at once: replacing them one by one
     # would grow an id already replaced into a number past 64 bits, which is an address of no endpoint).
     pks = {str(obj.pk) for obj in (walk_cast.review, walk_cast.workload, walk_cast.report, walk_cast.ready_report)}
+    pks |= {str(walk_cast.evidence_link.pk), str(walk_cast.evidence_file.pk)}
     pks.add(str(walk_cast.plan_item.pk))
     missing_path = re.sub(r"(?<=/)\d+(?=/|\?|$)", lambda id: "2000000000" if id[0] in pks else id[0], path(walk_cast))
     missing_body = body(walk_cast) if body else None
@@ -117,11 +145,17 @@ def test_every_endpoint_refuses_the_token_of_a_deactivated_account_with_401(api_
     owner = api_as("owner")
     walk_cast.owner.is_active = False
     walk_cast.owner.save(update_fields=["is_active"])
-    before = (Workload.objects.count(), Review.objects.count(), Answer.objects.filter(version__gt=0).count())
+    before = _counts()
     response = owner.call(entry.split()[0], path(walk_cast), body(walk_cast) if body else None)
     assert response.status_code == 401, f"{entry}: {response.content[:300]!r}"
     assert response.json() == {"message": INACTIVE_ACCOUNT}
-    assert (Workload.objects.count(), Review.objects.count(), Answer.objects.filter(version__gt=0).count()) == before
+    assert _counts() == before
+
+
+def _counts() -> tuple[int, ...]:
+    answers = Answer.objects.filter(version__gt=0).count()
+    evidence = Evidence.objects.current().count()
+    return (Workload.objects.count(), Review.objects.count(), answers, evidence)
 
 
 def test_the_matrix_covers_every_endpoint_of_the_api():

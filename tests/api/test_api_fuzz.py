@@ -5,7 +5,8 @@ type and shape.
 
 The caller is a team owner with a read-write token. Each well-formed id a request names is swapped for one of a
 real object of the owner's team (a workload, a review and its question Q_01, a plan item, a milestone, a ready
-report, another lens), so the requests reach the endpoints' code and not only their 404; malformed ids stay.
+report, an evidence file, another lens), so the requests reach the endpoints' code and not only their 404;
+malformed ids stay.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.api.conftest import evidence_items
 from tests.factories import UserFactory, build_lens
 from wareview.api.models import Scope
 from wareview.api.paths import MAX_ID
@@ -64,6 +66,7 @@ def world(transactional_db, settings, tmp_path) -> World:
     item = ImprovementItem.objects.create(review=review, question_code="Q_01", practice_code="q_01_b")
     report = Report.objects.create(review=review, requested_by=owner, status=Report.Status.READY)
     report.file.save("report.pdf", ContentFile(b"%PDF-1.7 test"))
+    _, evidence_file = evidence_items(review, owner)
     secret = token_create(user=owner, name="fuzz", scope=Scope.READ_WRITE, days=1).secret
     path = {
         "lens_id": lens.pk,
@@ -72,6 +75,7 @@ def world(transactional_db, settings, tmp_path) -> World:
         "code": "Q_01",
         "item_id": item.pk,
         "report_id": report.pk,
+        "evidence_id": evidence_file.pk,
     }
     # A body's references; `lens` one the workload has no review of yet.
     body = {"team": team.pk, "review": review.pk, "lens": build_lens().pk, "milestone": milestone.pk}

@@ -364,6 +364,24 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
     settings.MEDIA_ROOT = tmp_path
     settings.ACCOUNT_SIGNUP_OPEN = True  # the sign-up form, rather than the page saying sign-up is closed
     review, owner = answered_review, cast.owner
+    # Evidence before the milestones, so the milestone's question page shows its copy.
+    choices = Choice.objects.filter(question__pillar__lens=review.lens, question__code="PERF_02", is_none=False)
+    practice = choices.order_by("order").first()
+    evidence_add(
+        answer=answer_of(review, "PERF_02"),
+        practice=practice.code,
+        practice_title=practice.title,
+        user=owner,
+        data=EvidenceInput(
+            kind="link",
+            title="Load-test dashboard",
+            url="https://grafana.example.com/d/load-tests",
+            upload=None,
+            content_type="",
+            note="",
+            verified_on=date.today(),
+        ),
+    )
     baseline = milestone_save(review=review, name="Baseline before the load tests", user=owner)
     review_services.answer_save(
         answer=answer_of(review, "PERF_05"),
@@ -397,23 +415,6 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
     invitation_create(team=cast.team, email="nadia@example.com", role=Role.CONTRIBUTOR, by=owner, site_url="")
     Invitation.objects.create(
         team=cast.team, email="nadia@example.org", role=Role.VIEWER, token_hash=token_hash(INVITATION_TOKEN)
-    )
-    choices = Choice.objects.filter(question__pillar__lens=review.lens, question__code="PERF_02", is_none=False)
-    practice = choices.order_by("order").first()
-    evidence_add(
-        answer=answer_of(review, "PERF_02"),
-        practice=practice.code,
-        practice_title=practice.title,
-        user=owner,
-        data=EvidenceInput(
-            kind="link",
-            title="Load-test dashboard",
-            url="https://grafana.example.com/d/load-tests",
-            upload=None,
-            content_type="",
-            note="",
-            verified_on=date.today(),
-        ),
     )
     gone_evidence = Evidence.objects.create(
         answer=answer_of(review, "PERF_02"),

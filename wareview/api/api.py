@@ -21,7 +21,7 @@ from ninja.errors import HttpError, ValidationError
 
 from wareview.api.auth import ApiRefusal, TokenAuth
 from wareview.api.body import BodyRefused, JsonObjectParser
-from wareview.api.routes import lenses, milestones, plans, reports, reviews, workloads
+from wareview.api.routes import evidence, lenses, milestones, plans, reports, reviews, workloads
 from wareview.teams.access import NOT_FOUND
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ api = Api(
 )
 for router in (lenses.router, workloads.router, reviews.router, milestones.router, plans.router, reports.router):
     api.add_router("", router)
+api.add_router("", evidence.router)
 
 
 def message(request: HttpRequest, text: str, *, status: int, **more: object) -> HttpResponse:
@@ -145,6 +146,8 @@ def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _path(location: tuple | list) -> str:
     """A field's place in the request as a path: "body.payload.selected[0]" becomes "selected[0]"."""
     parts = [part for part in location if part not in ("body", "payload", "query", "path")]
+    if parts[:1] in (["form"], ["file"]):  # a multipart field's place: ("form", "fields", "title"), ("file", "file")
+        parts = parts[2:] if parts[1:2] == ["fields"] else parts[1:]
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -271,3 +271,57 @@ class ReportOut(Schema):
     error: str
     created_at: datetime
     download: str | None
+
+
+# Evidence
+
+
+class EvidenceOut(Schema):
+    """An item of evidence behind a practice: a link (`url`) or a file (`file_name`, `file_size`, `content_type`,
+    and `download`, the path that serves it). `state` is its practice's: verified, expired or not_verified."""
+
+    id: int
+    question: str
+    practice: str
+    state: str
+    kind: str
+    title: str
+    url: str
+    file_name: str
+    file_size: int | None
+    content_type: str
+    note: str
+    verified_on: date
+    added_by: str
+    added_at: datetime
+    download: str | None
+
+
+class EvidenceQuery(Schema):
+    """Only the evidence of one question (its code) and of one practice (its code), when given."""
+
+    question: str = ""
+    practice: str = ""
+
+
+class EvidenceLinkIn(Schema):
+    """A link (http or https) as evidence of the ticked or unticked best practice `practice` of question
+    `question`, verified on `verified_on` (YYYY-MM-DD, not in the future)."""
+
+    question: str
+    practice: str
+    url: str
+    title: str
+    note: str = ""
+    verified_on: str
+
+
+class EvidenceFileIn(Schema):
+    """The form fields sent with a file (multipart/form-data): the question and practice, a title (the file's
+    name when empty), a note and the day it was verified (YYYY-MM-DD)."""
+
+    question: str
+    practice: str
+    title: str = ""
+    note: str = ""
+    verified_on: str

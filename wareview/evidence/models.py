@@ -55,6 +55,9 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The day the `evidence.expired` event was sent for this item's practice (`services.evidence_expiry_notify`):
+    # set on every current item of the practice then, so an item added later (a later "Verified on") arms it again.
+    expiry_notified_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = EvidenceQuerySet.as_manager()
 

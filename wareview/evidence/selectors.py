@@ -1,5 +1,6 @@
 """Reads of evidence: each practice's standing for the question page (one query for all its practices), a
-practice's items for its evidence page, and a whole review's for its report and its overview."""
+practice's items for its evidence page, a whole review's for its report and its overview, a review's items for
+the API, and what a milestone copies of them."""
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -11,8 +12,10 @@ from django.conf import settings
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from wareview.evidence.forms import ALLOWED_TYPES
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
+from wareview.lenses.selectors import question_sheet
 from wareview.lib.numbers import percent
 from wareview.reviews.models import Answer, AnswerRisk
 from wareview.reviews.selectors import OutlineArea, ReviewOutline
@@ -281,3 +284,130 @@ def review_verified(*, review_id: int, outline: ReviewOutline, today: date | Non
         for area in outline.areas
     ]
     return ReviewVerified(total=sum((row.count for row in areas), VerifiedCount()), areas=areas)
+
+
+# What the API reads of a review's items, and what a milestone copies of them.
+
+
+def practice_choice(*, answer: Answer, code: str) -> Choice | None:
+    """The best practice `code` of the answer's question, or None for any other code and for "None of these"
+    (which has no evidence)."""
+    for choice in question_sheet(answer.question_id).choices:
+        if choice.code == code and not choice.is_none:
+            return choice
+    return None
+
+
+def review_evidence_items(*, review_id: int, question: str = "", practice: str = "") -> QuerySet[Evidence]:
+    """The review's items not removed (of one question, one practice code, when given), by question and practice,
+    latest verified first, with their question and who added them."""
+    items = Evidence.objects.current().filter(answer__review_id=review_id)
+    if question:
+        items = items.filter(answer__question__code=question)
+    if practice:
+        items = items.filter(practice=practice)
+    return items.select_related("answer__question", "added_by").order_by(
+        "answer__question__code", "practice", "-verified_on", "-added_at", "-pk"
+    )
+
+
+def review_practice_states(*, review_id: int, today: date | None = None) -> dict[tuple[int, str], PracticeEvidence]:
+    """Each practice with evidence in the review, by (answer id, code), as `evidence_by_practice` gives them for
+    one answer: one query for the whole review."""
+    today = today or timezone.localdate()
+    policy = EvidencePolicy.objects.filter(team__workloads__reviews=review_id).values("max_age_days")[:1]
+    rows = (
+        Evidence.objects.current()
+        .filter(answer__review_id=review_id)
+        .values("answer_id", "practice")
+        .annotate(count=Count("pk"), last=Max("verified_on"), max_age=Subquery(policy))
+        .order_by()
+    )
+    return {
+        (row["answer_id"], row["practice"]): PracticeEvidence(
+            count=row["count"],
+            last_verified_on=row["last"],
+            state=evidence_state(last_verified_on=row["last"], today=today, max_age_days=_max_age(row["max_age"])),
+        )
+        for row in rows
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotItem:
+    """An item of evidence as a milestone keeps it: what it was, and its practice's state then."""
+
+    evidence_id: int
+    question_id: int
+    practice: str
+    kind: str
+    title: str
+    url: str
+    file_name: str
+    verified_on: date
+    added_by_name: str
+    state: EvidenceState
+
+
+def evidence_snapshot(*, review_id: int, today: date | None = None) -> list[SnapshotItem]:
+    """Every item not removed of the review's ticked practices, each with its practice's state today under the
+    team's "Evidence expires after": one query, whatever the number of items."""
+    today = today or timezone.localdate()
+    policy = EvidencePolicy.objects.filter(team__workloads__reviews=review_id).values("max_age_days")[:1]
+    rows = list(
+        Evidence.objects.current()
+        .filter(answer__review_id=review_id)
+        .annotate(max_age=Subquery(policy))
+        .values(
+            "pk",
+            "answer_id",
+            "answer__question_id",
+            "answer__selected",
+            "practice",
+            "kind",
+            "title",
+            "url",
+            "file_name",
+            "verified_on",
+            "max_age",
+            "added_by__username",
+            "added_by__first_name",
+            "added_by__last_name",
+        )
+        .order_by("answer_id", "practice", "-verified_on", "-added_at", "-pk")
+    )
+    rows = [row for row in rows if row["practice"] in (row["answer__selected"] or [])]
+    last: dict[tuple[int, str], date] = {}
+    for row in rows:
+        key = (row["answer_id"], row["practice"])
+        last[key] = max(last.get(key, row["verified_on"]), row["verified_on"])
+    return [
+        SnapshotItem(
+            evidence_id=row["pk"],
+            question_id=row["answer__question_id"],
+            practice=row["practice"],
+            kind=row["kind"],
+            title=row["title"],
+            url=row["url"],
+            file_name=row["file_name"],
+            verified_on=row["verified_on"],
+            added_by_name=_person_name(row),
+            state=evidence_state(
+                last_verified_on=last[(row["answer_id"], row["practice"])],
+                today=today,
+                max_age_days=_max_age(row["max_age"]),
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _person_name(row: dict) -> str:
+    full = f"{row['added_by__first_name'] or ''} {row['added_by__last_name'] or ''}".strip()
+    return full or row["added_by__username"] or ""
+
+
+def served_type(evidence: Evidence) -> str:
+    """The Content-Type a file is served with: the type sniffed when it was added, or bytes
+    (application/octet-stream) for a stored type outside the allowed ones."""
+    return evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"

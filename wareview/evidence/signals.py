@@ -1,5 +1,6 @@
 """Evidence follows its answer: onto the answer row that takes it over when a review moves to a new lens version,
-and out of the storage (its file) when its row is deleted with its answer, review or workload."""
+and out of the storage (its file) when its row is deleted with its answer, review or workload. And the signal this
+app sends when practices' evidence expires (webhooks listen; this app knows nothing of them)."""
 
 from functools import partial
 from typing import Any
@@ -7,11 +8,16 @@ from typing import Any
 from django.db import transaction
 from django.db.models import BigIntegerField, Case, CharField, F, Q, Value, When
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from wareview.evidence.models import Evidence
 from wareview.reviews.models import Answer
 from wareview.reviews.signals import answers_taken_over
+
+# Sent after the transaction of `services.evidence_expiry_notify` commits, when practices' evidence has expired
+# since the last run (once per practice and latest "Verified on"). Arguments: `practices`, a tuple of
+# `services.ExpiredPractice`.
+evidence_expired = Signal()
 
 
 @receiver(answers_taken_over, dispatch_uid="evidence.follow_answers")

@@ -11,10 +11,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from wareview.evidence import selectors, services
 from wareview.evidence.access import get_evidence_for
-from wareview.evidence.forms import ALLOWED_TYPES, EvidenceForm, EvidencePolicyForm
+from wareview.evidence.forms import EvidenceForm, EvidencePolicyForm
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
-from wareview.lenses.selectors import question_sheet
 from wareview.lib.http import AuthenticatedHtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.reviews.access import get_answer_for
@@ -60,10 +59,10 @@ def practice_evidence(request: AuthenticatedHtmxHttpRequest, pk: int, code: str,
 
 def _practice(answer: Answer, code: str) -> Choice:
     """The answer's question's best practice `code` ("None of these" has no evidence); Http404 for any other."""
-    for choice in question_sheet(answer.question_id).choices:
-        if choice.code == code and not choice.is_none:
-            return choice
-    raise Http404("This question has no such best practice.")
+    choice = selectors.practice_choice(answer=answer, code=code)
+    if choice is None:
+        raise Http404("This question has no such best practice.")
+    return choice
 
 
 @login_required
@@ -97,8 +96,9 @@ def evidence_file(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpRespons
         answer = evidence.answer
         context = {"evidence": evidence, "review": answer.review, "question": answer.question}
         return render(request, "evidence/file_gone.html", {**context, "can_write": access.can_write}, status=410)
-    content_type = evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"
-    return FileResponse(stored, as_attachment=True, filename=evidence.file_name, content_type=content_type)
+    return FileResponse(
+        stored, as_attachment=True, filename=evidence.file_name, content_type=selectors.served_type(evidence)
+    )
 
 
 @login_required

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import dateformat, timezone, translation
 
+from wareview.evidence.models import TITLE_MAX_LENGTH, URL_MAX_LENGTH, Evidence
+from wareview.evidence.selectors import EvidenceState
 from wareview.lenses.models import Lens, Question
 from wareview.lib.numbers import percent
 from wareview.reviews.models import AnswerRisk, NotApplicableReason, Review
@@ -88,3 +90,34 @@ class MilestoneAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.get_risk_display()}"
+
+
+class MilestoneEvidence(models.Model):
+    """An item of evidence of a ticked practice as it was when its milestone was saved, with the practice's state
+    then: a copy, not a link to the live item. A file stays where it is: `evidence` points at the live item only
+    so the milestone can offer its file while the item still has it (not removed, not deleted)."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    # The practice's code (`Choice.code`), as in `MilestoneAnswer.selected`.
+    practice = models.CharField(max_length=128)
+    kind = models.CharField(max_length=4, choices=Evidence.Kind.choices)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    verified_on = models.DateField()
+    added_by_name = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=16, choices=[(state.value, state.label) for state in EvidenceState])
+    evidence = models.ForeignKey(Evidence, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "milestone evidence"
+        ordering = ["milestone", "question", "practice", "-verified_on", "pk"]
+        indexes = [models.Index(fields=["milestone", "question"], name="milestone_evidence_question")]
+
+    def __str__(self) -> str:
+        return f"{self.practice}: {self.title}"
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == Evidence.Kind.FILE

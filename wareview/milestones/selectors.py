@@ -5,12 +5,13 @@ the size of the lens."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
+from wareview.evidence.selectors import EvidenceState
 from wareview.lenses.models import Choice
 from wareview.lib.numbers import percent
 from wareview.milestones.compare import Comparison, PracticeTitles, outlines_compare
-from wareview.milestones.models import Milestone, MilestoneAnswer
+from wareview.milestones.models import Milestone, MilestoneAnswer, MilestoneEvidence
 from wareview.reviews.models import Review
 from wareview.reviews.selectors import ReviewOutline, outline_from_rows, review_outline
 from wareview.workloads.models import Workload
@@ -154,3 +155,24 @@ def _side_label(milestone: Milestone | None) -> str:
     if milestone is None:
         return "Now"
     return f"{milestone.name} ({milestone.date_label})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PracticeSnapshot:
+    """A ticked practice's evidence as the milestone copied it: the practice's state then, and its items."""
+
+    state: EvidenceState
+    items: list[MilestoneEvidence]
+
+
+def milestone_question_evidence(*, milestone: Milestone, question_id: int) -> dict[str, PracticeSnapshot]:
+    """The evidence the milestone copied for one question, by practice code; one query. Each item's `live_file`
+    says whether its file can still be downloaded: the live item still has it (not removed, not deleted)."""
+    live_file = Q(evidence__removed_at__isnull=True, evidence__file__gt="")
+    rows = MilestoneEvidence.objects.filter(milestone=milestone, question_id=question_id).annotate(
+        live_file=ExpressionWrapper(live_file, output_field=BooleanField())
+    )
+    items: dict[str, list[MilestoneEvidence]] = defaultdict(list)
+    for row in rows:
+        items[row.practice].append(row)
+    return {code: PracticeSnapshot(state=EvidenceState(found[0].state), items=found) for code, found in items.items()}

@@ -10,8 +10,9 @@ from functools import partial
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
+from wareview.evidence.selectors import evidence_snapshot
 from wareview.lenses.models import Lens
-from wareview.milestones.models import Milestone, MilestoneAnswer
+from wareview.milestones.models import Milestone, MilestoneAnswer, MilestoneEvidence
 from wareview.milestones.signals import milestone_saved
 from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.reviews.upgrade import review_upgrade
@@ -31,7 +32,8 @@ def name_taken_message(name: str) -> str:
 @transaction.atomic
 def milestone_save(*, review: Review, name: str, user: User) -> Milestone:
     """Freeze every answer of `review` under `name`: one read of the answers, one insert of the milestone and one
-    bulk insert of its answers, whatever the size of the lens. MilestoneError when the name is taken."""
+    bulk insert of its answers, whatever the size of the lens, then its evidence (`_evidence_copy`, one read and
+    one bulk insert). MilestoneError when the name is taken."""
     # One SELECT is one consistent snapshot: the answers, their risks and the lens version they answer together.
     rows = list(Answer.objects.filter(review=review).order_by().values(*COPIED_FIELDS, "question__pillar__lens_id"))
     risks = Counter(row["risk"] for row in rows)
@@ -52,8 +54,31 @@ def milestone_save(*, review: Review, name: str, user: User) -> Milestone:
     MilestoneAnswer.objects.bulk_create(
         MilestoneAnswer(milestone=milestone, **{name: row[name] for name in COPIED_FIELDS}) for row in rows
     )
+    _evidence_copy(milestone=milestone, review=review)
     transaction.on_commit(partial(milestone_saved.send, sender=Milestone, milestone=milestone, user=user))
     return milestone
+
+
+def _evidence_copy(*, milestone: Milestone, review: Review) -> None:
+    """Copy the evidence of the review's ticked practices, with each practice's state today, into the milestone:
+    one read (`evidence.selectors.evidence_snapshot`) and one bulk insert (none without evidence), whatever the
+    number of items."""
+    MilestoneEvidence.objects.bulk_create(
+        MilestoneEvidence(
+            milestone=milestone,
+            question_id=item.question_id,
+            practice=item.practice,
+            kind=item.kind,
+            title=item.title,
+            url=item.url,
+            file_name=item.file_name,
+            verified_on=item.verified_on,
+            added_by_name=item.added_by_name,
+            state=item.state.value,
+            evidence_id=item.evidence_id,
+        )
+        for item in evidence_snapshot(review_id=review.pk)
+    )
 
 
 def before_upgrade_name(*, version: int) -> str:

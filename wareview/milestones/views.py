@@ -71,6 +71,7 @@ def milestone_question(request: HtmxHttpRequest, pk: int, code: str) -> HttpResp
         "question": Question.objects.get(pk=answer.question_id),
         "choices": question_sheet(answer.question_id).choices,
         "reasons": dict(NotApplicableReason.choices),
+        "evidence": selectors.milestone_question_evidence(milestone=milestone, question_id=answer.question_id),
         "previous": previous,
         "following": following,
     }

@@ -24,6 +24,7 @@ class Event(models.TextChoices):
     REVIEW_COMPLETED = "review.completed", "Review completed (every question answered)"
     REPORT_READY = "report.ready", "Report ready (a PDF can be downloaded)"
     ITEM_CHANGED = "improvement_item.changed", "Improvement item changed"
+    EVIDENCE_EXPIRED = "evidence.expired", "Evidence expired (a ticked practice's latest evidence got too old)"
 
 
 def new_secret() -> str:

@@ -1,16 +1,20 @@
 """What a delivery says: the event, when, the team, workload and review it concerns, and a small summary.
 
 Every payload has the keys `event`, `occurred_at` (ISO 8601, UTC), `team`, `workload` and `review` (each with its
-`id` and name), `summary` (a sentence), and one key of its event's own: `milestone`, `risks`, `report` or `item`.
+`id` and name), `summary` (a sentence), and one key of its event's own: `milestone`, `risks`, `report`, `item` or
+`evidence`.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from wareview.evidence.services import ExpiredPractice
+from wareview.lenses.models import Choice
 from wareview.milestones.models import Milestone
 from wareview.plans.models import ImprovementItem
 from wareview.reports.models import Report
@@ -106,3 +110,34 @@ def items_changed_payloads(*, items: tuple[ImprovementItem, ...]) -> list[dict[s
         }
         payloads.append(payload)
     return payloads
+
+
+def evidence_expired_payloads(*, practices: list[ExpiredPractice]) -> dict[int, list[dict[str, Any]]]:
+    """One payload per practice, by review id: two queries (the reviews with their context, the practices'
+    titles), whatever the number of practices and reviews."""
+    reviews = Review.objects.select_related("workload__team", "lens").in_bulk({p.review_id for p in practices})
+    titles = {
+        (question_id, code): title
+        for question_id, code, title in Choice.objects.filter(
+            question_id__in={p.question_id for p in practices}, code__in={p.practice for p in practices}
+        ).values_list("question_id", "code", "title")
+    }
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for practice in practices:
+        review = reviews[practice.review_id]
+        title = titles.get((practice.question_id, practice.practice), practice.practice)
+        summary = (
+            f"The evidence of “{title}” ({practice.question_code}) in the review of {review.workload.name} has "
+            f"expired: last verified on {practice.last_verified_on.isoformat()}, {practice.max_age_days} days allowed."
+        )
+        payload = _base(Event.EVIDENCE_EXPIRED, review, summary)
+        payload["evidence"] = {
+            "question": practice.question_code,
+            "practice": practice.practice,
+            "practice_title": title,
+            "last_verified_on": practice.last_verified_on.isoformat(),
+            "max_age_days": practice.max_age_days,
+            "expired_on": (practice.last_verified_on + timedelta(days=practice.max_age_days + 1)).isoformat(),
+        }
+        found[practice.review_id].append(payload)
+    return dict(found)

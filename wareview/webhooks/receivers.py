@@ -3,12 +3,13 @@ its transaction commits; a team without a webhook that wants the event costs one
 
 from typing import Any
 
+from wareview.evidence.services import ExpiredPractice
 from wareview.milestones.models import Milestone
 from wareview.plans.models import ImprovementItem
 from wareview.reports.models import Report
 from wareview.webhooks import payloads
 from wareview.webhooks.models import Event
-from wareview.webhooks.selectors import subscribed_webhooks
+from wareview.webhooks.selectors import subscribed_webhooks, subscribed_webhooks_by_review
 from wareview.webhooks.services import deliveries_create
 
 
@@ -40,3 +41,16 @@ def items_changed(sender: Any, *, items: tuple[ImprovementItem, ...], **kwargs: 
     if webhooks:
         item_payloads = payloads.items_changed_payloads(items=items)
         deliveries_create(webhooks=webhooks, event=Event.ITEM_CHANGED, payloads=item_payloads)
+
+
+def evidence_expired(sender: Any, *, practices: tuple[ExpiredPractice, ...], **kwargs: Any) -> None:
+    """One delivery per practice and webhook of its review's team: a query for the webhooks of every review
+    concerned and, when some want the event, two for the payloads, whatever the number of practices."""
+    by_review = subscribed_webhooks_by_review(
+        event=Event.EVIDENCE_EXPIRED, review_ids={practice.review_id for practice in practices}
+    )
+    wanted = [practice for practice in practices if practice.review_id in by_review]
+    if not wanted:
+        return
+    for review_id, review_payloads in payloads.evidence_expired_payloads(practices=wanted).items():
+        deliveries_create(webhooks=by_review[review_id], event=Event.EVIDENCE_EXPIRED, payloads=review_payloads)
