@@ -29,6 +29,13 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+class Multipart(dict):
+    """A body sent as multipart/form-data (a file upload) rather than JSON."""
+
+    # Told by this mark rather than its class: pytest may import this module twice (as conftest and by name).
+    is_multipart = True
+
+
 class ApiClient:
     """Django's test client speaking JSON with a bearer token (none for an anonymous caller)."""
 
@@ -40,6 +47,8 @@ class ApiClient:
         return {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
 
     def call(self, method: str, path: str, body=None, *, raw: str | None = None):
+        if getattr(body, "is_multipart", False):
+            return getattr(self.client, method.lower())(API + path, dict(body), headers=self.headers())
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         kwargs = {"content_type": "application/json"} if data is not None else {}
         send = getattr(self.client, method.lower())

@@ -86,6 +86,10 @@ class Evidence(models.Model):
     def is_file(self) -> bool:
         return self.kind == Evidence.Kind.FILE
 
+    @property
+    def is_check(self) -> bool:
+        return self.kind == Evidence.Kind.CHECK
+
 
 MAX_AGE_LIMIT_DAYS = 3650
 
