@@ -121,3 +121,10 @@ def test_xml_declaring_entities_is_refused_before_anything_expands():
     )
     with pytest.raises(ReportError, match="declares a DTD or entities"):
         report_read(data=bomb)
+
+
+def test_names_and_messages_are_made_storable_nul_and_lone_surrogates_dropped_or_replaced_and_cut():
+    document = run("check\u0000ov", [result("CKV_\u0000AWS_1\ud800", "error", text="x" * 5000)])
+    document["tool"]["driver"]["name"] = "t" * 300
+    (found,) = report_read(data=sarif(document)).results
+    assert (found.tool, found.check, len(found.message)) == ("t" * 100, "CKV_AWS_1?", 1000)

@@ -33,8 +33,8 @@ FAILING_LEVELS = ("error", "warning")
 PASSING_LEVELS = ("note", "none")
 NO_VERDICT_KINDS = ("notApplicable", "open", "review", "informational")
 KINDS = ("pass", "fail", *NO_VERDICT_KINDS)
-# What a message or a name is cut to: the columns that keep them (evidence.models).
-MESSAGE_LIMIT = 1000
+# What a message, a tool's name or a check's name is cut to: the columns that keep them (evidence.models).
+MESSAGE_LIMIT, TOOL_LIMIT, CHECK_LIMIT = 1000, 100, 512
 # What may come before a report's first character: a UTF-8 byte order mark and white space.
 LEADING = b"\xef\xbb\xbf \t\r\n"
 
@@ -56,6 +56,12 @@ class ToolResult:
     check: str
     passed: bool
     message: str = ""
+
+
+def storable(text: str, limit: int) -> str:
+    """`text` as the database can keep it: no NUL (JSON may spell one, PostgreSQL stores none), no lone surrogate
+    (JSON may spell half of a UTF-16 pair, which is no character), at most `limit` characters."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:limit]
 
 
 def report_format(data: bytes) -> ReportFormat:
@@ -131,7 +137,7 @@ def _tool_name(run: Any, path: str) -> str:
     name = driver.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ReportError(f"{path}.tool.driver.name: the tool's name is missing.")
-    return name.strip().lower()
+    return storable(name.strip().lower(), TOOL_LIMIT)
 
 
 def _run_results(run: dict, path: str) -> Iterator[ToolResult]:
@@ -163,7 +169,7 @@ def _rules(driver: dict, path: str) -> dict[str, str]:
             raise ReportError(f"{where}.id: a rule needs an id.")
         configuration = rule.get("defaultConfiguration")
         level = configuration.get("level", "") if isinstance(configuration, dict) else ""
-        rules[rule_id] = level if isinstance(level, str) else ""
+        rules[storable(rule_id, CHECK_LIMIT)] = level if isinstance(level, str) else ""
     return rules
 
 
@@ -188,6 +194,7 @@ def _rule_id(result: dict, path: str, rules: dict[str, str]) -> tuple[str, str]:
     rule: dict = found if isinstance(found, dict) else {}
     rule_id = result.get("ruleId", rule.get("id"))
     if isinstance(rule_id, str) and rule_id:
+        rule_id = storable(rule_id, CHECK_LIMIT)
         return rule_id, rules.get(rule_id, "")
     index = rule.get("index", result.get("ruleIndex"))
     ids = list(rules)
@@ -199,7 +206,7 @@ def _rule_id(result: dict, path: str, rules: dict[str, str]) -> tuple[str, str]:
 def _message(result: dict) -> str:
     message = result.get("message")
     text = message.get("text", "") if isinstance(message, dict) else ""
-    return text[:MESSAGE_LIMIT] if isinstance(text, str) else ""
+    return storable(text, MESSAGE_LIMIT) if isinstance(text, str) else ""
 
 
 def _ran(run: dict, path: str) -> bool:
@@ -243,7 +250,7 @@ def junit_read(data: bytes) -> list[ToolResult]:
         verdict = _case_verdict(case)
         if verdict is not None:
             passed, message = verdict
-            results.append(ToolResult(tool=JUNIT_TOOL, check=name, passed=passed, message=message))
+            results.append(ToolResult(tool=JUNIT_TOOL, check=name[:CHECK_LIMIT], passed=passed, message=message))
     return results
 
 

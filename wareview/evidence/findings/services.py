@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wareview.evidence.findings.matching import CheckRow, Outcome, outcomes_for
-from wareview.evidence.findings.reports import Report
+from wareview.evidence.findings.reports import Report, storable
 from wareview.evidence.models import CHECK_MAX_LENGTH, TITLE_MAX_LENGTH, Evidence, Finding, FindingsImport
 from wareview.lenses.models import PracticeCheck
 from wareview.reviews.models import Answer, Review
@@ -67,7 +67,7 @@ def findings_import(*, review: Review, report: Report, user: User | None, file_n
     return FindingsImport.objects.create(
         review=review,
         tools=", ".join(tools)[:255],
-        file_name=file_name[:255],
+        file_name=storable(file_name, 255),
         passed=len(passing),
         failed=len(failing),
         unmapped=matched.unmapped,
