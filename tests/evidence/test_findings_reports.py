@@ -103,7 +103,7 @@ def test_the_format_is_detected_from_the_content_and_a_wrong_one_given_is_refuse
         (sarif(run(results=[result("x", "fatal")])), "runs[0].results[0].level: 'fatal' is not a SARIF level"),
         (sarif(run(results=[result("x", kind="maybe")])), "runs[0].results[0].kind: 'maybe' is not a SARIF result"),
         (b"<testsuites><testcase name='a'></testsuites>", "line 1, column 34: not well-formed XML (mismatched tag)"),
-        (b"<report/>", "<report>: a JUnit report starts with <testsuites> or <testsuite>."),
+        (b"<report/>", "report: the root element of a JUnit report is testsuites or testsuite."),
         (b"<testsuite><testcase/></testsuite>", "testsuite/testcase[1]: a test case needs a name."),
         (b'{"version": "\xff"}', "byte 14: the file is not UTF-8 text."),
     ],

@@ -241,7 +241,7 @@ def _array(owner: dict, key: str, path: str, *, required: bool = False) -> list:
 def junit_read(data: bytes) -> list[ToolResult]:
     root = _xml(data)
     if root.tag not in ("testsuites", "testsuite"):
-        raise ReportError(f"<{root.tag}>: a JUnit report starts with <testsuites> or <testsuite>.")
+        raise ReportError(f"{root.tag}: the root element of a JUnit report is testsuites or testsuite.")
     results = []
     for path, case in _cases(root, root.tag):
         name = case.get("name", "").strip()
