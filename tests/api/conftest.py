@@ -32,6 +32,13 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+class Multipart(dict):
+    """A body sent as multipart/form-data (a file upload) rather than JSON."""
+
+    # Told by this mark rather than its class: pytest may import this module twice (as conftest and by name).
+    is_multipart = True
+
+
 class ApiClient:
     """Django's test client speaking JSON with a bearer token (none for an anonymous caller)."""
 
@@ -43,6 +50,8 @@ class ApiClient:
         return {"Authorization": f"Bearer {self.secret}"} if self.secret else {}
 
     def call(self, method: str, path: str, body=None, *, raw: str | None = None):
+        if getattr(body, "is_multipart", False):
+            return getattr(self.client, method.lower())(API + path, dict(body), headers=self.headers())
         if isinstance(body, dict) and any(hasattr(value, "read") for value in body.values()):
             # A body with a file goes as multipart/form-data, as a browser's or curl's upload.
             return getattr(self.client, method.lower())(API + path, body, headers=self.headers())

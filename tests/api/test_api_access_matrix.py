@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.api.conftest import ROLES
+from tests.api.conftest import ROLES, Multipart
 from wareview.api.api import api
 from wareview.api.auth import INACTIVE_ACCOUNT
 from wareview.evidence.models import Evidence
@@ -28,6 +28,14 @@ OWNER_DELETE = {"owner": 204, "contributor": 403, "viewer": 403, "outsider": 404
 REMOVE = {"owner": 204, "contributor": 204, "viewer": 403, "outsider": 404, "anonymous": 401}
 # A report only reads the review, so every member may ask for one (see wareview/reports/README.md).
 MEMBER_REPORT = {"owner": 202, "contributor": 202, "viewer": 202, "outsider": 404, "anonymous": 401}
+
+
+def k6_report(cast) -> Multipart:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = b'<testsuite name="k6 thresholds"><testcase name="checks - rate&gt;0.99"/></testsuite>'
+    return Multipart(file=SimpleUploadedFile("k6.xml", report), format="junit")
+
 
 # "METHOD path pattern" → (path from the cast, body from the cast, expected status per role)
 MATRIX = {
@@ -71,6 +79,7 @@ MATRIX = {
         lambda c: {"status": "in_progress", "owner": "carlos"},
         UPDATE,
     ),
+    "POST /reviews/{review_id}/findings": (lambda c: f"/reviews/{c.review.pk}/findings", k6_report, CREATE),
     "POST /reviews/{review_id}/reports": (lambda c: f"/reviews/{c.review.pk}/reports", lambda c: {}, MEMBER_REPORT),
     "GET /reports/{report_id}": (lambda c: f"/reports/{c.report.pk}", None, READ),
     "GET /reports/{report_id}/pdf": (lambda c: f"/reports/{c.ready_report.pk}/pdf", None, READ),

@@ -13,6 +13,7 @@ is a subtest named after it: a failure reads `[390px] [reviews:overview]`.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pytest
 from allauth.core.internal.ratelimit import handler429
@@ -28,6 +29,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from tests.browser.conftest import TIMEOUT_MS, WIDTHS, Cast, answer_of, describe_violations, sign_in_as
 from tests.factories import UserFactory
 from wareview.api.services import token_create
+from wareview.evidence.findings.reports import report_read
+from wareview.evidence.findings.services import findings_import
 from wareview.evidence.forms import EvidenceInput
 from wareview.evidence.models import Evidence
 from wareview.evidence.services import evidence_add
@@ -159,6 +162,7 @@ PAGES = [
         lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/practices/{s.evidence_practice}/evidence/",
     ),
     _visit("evidence:team_policy", lambda s: f"/teams/{s.team_pk}/evidence/"),
+    _visit("evidence:findings", lambda s: f"/reviews/{s.review.pk}/findings/"),
     _visit("reports:page", lambda s: f"/reviews/{s.review.pk}/report/"),
     _visit("reports:workload_page", lambda s: f"/workloads/{s.workload_pk}/report/"),
     _visit("reports:milestone_page", lambda s: f"/milestones/{s.baseline.pk}/report/"),
@@ -198,6 +202,12 @@ PAGES = [
         name="evidence:practice",
         path=lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/practices/{s.evidence_practice}/evidence/",
         then=_send_empty("Add evidence"),
+    ),
+    Visit(
+        id="evidence:findings, refused",
+        name="evidence:findings",
+        path=lambda s: f"/reviews/{s.review.pk}/findings/",
+        then=_send_empty("Import findings"),
     ),
     Visit(id="teams:detail, a message", name="teams:detail", path=lambda s: f"/teams/{s.team_pk}/", then=_invite),
     Visit(id="tokens:list, a new token", name="tokens:list", path=lambda s: "/accounts/api-tokens/", then=_new_token),
@@ -426,6 +436,9 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
         verified_on=date.today(),
         added_by=owner,
     )
+    for example in ("checkov.sarif", "k6-junit.xml"):  # failing checks on the findings and question pages
+        tool_report = report_read(data=(Path(settings.BASE_DIR) / "docs" / "examples" / example).read_bytes())
+        findings_import(review=review, report=tool_report, user=owner)
     staff = UserFactory(username="sam", is_staff=True, is_superuser=True)
     return Scene(
         cast=cast,

@@ -33,6 +33,11 @@ def fixture_copy(tmp_path: Path, change=None, name: str = "copy.json") -> Path:
     return path
 
 
+def drop_last_lens_row(entries: list[dict]) -> None:
+    # The practice checks come last, and are no part of what a published version freezes.
+    entries.remove(next(entry for entry in reversed(entries) if entry["model"] != "lenses.practicecheck"))
+
+
 def retitle_first_question(entries: list[dict]) -> None:
     next(entry for entry in entries if entry["model"] == "lenses.question")["fields"]["title"] = "Rewritten?"
 
@@ -87,7 +92,7 @@ def test_a_fixture_that_drops_a_row_of_a_published_version_is_reported_and_chang
     load(FIXTURE)
     counts = Choice.objects.count()
 
-    _, stderr = load(fixture_copy(tmp_path, lambda entries: entries.pop()))
+    _, stderr = load(fixture_copy(tmp_path, drop_last_lens_row))
 
     assert Choice.objects.count() == counts
     assert f"{SLUG} v1 differs from the published" in stderr

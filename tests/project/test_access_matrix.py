@@ -56,6 +56,13 @@ def evidence_post(cast) -> dict:
     }
 
 
+def findings_post(cast) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = b'<testsuite name="k6 thresholds"><testcase name="checks - rate&gt;0.99"/></testsuite>'
+    return {"file": SimpleUploadedFile("k6.xml", report, content_type="application/xml"), "format": ""}
+
+
 # url name → (method, args from the cast, POST data from the cast, expected status per role)
 MATRIX = {
     "reviews:dashboard": ("get", lambda c: [], None, SIGNED_IN),
@@ -72,6 +79,8 @@ MATRIX = {
     "evidence:practice POST": ("post", lambda c: [c.review.pk, "Q_01", "q_01_a"], evidence_post, WRITE),
     "evidence:file": ("get", lambda c: [c.evidence.pk], None, READ),
     "evidence:remove": ("post", lambda c: [c.evidence.pk], lambda c: {}, WRITE),
+    "evidence:findings": ("get", lambda c: [c.review.pk], None, READ),
+    "evidence:findings POST": ("post", lambda c: [c.review.pk], findings_post, WRITE),
     "evidence:team_policy": ("get", lambda c: [c.team.pk], None, OWNER_PAGE),
     "evidence:team_policy POST": ("post", lambda c: [c.team.pk], lambda c: {"max_age_days": "90"}, OWNER_ONLY),
     "plans:plan": ("get", lambda c: [c.review.pk], None, READ),

@@ -96,12 +96,13 @@ def test_views_leave_transactions_to_the_services():
 
 
 def test_the_evidence_app_builds_on_reviews_which_reads_it_only_through_its_selectors_in_views():
-    # Evidence belongs to answers; the question page's view reads each practice's evidence, nothing else of
-    # reviews knows the app is there.
+    # Evidence belongs to answers; the question page's view reads each practice's evidence and failing checks,
+    # nothing else of reviews knows the app is there.
     assert apps_imported((PACKAGE / "evidence").rglob("*.py")) <= {"evidence", "reviews", "lenses", "teams", "lib"}
     for path in (PACKAGE / "reviews").rglob("*.py"):
         names = [name for name in imports_of(path) if name.startswith("wareview.evidence")]
-        allowed = path.name == "views.py" and all(name.startswith("wareview.evidence.selectors") for name in names)
+        readers = ("wareview.evidence.selectors", "wareview.evidence.findings.selectors")
+        allowed = path.name == "views.py" and all(name.startswith(readers) for name in names)
         assert not names or allowed, path
 
 

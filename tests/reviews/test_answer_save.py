@@ -152,8 +152,9 @@ SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 # unanswered (the save that answers the last one completes the review: reviews.signals.review_completed).
 COMPLETION_QUERIES = 2
 AUTOSAVE_QUERIES = 8 + COMPLETION_QUERIES + SESSION_QUERIES
-# Question page: user, answer with its access check, navigation, every practice's evidence (wareview/evidence).
-QUESTION_PAGE_QUERIES = 4 + SESSION_QUERIES
+# Question page: user, answer with its access check, navigation, every practice's evidence and every practice's
+# failing checks of the team's tools (wareview/evidence).
+QUESTION_PAGE_QUERIES = 5 + SESSION_QUERIES
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from ninja.errors import HttpError, ValidationError
 
 from wareview.api.auth import ApiRefusal, TokenAuth
 from wareview.api.body import BodyRefused, JsonObjectParser
-from wareview.api.routes import evidence, lenses, milestones, plans, reports, reviews, workloads
+from wareview.api.routes import evidence, findings, lenses, milestones, plans, reports, reviews, workloads
 from wareview.teams.access import NOT_FOUND
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ api = Api(
 for router in (lenses.router, workloads.router, reviews.router, milestones.router, plans.router, reports.router):
     api.add_router("", router)
 api.add_router("", evidence.router)
+api.add_router("", findings.router)
 
 
 def message(request: HttpRequest, text: str, *, status: int, **more: object) -> HttpResponse:

@@ -4,10 +4,14 @@
 already in the database is compared with its fixture and left alone either way: a published version never
 changes (reviews stand on its rows), and a draft may hold edits made in the admin since it was loaded. A
 difference is reported, so that whoever edited the fixture gives the changed question set a new version number.
+
+The practices' checks (`PracticeCheck` rows, the mapping of the team's tools to practices) are metadata beside a
+version, outside its frozen content: they are left out of that comparison, and a version's checks are made the
+fixture's on every load, published or not (a check naming a practice the version lacks is skipped and counted).
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
@@ -18,7 +22,16 @@ from django.core import serializers
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 
-from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule
+from wareview.lenses.models import (
+    Choice,
+    DesignPrinciple,
+    FocusArea,
+    Lens,
+    Pillar,
+    PracticeCheck,
+    Question,
+    RiskRule,
+)
 from wareview.lenses.services import lens_next_version
 
 LENS_MODELS = (Lens, Pillar, DesignPrinciple, FocusArea, Question, Choice, RiskRule)
@@ -45,6 +58,7 @@ class VersionLoad:
     outcome: Outcome
     rows: int
     next_version: int | None = None
+    checks: "ChecksRefresh | None" = None
 
     @property
     def is_warning(self) -> bool:
@@ -52,6 +66,9 @@ class VersionLoad:
 
     @property
     def message(self) -> str:
+        return self._outcome_message() + (self.checks.message if self.checks else "")
+
+    def _outcome_message(self) -> str:
         name = f"{self.path}: {self.slug} v{self.version}"
         match self.outcome:
             case Outcome.LOADED:
@@ -70,9 +87,63 @@ class VersionLoad:
         )
 
 
+@dataclass(frozen=True)
+class ChecksRefresh:
+    """What making a version's practice checks the fixture's did."""
+
+    changed: bool
+    count: int
+    skipped: int
+
+    @property
+    def message(self) -> str:
+        if not self.changed and not self.skipped:
+            return ""
+        text = f" Its practice checks were refreshed ({self.count})." if self.changed else ""
+        if self.skipped:
+            text += f" {self.skipped} checks name a practice this version lacks and were skipped."
+        return text
+
+
 def question_sets_load(*, path: Path) -> list[VersionLoad]:
-    """Load every lens version of the fixture at `path` that the database lacks; compare the others."""
-    return [_version_load(path, key, entries) for key, entries in _versions(path).items()]
+    """Load every lens version of the fixture at `path` that the database lacks; compare the others. Then make
+    each version's practice checks the fixture's."""
+    loads = []
+    for key, entries in _versions(path).items():
+        checks = [entry for entry in entries if entry["model"].lower() == "lenses.practicecheck"]
+        load = _version_load(path, key, [entry for entry in entries if entry not in checks])
+        refresh = _checks_refresh(*key, checks)
+        loads.append(replace(load, checks=refresh))
+    return loads
+
+
+@transaction.atomic
+def _checks_refresh(slug: str, version: int, entries: list[dict]) -> ChecksRefresh:
+    """Make the version's practice checks those of `entries` (fixture rows), in their order; unchanged checks
+    are left as they are. Not part of the version's frozen content, so a published version's checks change too."""
+    lens = Lens.objects.filter(slug=slug, version=version).first()
+    if lens is None:
+        return ChecksRefresh(changed=False, count=0, skipped=len(entries))
+    choices = {
+        (question, code): pk
+        for pk, question, code in Choice.objects.filter(question__pillar__lens=lens).values_list(
+            "pk", "question__code", "code"
+        )
+    }
+    wanted = []
+    for entry in entries:
+        fields = entry["fields"]
+        choice = choices.get(tuple(fields["choice"][2:4]))
+        if choice is not None:
+            wanted.append((choice, fields["tool"], fields.get("rule", ""), fields.get("test", "")))
+    stored = PracticeCheck.objects.filter(choice__question__pillar__lens=lens).order_by("pk")
+    if list(stored.values_list("choice_id", "tool", "rule", "test")) == wanted:
+        return ChecksRefresh(changed=False, count=len(wanted), skipped=len(entries) - len(wanted))
+    stored.delete()
+    PracticeCheck.objects.bulk_create(
+        PracticeCheck(choice_id=choice, tool=tool, rule=rule, test=test) for choice, tool, rule, test in wanted
+    )
+    return ChecksRefresh(changed=True, count=len(wanted), skipped=len(entries) - len(wanted))
 
 
 def _version_load(path: Path, key: tuple[str, int], entries: list[dict]) -> VersionLoad:
@@ -111,6 +182,10 @@ def _version_of(path: Path, index: int, entry: Any) -> tuple[str, int]:
     # `entry` is any JSON value: one of the wrong shape raises a KeyError or TypeError, reported below.
     try:
         model, fields = apps.get_model(entry["model"]), entry["fields"]
+        if model is PracticeCheck:
+            fields["tool"]  # a check without its tool is no row either: the KeyError is reported below
+            slug, version = fields["choice"][:2]
+            return slug, version
         if model not in LENS_MODELS:
             raise ValueError(f"{entry['model']} is not part of a lens")
         if model is Lens:

@@ -370,6 +370,59 @@ class RiskRule(LensRow, models.Model):
         return (*self.question.natural_key(), self.order)
 
 
+class PracticeCheckManager(models.Manager["PracticeCheck"]):
+    def get_by_natural_key(
+        self, slug: str, version: int, question_code: str, choice_code: str, tool: str, rule: str, test: str
+    ) -> "PracticeCheck":
+        return self.get(
+            choice__question__pillar__lens__slug=slug,
+            choice__question__pillar__lens__version=version,
+            choice__question__code=question_code,
+            choice__code=choice_code,
+            tool=tool,
+            rule=rule,
+            test=test,
+        )
+
+
+class PracticeCheck(models.Model):
+    """A check of a team's own tool that shows a best practice is followed or not: a rule of a code scanner
+    (`rule`, its SARIF `ruleId`, e.g. checkov's CKV_AWS_50) or a test (`test`, a test case's name or a glob of
+    names in a JUnit report, e.g. a k6 threshold "http_req_duration - p(95)<*"); exactly one of the two.
+
+    Metadata beside a lens version, not part of its frozen content: no model guard stands on it, so the checks of
+    a published version may be refreshed (`load_question_sets` does, from the fixture) while its questions,
+    practices and rules never change. Lens files carry them under a choice's "wareview" key as `checks`.
+    """
+
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="checks")
+    # The tool's name as reports give it, in lower case: a SARIF run's tool.driver.name ("checkov"), or "junit".
+    tool = models.CharField(max_length=100)
+    rule = models.CharField(max_length=255, blank=True)
+    test = models.CharField(max_length=512, blank=True)
+
+    objects = PracticeCheckManager()
+    # Where the fixture loader finds the lens version of a row (the first key's natural key starts with it).
+    lens_path = "choice__question__pillar__lens"
+
+    class Meta:
+        ordering = ["choice_id", "tool", "rule", "test"]
+        constraints = [
+            models.UniqueConstraint(fields=["choice", "tool", "rule", "test"], name="practice_check_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(rule="") & ~models.Q(test="")) | (~models.Q(rule="") & models.Q(test="")),
+                name="practice_check_rule_or_test",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool} {self.rule or self.test}"
+
+    @natural_key_dependencies("lenses.choice")
+    def natural_key(self) -> tuple:
+        return (*self.choice.natural_key(), self.tool, self.rule, self.test)
+
+
 # The guard's helpers: which published lenses a write touches, and the refusal.
 
 PUBLISH_A_DRAFT = "A lens is published by publishing a draft, never created published (fixtures excepted)."

@@ -17,6 +17,7 @@ from wareview.lenses.models import (
     Lens,
     LensStateError,
     Pillar,
+    PracticeCheck,
     Question,
     RiskRule,
     new_draft_rows,
@@ -72,6 +73,7 @@ def lens_new_draft(*, lens: Lens) -> Lens:
         )
         _copy_rows(RiskRule.objects.filter(question__pillar__lens=lens), question=questions)
         _copy_choice_principles(lens=lens, choices=choices, principles=principles)
+        _copy_rows(PracticeCheck.objects.filter(choice__question__pillar__lens=lens), choice=choices)
     return draft
 
 

@@ -101,7 +101,7 @@ class MilestoneEvidence(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     # The practice's code (`Choice.code`), as in `MilestoneAnswer.selected`.
     practice = models.CharField(max_length=128)
-    kind = models.CharField(max_length=4, choices=Evidence.Kind.choices)
+    kind = models.CharField(max_length=5, choices=Evidence.Kind.choices)
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
     file_name = models.CharField(max_length=255, blank=True)

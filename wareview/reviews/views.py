@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from wareview.evidence.findings.selectors import findings_by_practice
 from wareview.evidence.selectors import evidence_by_practice, review_verified
 from wareview.lenses.models import Choice, Lens
 from wareview.lenses.selectors import question_sheet
@@ -283,12 +284,14 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
     """What the answer's fields (practices, applicability, notes) need to render."""
     choices = question_sheet(answer.question_id).choices
     evidence = evidence_by_practice(answer=answer)
+    findings = findings_by_practice(answer=answer)  # the failing checks of the team's tools, one query
     return {
         "choices": choices,
         "selected": set(answer.selected),
         "practice_marks": answer.practices_not_applicable,
         "evidence": evidence,
-        "practices_state": _practices_state(answer, choices, evidence=evidence, can_write=can_write),
+        "findings": findings,
+        "practices_state": _practices_state(answer, choices, evidence=(evidence, findings), can_write=can_write),
         "can_write": can_write,
         "reasons": NotApplicableReason.choices,
         "practice_note_limit": PRACTICE_NOTE_MAX_LENGTH,
@@ -328,11 +331,12 @@ def _nav_state(review: Review, progress: selectors.ReviewOutline) -> str:
     return _digest((review.lens_id, areas, questions))
 
 
-def _practices_state(answer: Answer, choices: Sequence[Choice], *, evidence: dict, can_write: bool) -> str:
+def _practices_state(answer: Answer, choices: Sequence[Choice], *, evidence: tuple[dict, dict], can_write: bool) -> str:
     """A digest of all the question page's practices show: their texts, what the answer ticks and marks, the
     reasons offered, and each practice's evidence (its state and count, the links to its review's evidence pages,
-    "Add evidence" for those who write). Their fragment cache keys on it, so a key never names other texts (a
-    database restored, a test's lens), and rendering them in the template costs only when one changes."""
+    "Add evidence" for those who write) and failing checks. Their fragment cache keys on it, so a key never names
+    other texts (a database restored, a test's lens), and rendering them in the template costs only when one
+    changes."""
     texts = [
         (
             c.code,
@@ -348,7 +352,7 @@ def _practices_state(answer: Answer, choices: Sequence[Choice], *, evidence: dic
         for c in choices
     ]
     marks = sorted(answer.practices_not_applicable.items())
-    shown = (answer.review_id, answer.question.code, can_write, sorted(evidence.items()))
+    shown = (answer.review_id, answer.question.code, can_write, *(sorted(part.items()) for part in evidence))
     return _digest((texts, sorted(answer.selected), marks, NotApplicableReason.choices, shown))
 
 

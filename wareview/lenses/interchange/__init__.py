@@ -7,7 +7,9 @@ or `improvementPlan` are kept in the owner's `extra` under that key. A choice's 
 `impact` (wareview's own, absent from AWS files) travel under its `"wareview"` key, e.g.
 `"wareview": {"verification": "...", "effort": "small", "impact": "high"}`, and so does the upgrade mapping of
 a question or choice (`"wareview": {"replaces": ["PERF_03/perf_storage_metrics"]}`, see
-`wareview.lenses.mapping`), each optional and exported only when set; unknown keys inside it are kept in the
+`wareview.lenses.mapping`) and a choice's checks of the team's tools (`"wareview": {"checks": [{"tool":
+"checkov", "rule": "CKV_AWS_50"}, {"tool": "junit", "test": "http_req_duration* - p(9?)<*"}]}`, stored as
+`PracticeCheck` rows), each optional and exported only when set; unknown keys inside it are kept in the
 row's `extra` under "wareview", like a resource's. Every problem
 is reported with its JSON path, e.g. `pillars[2].questions[4].riskRules[1].condition: unknown choice 'x' at
 column 12`.

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from wareview.lenses.interchange.spec import PRACTICE_KEY, SCHEMA_VERSION
 from wareview.lenses.interchange.validation import lens_validate
-from wareview.lenses.models import Choice, Lens, Pillar, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, Pillar, PracticeCheck, Question, RiskRule
 
 
 @dataclass
@@ -16,8 +16,9 @@ class ExportResult:
 
 
 def lens_export(*, lens: Lens) -> ExportResult:
-    """The lens as a custom-lens document (four queries), with warnings where AWS would object to it."""
-    choices = Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+    """The lens as a custom-lens document (five queries), with warnings where AWS would object to it."""
+    checks = Prefetch("checks", queryset=PracticeCheck.objects.order_by("pk"))
+    choices = Prefetch("choices", queryset=Choice.objects.order_by("order", "pk").prefetch_related(checks))
     rules = Prefetch("risk_rules", queryset=RiskRule.objects.order_by("order", "pk"))
     questions = Question.objects.order_by("order", "pk").prefetch_related(choices, rules)
     pillars = lens.pillars.order_by("order", "pk").prefetch_related(Prefetch("questions", queryset=questions))
@@ -66,11 +67,16 @@ def _choice_doc(choice: Choice) -> dict:
                     effort=choice.effort,
                     impact=choice.impact,
                     replaces=choice.replaces,
+                    checks=[_check_doc(check) for check in choice.checks.all()],
                 )
             },
         ),
     }
     return _with_extra(fields, choice.extra, {})
+
+
+def _check_doc(check: PracticeCheck) -> dict:
+    return {"tool": check.tool, **({"rule": check.rule} if check.rule else {"test": check.test})}
 
 
 def _own_keys(row: Question | Choice, **values: object) -> object:

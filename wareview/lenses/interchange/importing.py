@@ -22,7 +22,16 @@ from wareview.lenses.interchange.spec import (
     QUESTION_NESTED_FIELDS,
 )
 from wareview.lenses.interchange.validation import lens_validate, max_length
-from wareview.lenses.models import Choice, FocusArea, Lens, Pillar, Question, RiskRule, new_draft_rows
+from wareview.lenses.models import (
+    Choice,
+    FocusArea,
+    Lens,
+    Pillar,
+    PracticeCheck,
+    Question,
+    RiskRule,
+    new_draft_rows,
+)
 from wareview.lenses.services import lens_next_version
 
 
@@ -76,12 +85,14 @@ def _lens_write(document: dict, *, slug: str, warnings: list[str], by: User | No
     )
     with new_draft_rows(lens):
         pillars, areas, questions, choices, rules = _rows_write(lens, document["pillars"])
+    checks = _checks_write(choices)
     counts = {
         "pillars": len(pillars),
         "focus_areas": len(areas),
         "questions": len(questions),
         "choices": len(choices),
         "risk_rules": len(rules),
+        "practice_checks": len(checks),
     }
     audit_record(
         action=Action.LENS_IMPORTED,
@@ -103,15 +114,27 @@ def _rows_write(lens: Lens, pillar_docs: list[dict]) -> tuple[list, ...]:
     ]
     # bulk_create sets the primary keys on the objects it is given, so the pairs stay usable.
     questions = Question.objects.bulk_create([question for question, _ in question_docs])
-    choices = Choice.objects.bulk_create(
-        _choice_row(question, choice, k) for question, doc in question_docs for k, choice in enumerate(doc["choices"])
-    )
+    choice_docs = [
+        (_choice_row(question, choice, k), choice)
+        for question, doc in question_docs
+        for k, choice in enumerate(doc["choices"])
+    ]
+    Choice.objects.bulk_create([choice for choice, _ in choice_docs])
     rules = RiskRule.objects.bulk_create(
         RiskRule(question=question, order=r, condition=rule["condition"], risk=rule["risk"])
         for question, doc in question_docs
         for r, rule in enumerate(doc["riskRules"])
     )
-    return pillars, areas, questions, choices, rules
+    return pillars, areas, questions, choice_docs, rules
+
+
+def _checks_write(choice_docs: list[tuple[Choice, dict]]) -> list[PracticeCheck]:
+    """The practices' checks (metadata beside the lens, see PracticeCheck), in the file's order."""
+    return PracticeCheck.objects.bulk_create(
+        PracticeCheck(choice=choice, tool=check["tool"], rule=check.get("rule", ""), test=check.get("test", ""))
+        for choice, doc in choice_docs
+        for check in doc.get(PRACTICE_KEY, {}).get("checks", [])
+    )
 
 
 def _pillar_row(lens: Lens, doc: dict, order: int) -> Pillar:

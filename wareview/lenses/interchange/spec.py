@@ -7,10 +7,13 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_]+")
 RESOURCE_TYPES = ("HELPFUL_RESOURCE", "IMPROVEMENT_PLAN")
 RESOURCE_KEYS = ("helpfulResource", "improvementPlan")
 RESOURCE_FIELDS = ("displayText", "url")
-# wareview's own keys, under this key of a choice ({"verification", "effort", "impact", "replaces"}) and of a
-# question ({"replaces"}): a best practice's facts, and the upgrade mapping (see wareview.lenses.mapping).
+# wareview's own keys, under this key of a choice ({"verification", "effort", "impact", "replaces", "checks"}) and
+# of a question ({"replaces"}): a best practice's facts, the upgrade mapping (see wareview.lenses.mapping) and the
+# checks of the team's tools that speak for the practice (lenses.models.PracticeCheck).
 PRACTICE_KEY = "wareview"
-PRACTICE_FIELDS = ("verification", "effort", "impact", "replaces")
+PRACTICE_FIELDS = ("verification", "effort", "impact", "replaces", "checks")
+# A check: {"tool": "checkov", "rule": "CKV_AWS_50"} or {"tool": "junit", "test": "http_req_duration - p(95)<*"}.
+CHECK_FIELDS = ("tool", "rule", "test")
 QUESTION_OWN_FIELDS = ("replaces",)
 
 LENS_KEYS = frozenset({"schemaVersion", "name", "description", "pillars"})

@@ -16,6 +16,7 @@ from wareview.lenses.interchange.spec import (
     AWS_RESOURCES_PER_TYPE,
     AWS_RULES,
     AWS_TEXT,
+    CHECK_FIELDS,
     ID_PATTERN,
     PRACTICE_FIELDS,
     PRACTICE_KEY,
@@ -26,7 +27,7 @@ from wareview.lenses.interchange.spec import (
     SCHEMA_VERSION,
 )
 from wareview.lenses.mapping import replaces_format_problems
-from wareview.lenses.models import Choice, Lens, Pillar, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, Pillar, PracticeCheck, Question, RiskRule
 from wareview.lenses.risk import DEFAULT, RuleError, check_condition, check_risk
 from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
 
@@ -185,7 +186,34 @@ def _check_own_keys(
     if "replaces" in own:
         for index, message in replaces_format_problems(own["replaces"], of_choice=of_choice):
             result.error(f"{where}.replaces{index}", message)
+    if of_choice:
+        _check_checks(result, own, where)
     _warn_unknown_keys(result, own, where, known_keys)
+
+
+def _check_checks(result: ValidationResult, own: dict, path: str) -> None:
+    """The practice's checks: each a tool and either a rule (a scanner's rule id) or a test (a name or a glob),
+    none twice."""
+    seen: dict[tuple, str] = {}
+    for index, check in enumerate(_items(result, own, "checks", path, required=False, empty=True)):
+        where = f"{path}.checks[{index}]"
+        if not _is_object(check, where, result):
+            continue
+        for unknown in [key for key in check if key not in CHECK_FIELDS]:
+            result.error(f"{where}.{unknown}", 'unknown key; a check has "tool" and "rule" or "test"')
+        tool = _text(result, check, "tool", where, blank=False, db=max_length(PracticeCheck, "tool"))
+        given = [key for key in ("rule", "test") if key in check]
+        if len(given) != 1:
+            result.error(where, 'give either "rule" (a rule id) or "test" (a test name or glob), not both or neither')
+            continue
+        (key,) = given
+        name = _text(result, check, key, where, blank=False, db=max_length(PracticeCheck, key))
+        if tool is None or name is None:
+            continue
+        identity = (tool, key, name)
+        if identity in seen:
+            result.error(where, f"the same check as {seen[identity]}")
+        seen.setdefault(identity, where)
 
 
 def _warn_unknown_keys(result: ValidationResult, owner: dict, path: str, known_keys: tuple[str, ...]) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0001_initial"),
+        ("evidence", "0002_evidence_source"),
         ("lenses", "0006_question_and_choice_replaces"),
         ("milestones", "0001_initial"),
     ]
@@ -17,7 +17,10 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("practice", models.CharField(max_length=128)),
-                ("kind", models.CharField(choices=[("link", "Link"), ("file", "File")], max_length=4)),
+                (
+                    "kind",
+                    models.CharField(choices=[("link", "Link"), ("file", "File"), ("check", "Check")], max_length=5),
+                ),
                 ("title", models.CharField(max_length=200)),
                 ("url", models.URLField(blank=True, max_length=2000)),
                 ("file_name", models.CharField(blank=True, max_length=255)),

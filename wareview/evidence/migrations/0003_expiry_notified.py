@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evidence", "0001_initial"),
+        ("evidence", "0002_evidence_source"),
     ]
 
     operations = [
