@@ -114,7 +114,7 @@ def test_the_question_page_reads_the_evidence_of_all_its_practices_in_one_query(
 
     assert page.count("Evidence (3)") == 3
     assert len(with_evidence) == len(without)
-    assert len([query for query in with_evidence if "evidence_evidence" in query["sql"]]) == 1
+    assert len([query for query in with_evidence if 'FROM "evidence_evidence"' in query["sql"]]) == 1
 
 
 def test_evidence_stays_with_its_practice_when_the_review_moves_to_a_new_lens_version(client, cast):
@@ -212,3 +212,15 @@ def test_evidence_of_a_renamed_practice_follows_it_to_its_new_code(client, cast)
     assert (evidence.answer, evidence.practice) == (answer_of(cast.review, "Q_01"), "q_01_load")
     client.force_login(cast.owner)
     assert "Evidence (1)" in practice_html(question_page(client, cast.review), "q_01_load")
+
+
+def test_the_question_page_reads_the_team_s_expiry_with_the_answer_not_again_with_the_evidence(client, cast):
+    answer(cast.review, "Q_01", "a")
+    evidence_of(cast.review, "q_01_a", days_ago=40)
+    client.force_login(cast.owner)
+    client.post(reverse("evidence:team_policy", args=[cast.team.pk]), {"max_age_days": "30"})
+    with CaptureQueriesContext(connection) as queries:
+        page = question_page(client, cast.review)
+    assert "Evidence expired" in practice_html(page, "q_01_a")
+    evidence_reads = [query["sql"] for query in queries if 'FROM "evidence_evidence"' in query["sql"]]
+    assert len(evidence_reads) == 1 and "evidence_evidencepolicy" not in evidence_reads[0]

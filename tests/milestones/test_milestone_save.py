@@ -10,8 +10,8 @@ from django.urls import reverse
 from tests.factories import build_lens
 from tests.reports.helpers import answer
 from wareview.milestones.models import Milestone, MilestoneAnswer
-from wareview.milestones.services import MilestoneError, milestone_save
-from wareview.reviews.models import AnswerRisk
+from wareview.milestones.services import COPIED_FIELDS, MilestoneError, milestone_save
+from wareview.reviews.models import Answer, AnswerRisk
 from wareview.reviews.services import review_start
 from wareview.workloads.models import Workload
 
@@ -172,3 +172,9 @@ def test_the_admin_shows_a_milestone_and_offers_no_change(client, baseline, admi
     response = client.post(reverse("admin:milestones_milestone_change", args=[baseline.pk]), {"name": "Renamed"})
     assert response.status_code == 403
     assert Milestone.objects.get().name == "Baseline"
+
+
+def test_a_milestone_copies_the_answer_s_fields_in_its_own_answers_field_order():
+    # milestone_save makes each copy from positional values in COPIED_FIELDS order, after the id and the milestone.
+    assert [field.attname for field in MilestoneAnswer._meta.concrete_fields] == ["id", "milestone_id", *COPIED_FIELDS]
+    assert {field.attname for field in Answer._meta.concrete_fields} >= set(COPIED_FIELDS)

@@ -87,3 +87,27 @@ def test_an_autosave_refreshes_the_progress_of_the_nested_area_it_belongs_to(cli
     assert f'<progress id="area-progress-{area.key}" max="1" value="1" hx-swap-oob="true"' in body
     assert 'aria-label="Compute completion"' in body
     assert '<span id="review-count" hx-swap-oob="true">1/3 answered</span>' in body
+
+
+def test_a_published_lens_s_outline_is_the_same_when_read_again_from_the_risks_alone(cast, nested_review):
+    answer(nested_review, "Q_A1", "a")
+    first = review_outline(review=nested_review)
+    with CaptureQueriesContext(connection) as queries:
+        again = review_outline(review=nested_review)
+    assert again == first
+    assert len(queries) == 1
+    # The lens's questions, areas and pillars were kept from the first read: the second reads the answers alone.
+    assert "lenses_question" not in queries[0]["sql"]
+    assert [(area.label, [q.code for q in area.questions]) for area in again.areas] == [
+        ("Selection", ["Q_A0"]),
+        ("Selection › Compute", ["Q_A1"]),
+        ("Review", ["Q_B"]),
+    ]
+
+
+def test_an_answer_moved_to_another_lens_version_is_outlined_from_its_new_questions(cast, nested_review):
+    review_outline(review=nested_review)  # the shape of its lens is kept
+    stale = type(nested_review).objects.get(pk=nested_review.pk)
+    stale.lens_id = cast.review.lens_id  # as if the review had moved on: its answers are not that lens's questions
+    review_outline(review=cast.review)
+    assert [q.code for q in review_outline(review=stale).questions] == ["Q_A0", "Q_A1", "Q_B"]

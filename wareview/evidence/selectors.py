@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from wareview.evidence.forms import ALLOWED_TYPES
@@ -61,19 +61,34 @@ def evidence_state(*, last_verified_on: date | None, today: date, max_age_days: 
     return EvidenceState.EXPIRED
 
 
+# The answer's team's own "Evidence expires after" (None without one), when the answer was read with it.
+TEAM_MAX_AGE = "team_evidence_max_age_days"
+
+
+def answer_evidence_policy() -> dict[str, F]:
+    """An annotation for a read of answers that will show their evidence (`evidence_by_practice`): their team's
+    own "Evidence expires after", read beside the answer, where the team is joined already to check access."""
+    return {TEAM_MAX_AGE: F("review__workload__team__evidence_policy__max_age_days")}
+
+
 def evidence_by_practice(*, answer: Answer, today: date | None = None) -> dict[str, PracticeEvidence]:
     """Each practice of the answer that has evidence, by code, with its count and its state under the
-    "Evidence expires after" of the answer's team. One query, whatever the number of practices and items, the
-    team's setting read beside them (from the answer's id alone, so the caller need not have loaded the team);
-    practices without evidence are absent (`NO_EVIDENCE`)."""
+    "Evidence expires after" of the answer's team. One query, whatever the number of practices and items; the
+    team's setting comes with the answer when it was read with `answer_evidence_policy()`, else it is read beside
+    the evidence (from the answer's id alone, so the caller need not have loaded the team). Practices without
+    evidence are absent (`NO_EVIDENCE`)."""
     today = today or timezone.localdate()
-    policy = EvidencePolicy.objects.filter(team__workloads__reviews__answers=answer.pk).values("max_age_days")[:1]
+    if TEAM_MAX_AGE in vars(answer):
+        max_age: Value | Subquery = Value(vars(answer)[TEAM_MAX_AGE], IntegerField())
+    else:
+        policy = EvidencePolicy.objects.filter(team__workloads__reviews__answers=answer.pk).values("max_age_days")
+        max_age = Subquery(policy[:1])
     rows = (
         Evidence.objects.current()
-        .filter(answer=answer)
+        .filter(answer_id=answer.pk)
         .values("practice")
-        .annotate(count=Count("pk"), last=Max("verified_on"), max_age=Subquery(policy))
-        .order_by("practice")
+        .annotate(count=Count("pk"), last=Max("verified_on"), max_age=max_age)
+        .order_by()
     )
     return {
         row["practice"]: PracticeEvidence(

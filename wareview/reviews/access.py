@@ -2,11 +2,12 @@
 answer. Each helper is one query that also reads the user's role; the shape is described in
 `wareview/teams/access.py`."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Expression, F, QuerySet
 
 from wareview.lenses.selectors import question_sheet
 from wareview.reviews.models import Answer, Review
@@ -60,13 +61,20 @@ def get_review_for(
 
 
 def get_answer_for(
-    user: User | AnonymousUser, review_pk: int, question_code: str, *, need: Need = Need.READ
+    user: User | AnonymousUser,
+    review_pk: int,
+    question_code: str,
+    *,
+    need: Need = Need.READ,
+    annotations: Mapping[str, Expression | F] | None = None,
 ) -> AnswerAccess:
     """The answer to question `question_code` in review `review_pk`, with what the question page and the answer's
-    history show of it: its question, and its review with the review's workload and lens. One query; the lowest
-    id wins, should two pillars of a lens share a question code (`member_row` takes the first by id)."""
+    history show of it: its question, and its review with the review's workload and lens, plus `annotations` (what
+    a page reads beside the answer, e.g. `evidence.selectors.answer_evidence_policy()`). One query; the lowest id
+    wins, should two pillars of a lens share a question code (`member_row` takes the first by id)."""
+    answers = _answers(review_pk, question_code).select_related("question", "review__workload", "review__lens")
     answer, role = member_row(
-        _answers(review_pk, question_code).select_related("question", "review__workload", "review__lens"),
+        answers.annotate(**annotations) if annotations else answers,
         user,
         memberships=ANSWER_MEMBERSHIPS,
         need=need,

@@ -136,6 +136,10 @@ _OUTLINE_FIELDS = (
     *(f"{area}{column}" for area in (_AREA, _PARENT) for column in ("_id", "__code", "__name", "__order")),
 )
 _ANSWER_FIELDS = ("selected", "notes", "reason", "practices_not_applicable")
+# Whether the rows' lens version is published, so that its outline's shape may be kept (`LensShapes`).
+_LENS_ID = "question__pillar__lens_id"
+_LENS_STATUS = "question__pillar__lens__status"
+_LENS_FIELDS = (_LENS_ID, _LENS_STATUS)
 
 
 def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
@@ -145,19 +149,121 @@ def review_outline(*, review: Review, answers: bool = False) -> ReviewOutline:
     The navigation, the overview, an autosave's progress, the report and the exports all read this; with
     `answers=True` each question also carries its selected practices, notes, not-applicable reason and the best
     practices that do not apply."""
-    return _outline_of_review(review.pk, answers=answers)
+    return _outline_of_review(review.pk, answers=answers, lens_id=review.lens_id)
 
 
-def _outline_of_review(review_pk: int, *, answers: bool) -> ReviewOutline:
-    return outline_from_rows(Answer.objects.filter(review_id=review_pk), answers=answers)
+def _outline_of_review(review_pk: int, *, answers: bool, lens_id: int | None) -> ReviewOutline:
+    answer_rows = Answer.objects.filter(review_id=review_pk)
+    shape = None if answers or lens_id is None else lens_shapes.get(lens_id)
+    if shape is None:
+        return outline_from_rows(answer_rows, answers=answers)
+    risks = dict(answer_rows.order_by().values_list("question_id", "risk"))
+    if not risks.keys() <= shape.question_ids:  # the review moved to another lens version meanwhile
+        return outline_from_rows(answer_rows, answers=answers)
+    return shape.outline(risks)
 
 
 def outline_from_rows(queryset: QuerySet, *, answers: bool = False) -> ReviewOutline:
     """The outline built from answer-like rows: any queryset of a model with the answer's `question`, `risk`,
     `selected`, `notes`, `reason` and `practices_not_applicable` (a milestone's saved copy of a review's answers),
-    so everything that reads an outline reads both alike. One query."""
-    fields = _OUTLINE_FIELDS + (_ANSWER_FIELDS if answers else ())
-    return _outline_build(list(queryset.order_by().values(*fields)), answers=answers)
+    so everything that reads an outline reads both alike. One query. The shape of a published lens's outline is
+    kept on the way (`lens_shapes`)."""
+    fields = (*_OUTLINE_FIELDS, *_LENS_FIELDS, *(_ANSWER_FIELDS if answers else ()))
+    rows = list(queryset.order_by().values(*fields))
+    outline = _outline_build(rows, answers=answers)
+    lens_shapes.keep(rows, outline)
+    return outline
+
+
+@dataclass(frozen=True)
+class _AreaShape:
+    """A focus area of a lens's outline without its answers: the area's names and its questions in walk order,
+    each as (question id, code, title, order)."""
+
+    key: str
+    name: str
+    parent_name: str
+    pillar_order: int
+    path: AreaPath
+    questions: tuple[tuple[int, str, str, int], ...]
+
+
+@dataclass(frozen=True)
+class LensShape:
+    """What a lens version's outline shows besides the answers' risks: its areas and questions in walk order."""
+
+    areas: tuple[_AreaShape, ...]
+    question_ids: frozenset[int]
+
+    def outline(self, risks: dict[int, str]) -> ReviewOutline:
+        """The outline of the answers whose risks are `risks` (by question id), as `_outline_build` makes it from
+        their rows: the questions answered, in walk order, in areas that have any."""
+        areas = []
+        for shape in self.areas:
+            questions = [
+                OutlineQuestion(code=code, title=title, risk=risks[pk], question_id=pk, order=order)
+                for pk, code, title, order in shape.questions
+                if pk in risks
+            ]
+            if questions:
+                area = OutlineArea(
+                    key=shape.key,
+                    name=shape.name,
+                    parent_name=shape.parent_name,
+                    pillar_order=shape.pillar_order,
+                    path=shape.path,
+                    questions=questions,
+                )
+                areas.append(area)
+        return ReviewOutline(areas=areas)
+
+
+class LensShapes:
+    """`lens_shapes.get(lens_id)`: the shape of a published lens version's outline, kept in memory once an
+    outline of it was read, so that the outline of a review of it (the question page's navigation, the switch
+    between questions, an autosave's progress) reads the answers' risks alone, without joining the questions,
+    their areas and pillars. A published lens's rows never change (`lenses.models` refuses every write), as
+    `lenses.selectors.question_sheet` relies on too; a draft's outline is read whole every time."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._kept: dict[int, LensShape] = {}
+
+    def get(self, lens_id: int) -> LensShape | None:
+        return self._kept.get(lens_id)
+
+    def keep(self, rows: list[dict], outline: ReviewOutline) -> None:
+        """Keep the shape of `outline`, built from `rows`, when they are all questions of one published lens."""
+        lenses = {(row[_LENS_ID], row[_LENS_STATUS]) for row in rows}
+        if len(lenses) != 1:
+            return
+        ((lens_id, status),) = lenses
+        if status != Lens.Status.PUBLISHED or lens_id in self._kept:
+            return
+        if len(self._kept) >= self.maxsize:
+            self._kept.clear()  # as question_sheet does: simpler than least-recently-used
+        self._kept[lens_id] = _shape_of(outline)
+
+    def cache_clear(self) -> None:
+        self._kept.clear()
+
+
+lens_shapes = LensShapes(maxsize=64)
+
+
+def _shape_of(outline: ReviewOutline) -> LensShape:
+    areas = tuple(
+        _AreaShape(
+            key=area.key,
+            name=area.name,
+            parent_name=area.parent_name,
+            pillar_order=area.pillar_order,
+            path=area.path,
+            questions=tuple((q.question_id, q.code, q.title, q.order) for q in area.questions),
+        )
+        for area in outline.areas
+    )
+    return LensShape(areas=areas, question_ids=frozenset(q.question_id for q in outline.questions))
 
 
 def _outline_build(rows: list[dict], *, answers: bool) -> ReviewOutline:
@@ -233,7 +339,9 @@ class SaveCounts:
 
 def save_counts(*, answer: Answer) -> SaveCounts:
     """The progress of the answer's focus area and of its whole review, from the review's outline. One query."""
-    outline = _outline_of_review(answer.review_id, answers=False)  # a save reads the answer alone, not its review
+    # A save reads the answer with its review (`reviews.access.get_answer_to_write`), not the review's lens.
+    review = answer.review if Answer.review.is_cached(answer) else None
+    outline = _outline_of_review(answer.review_id, answers=False, lens_id=review.lens_id if review else None)
     return SaveCounts(area=outline.area_of(answer.question.code), review=outline)
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from wareview.evidence.findings.selectors import findings_by_practice
-from wareview.evidence.selectors import evidence_by_practice, review_verified
+from wareview.evidence.selectors import answer_evidence_policy, evidence_by_practice, review_verified
 from wareview.lenses.models import Choice, Lens
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.charts import RiskChart, risk_chart
@@ -118,7 +118,7 @@ def _risk_chart(progress: selectors.ReviewOutline) -> RiskChart:
 def question(request: AuthenticatedHtmxHttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _save_answer(request, pk, code)
-    access = get_answer_for(request.user, pk, code)
+    access = get_answer_for(request.user, pk, code, annotations=answer_evidence_policy())
     whole_page = not request.htmx or request.htmx.history_restore_request
     # A switch from another question of the review refreshes only the navigation entries of the two questions;
     # from anywhere else, the whole navigation.
