@@ -73,5 +73,6 @@ def test_the_whole_workload_report_takes_a_few_queries_per_lens(
     client, cast, second_lens_review, django_assert_max_num_queries
 ):
     client.force_login(cast.viewer)
-    with django_assert_max_num_queries(16):
+    # The session, the user, the workload and its reviews, then each lens's report (its evidence in one query).
+    with django_assert_max_num_queries(17):
         client.get(reverse("reports:workload_page", args=[cast.workload.pk]))

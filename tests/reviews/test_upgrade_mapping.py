@@ -285,10 +285,10 @@ def test_a_move_takes_as_many_queries_for_fifty_questions_as_for_five(django_ass
     user = review.created_by
     # a savepoint; lock the review; the versions; their questions, practices and rules; lock the answers;
     # update the answers; the evidence of the answers taken over moved to their new rows; the answers no question
-    # reuses, their evidence read (its files go after the commit), their history and themselves deleted; insert
-    # history; save the review; whether its improvement plan has started (it has not: nothing more); release the
-    # savepoint (no question is new, so no answer is inserted)
-    with django_assert_num_queries(17):
+    # reuses, their evidence read (its files go after the commit), their history, their findings and themselves
+    # deleted; insert history; save the review; whether its improvement plan has started (it has not: nothing
+    # more); release the savepoint (no question is new, so no answer is inserted)
+    with django_assert_num_queries(18):
         upgrade.review_upgrade(review=review, target=target, user=user)
     merged = Answer.objects.get(review=review, question__code="Q_01")
     assert (merged.selected, merged.practices_not_applicable) == (["q_01_a"], {"q_01_b": MARK})
