@@ -463,12 +463,17 @@ def width(request) -> str:
 
 @pytest.fixture
 def contexts(browser: Browser, live_server, scene: Scene, width: str) -> Iterator[dict[str, BrowserContext]]:
-    """One browser context per person, at the width of the test."""
+    """One browser context per person, at the width of the test, with axe-core in every document it opens.
+
+    axe-core (570 kB) is handed to the browser once per context and runs as each document starts, rather than
+    being sent and compiled again through page.evaluate() for every visit.
+    """
     people = {"owner": scene.cast.owner, "viewer": scene.cast.viewer, "staff": scene.staff, "visitor": None}
     made = {}
     for who, user in people.items():
         context = browser.new_context(base_url=live_server.url, viewport=WIDTHS[width])
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(script=AXE.axe_script)
         if user is not None:
             sign_in_as(context, user, live_server.url)
         made[who] = context
@@ -477,29 +482,65 @@ def contexts(browser: Browser, live_server, scene: Scene, width: str) -> Iterato
         context.close()
 
 
+AXE = Axe()
+
+
+@dataclass
+class Tab:
+    """A person's open page, visited again by address; what goes wrong in it is collected afresh for each visit."""
+
+    page: Page
+    errors: list[str]
+
+
 @pytest.mark.browser
 def test_every_page_fits_the_width_and_passes_axe(subtests, contexts, scene: Scene, width: str) -> None:
-    axe = Axe()
+    # Opening a page costs a renderer of its own, so each person keeps one page and goes from address to address,
+    # each a new document. A visit that types into its page, routes its address or fails closes the page after
+    # it, so the next visit starts from a page nobody touched.
+    tabs: dict[str, Tab] = {}
     for visit in PAGES:
         with subtests.test(msg=visit.id):
-            page = contexts[visit.who].new_page()
-            errors = _watch(page)
-            if visit.served is not None:
-                page.route(f"**{visit.path(scene)}", _serve(visit.served()))
-            response = page.goto(visit.path(scene), wait_until="load")
-            assert response is not None and response.status == visit.status, f"{visit.id} answered {response}"
-            if visit.then is not None:
-                visit.then(page)
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            rules = {rule: {"enabled": False} for rule in visit.axe_skips}
-            violations = axe.run(page, options={"resultTypes": ["violations"], "rules": rules}).response["violations"]
-            problems = [f"JavaScript errors or refusals: {errors}"] if errors else []
-            if overflow > 0:
-                problems.append(f"scrolls sideways by {overflow}px: {_widest(page)}")
-            page.close()
-            if violations:
-                problems.append(describe_violations(violations))
+            tab = tabs.pop(visit.who, None)
+            if tab is None:
+                page = contexts[visit.who].new_page()
+                tab = Tab(page, _watch(page))
+            tab.errors.clear()
+            try:
+                problems = _check(visit, tab, scene)
+            except BaseException:
+                tab.page.close()
+                raise
+            if visit.then is None and visit.served is None and not problems:
+                tabs[visit.who] = tab
+            else:
+                tab.page.close()
             assert not problems, f"{visit.id} at {width}:\n" + "\n".join(problems)
+    for tab in tabs.values():
+        tab.page.close()
+
+
+def _check(visit: Visit, tab: Tab, scene: Scene) -> list[str]:
+    """Open the visit's page in the tab and say what is wrong with it: errors, sideways scrolling, axe."""
+    page = tab.page
+    if visit.served is not None:
+        page.route(f"**{visit.path(scene)}", _serve(visit.served()))
+    response = page.goto(visit.path(scene), wait_until="load")
+    assert response is not None and response.status == visit.status, f"{visit.id} answered {response}"
+    if visit.then is not None:
+        visit.then(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    rules = {rule: {"enabled": False} for rule in visit.axe_skips}
+    violations = page.evaluate(
+        "options => axe.run(options).then(results => results.violations)",
+        {"resultTypes": ["violations"], "rules": rules},
+    )
+    problems = [f"JavaScript errors or refusals: {tab.errors}"] if tab.errors else []
+    if overflow > 0:
+        problems.append(f"scrolls sideways by {overflow}px: {_widest(page)}")
+    if violations:
+        problems.append(describe_violations(violations))
+    return problems
 
 
 def _serve(answer: HttpResponse) -> Callable[[Route], None]:
