@@ -13,9 +13,11 @@ from django.urls import reverse
 from tests.conftest import need_service
 from tests.reports.evidence_helpers import MAX_AGE_DAYS, backed, days_ago
 from tests.reports.test_report_exports import HEADER
+from wareview.evidence.models import Evidence
 from wareview.milestones.services import milestone_save
 from wareview.reports.rendering import pdf_from_html, report_html
 from wareview.reports.selectors import report_data
+from wareview.reviews.models import Answer
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +164,23 @@ def test_the_report_page_shows_the_evidence_to_every_member(client, viewer, revi
     assert "2 of 4 ticked practices verified, 1 with evidence expired" in body
     assert '<a href="#refresh">Evidence to refresh</a>' in body
     assert 'href="https://wiki.example.com/q_02/a" rel="noopener noreferrer"' in body
+
+
+def test_a_check_a_tool_passed_is_named_by_its_tool_and_check_not_an_empty_link(client, viewer, review):
+    answer = Answer.objects.get(review=review, question__code="Q_02")
+    Evidence.objects.create(
+        answer=answer,
+        practice="q_02_a",
+        kind=Evidence.Kind.CHECK,
+        title="checkov: CKV_AWS_50 passed",
+        source_tool="checkov",
+        source_check="CKV_AWS_50",
+        verified_on=days_ago(1),
+    )
+    client.force_login(viewer)
+    body = client.get(reverse("reports:page", args=[review.pk])).content.decode()
+    assert "checkov: CKV_AWS_50 passed: checkov check CKV_AWS_50" in body
+    assert 'href=""' not in body
 
 
 @pytest.mark.parametrize("name", ["reports:page", "reports:export_csv", "reports:export_json", "reviews:overview"])

@@ -52,7 +52,7 @@ def test_changing_a_webhook_records_what_changed(owner_client, cast, webhook):
     assert changed.details == {
         "webhook": webhook.pk,
         "url": f"http://{host}/… → https://other.example.com:8443/…",
-        "removed": "review.completed, report.ready",
+        "removed": "review.completed, report.ready, evidence.expired",
         "enabled": False,
     }
     assert webhook.secret not in everything_recorded()

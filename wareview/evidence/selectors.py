@@ -129,12 +129,17 @@ class EvidenceRecord:
     kind: str
     url: str = ""
     file_name: str = ""
+    # A check a team's tool passed (kind "check"): the tool and the check's name.
+    source_tool: str = ""
+    source_check: str = ""
     verified_on: date
     added_by: str = ""
 
     @property
     def source(self) -> str:
-        """Where the evidence is: the link's URL or the file's name."""
+        """Where the evidence is: the link's URL, the file's name, or the tool and its check."""
+        if self.kind == Evidence.Kind.CHECK:
+            return f"{self.source_tool} check {self.source_check}"
         return self.url or self.file_name
 
     @property
@@ -172,6 +177,8 @@ def review_evidence(*, review_id: int, team_id: int) -> ReviewEvidence:
             "kind",
             "url",
             "file_name",
+            "source_tool",
+            "source_check",
             "verified_on",
             "added_by__username",
             "max_age",
@@ -185,10 +192,12 @@ def review_evidence(*, review_id: int, team_id: int) -> ReviewEvidence:
             kind=kind,
             url=url,
             file_name=file_name,
+            source_tool=tool,
+            source_check=check,
             verified_on=verified_on,
             added_by=added_by or "",
         )
-        for question, practice, title, kind, url, file_name, verified_on, added_by, _ in rows
+        for question, practice, title, kind, url, file_name, tool, check, verified_on, added_by, _ in rows
     )
     # Every row carries the team's days; without a row they were not read.
     return ReviewEvidence(records=records, max_age_days=_max_age(rows[0][-1]) if rows else None)
