@@ -7,6 +7,7 @@ Each is a fixed number of queries whatever the number of workloads, reviews or q
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 from hashlib import blake2b
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
+from wareview.evidence.selectors import VerifiedCount, verified_count_subqueries
 from wareview.lenses.models import Choice, FocusArea, Lens
 from wareview.lib import charts, risk_levels
 from wareview.reviews.models import Answer, AnswerRisk, Review
@@ -30,6 +32,8 @@ ORDERINGS = {
     "-high": ("-high_count", Lower("name"), "pk"),
     "completion": ("completion", Lower("name"), "pk"),
     "-completion": ("-completion", Lower("name"), "pk"),
+    "verified": ("verified_share", Lower("name"), "pk"),
+    "-verified": ("-verified_share", Lower("name"), "pk"),
 }
 # Buckets of completion, by the counts of the open reviews (the percent shown is rounded; these are exact).
 COMPLETION_FILTERS = {
@@ -38,6 +42,13 @@ COMPLETION_FILTERS = {
     "under_half": Q(answered_count__gt=0, answered_count__lt=F("question_count") / 2.0),
     "over_half": Q(answered_count__gte=F("question_count") / 2.0, answered_count__lt=F("question_count")),
     "complete": Q(question_count__gt=0, answered_count=F("question_count")),
+}
+# Buckets of the ticked practices' evidence (`VerifiedCount`), by the same counts the column shows.
+VERIFIED_FILTERS = {
+    "all": Q(ticked_count__gt=0, verified_count=F("ticked_count")),
+    "expired": Q(expired_count__gt=0),
+    "unverified": Q(ticked_count__gt=F("verified_count") + F("expired_count")),
+    "none_ticked": Q(ticked_count=0),
 }
 
 
@@ -50,18 +61,21 @@ def portfolio_lenses() -> list[Lens]:
 
 
 def portfolio_workloads(
-    *, user: User, filters: dict[str, Any], ids: Collection[int] | None = None
+    *, user: User, filters: dict[str, Any], ids: Collection[int] | None = None, today: date | None = None
 ) -> QuerySet[Workload]:
     """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
-    (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
-    review). A query, to be shown a page at a time: the counts are subqueries of the rows asked for.
+    (of the filtered lens's only, when there is one), `completion` (percent, floored; -1 without an open
+    review), and the evidence of their ticked practices (`ticked_count`, `verified_count`, `expired_count`, as
+    `evidence.selectors.VerifiedCount` counts them, on `today`; `verified_share`, percent floored, -1 with
+    nothing ticked). A query, to be shown a page at a time: the counts are subqueries of the rows asked for.
 
     With `ids`, those workloads (of the ones `user` can see) instead of what the filters select now: a selection
     recorded earlier, counted and sorted as the filters say."""
     answers = Answer.objects.filter(review__workload=OuterRef("pk"), review__status=Review.Status.OPEN)
     if filters.get("lens"):
         answers = answers.filter(review__lens_slug=filters["lens"])
+    verified = verified_count_subqueries(answers=answers, group_by="review__workload", today=today)
     workloads = (
         Workload.objects.for_user(user)
         .select_related("team")
@@ -70,13 +84,21 @@ def portfolio_workloads(
             answered_count=_counted(answers.exclude(risk=AnswerRisk.UNANSWERED)),
             high_count=_counted(answers.filter(risk=AnswerRisk.HIGH)),
             medium_count=_counted(answers.filter(risk=AnswerRisk.MEDIUM)),
+            ticked_count=Coalesce(verified["ticked"], Value(0)),
+            verified_count=Coalesce(verified["verified"], Value(0)),
+            expired_count=Coalesce(verified["expired"], Value(0)),
         )
         .annotate(
             completion=Case(
                 When(question_count=0, then=Value(-1)),
                 default=F("answered_count") * 100 / F("question_count"),
                 output_field=IntegerField(),
-            )
+            ),
+            verified_share=Case(
+                When(ticked_count=0, then=Value(-1)),
+                default=F("verified_count") * 100 / F("ticked_count"),
+                output_field=IntegerField(),
+            ),
         )
     )
     selected = _filtered(workloads, filters) if ids is None else workloads.filter(pk__in=ids)
@@ -104,6 +126,8 @@ def _filtered(workloads: QuerySet[Workload], filters: dict[str, Any]) -> QuerySe
         workloads = workloads.filter(Q(high_count=0))
     if filters.get("completion"):
         workloads = workloads.filter(COMPLETION_FILTERS[filters["completion"]])
+    if filters.get("verified"):
+        workloads = workloads.filter(VERIFIED_FILTERS[filters["verified"]])
     return workloads
 
 
@@ -118,6 +142,14 @@ class PortfolioRow:
     @property
     def has_review(self) -> bool:
         return self.workload.question_count > 0  # type: ignore[attr-defined]
+
+    @property
+    def verified(self) -> VerifiedCount:
+        """The ticked practices of its open reviews by their evidence's state, as the review's overview counts."""
+        counts = vars(self.workload)
+        return VerifiedCount(
+            ticked=counts["ticked_count"], verified=counts["verified_count"], expired=counts["expired_count"]
+        )
 
 
 def portfolio_rows(*, workloads: Sequence[Workload]) -> list[PortfolioRow]:
@@ -148,6 +180,7 @@ def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
             row.workload.question_count,  # type: ignore[attr-defined]
             row.workload.high_count,  # type: ignore[attr-defined]
             row.workload.medium_count,  # type: ignore[attr-defined]
+            row.verified,  # changes with the evidence, the team's days and the day it is
         )
         for row in rows
     ]
@@ -157,7 +190,7 @@ def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
 def portfolio_selection(*, user: User, filters: dict[str, Any]) -> QuerySet[Workload]:
     """The workloads `portfolio_workloads` selects, unsorted and with only the counts its filters need: the
     selection as a subquery, cheaper to build than the page's."""
-    if filters.get("high_risks") or filters.get("completion"):
+    if filters.get("high_risks") or filters.get("completion") or filters.get("verified"):
         return portfolio_workloads(user=user, filters=filters).order_by()
     return _filtered(Workload.objects.for_user(user), filters)
 
