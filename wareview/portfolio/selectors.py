@@ -67,8 +67,9 @@ def portfolio_workloads(
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
     (of the filtered lens's only, when there is one), `completion` (percent, floored; -1 without an open
     review), and the evidence of their ticked practices (`ticked_count`, `verified_count`, `expired_count`, as
-    `evidence.selectors.VerifiedCount` counts them, on `today`; `verified_share`, percent floored, -1 with
-    nothing ticked). A query, to be shown a page at a time: the counts are subqueries of the rows asked for.
+    `evidence.selectors.VerifiedCount` counts them, on `today`; when sorting by it, `verified_share`, percent
+    floored, -1 with nothing ticked). A query, to be shown a page at a time: the counts are subqueries of the
+    rows asked for.
 
     With `ids`, those workloads (of the ones `user` can see) instead of what the filters select now: a selection
     recorded earlier, counted and sorted as the filters say."""
@@ -94,13 +95,17 @@ def portfolio_workloads(
                 default=F("answered_count") * 100 / F("question_count"),
                 output_field=IntegerField(),
             ),
+        )
+    )
+    if filters.get("sort") in ("verified", "-verified"):
+        # Only to sort by: it names the counts' subqueries again, which the page need not run twice otherwise.
+        workloads = workloads.annotate(
             verified_share=Case(
                 When(ticked_count=0, then=Value(-1)),
                 default=F("verified_count") * 100 / F("ticked_count"),
                 output_field=IntegerField(),
-            ),
+            )
         )
-    )
     selected = _filtered(workloads, filters) if ids is None else workloads.filter(pk__in=ids)
     return selected.order_by(*ORDERINGS[filters.get("sort") or "name"])
 
