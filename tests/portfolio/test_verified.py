@@ -1,6 +1,6 @@
 """The portfolio's "Verified" column, filter and sorting: how many ticked practices of each workload's open reviews
 have evidence verified recently enough, counted as the review's overview counts them, for all the page's
-workloads in the page's own query."""
+workloads in a fixed number of queries."""
 
 import csv
 import io
@@ -172,7 +172,7 @@ def test_the_list_drawn_again_shows_new_evidence_a_new_policy_and_the_days_passi
     drawn = []
     for day in (today, today + timedelta(days=365)):
         workloads = list(selectors.portfolio_workloads(user=verified.viewer, filters={}, today=day))
-        rows = selectors.portfolio_rows(workloads=workloads)
+        rows = selectors.portfolio_rows(workloads=workloads, today=day)
         drawn.append(({row.workload.name: row.verified for row in rows}, selectors.portfolio_rows_digest(rows=rows)))
     assert drawn[0][0]["Checkout"] == VerifiedCount(ticked=4, verified=4, expired=0)
     assert drawn[1][0]["Checkout"] == VerifiedCount(ticked=4, verified=3, expired=1)

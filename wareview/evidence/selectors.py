@@ -2,7 +2,7 @@
 practice's items for its evidence page, and a whole review's for its report and its overview."""
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -14,7 +14,7 @@ from django.utils import timezone
 from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
 from wareview.lib.numbers import percent
-from wareview.reviews.models import Answer, AnswerRisk
+from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.reviews.selectors import OutlineArea, ReviewOutline
 
 
@@ -283,79 +283,43 @@ def review_verified(*, review_id: int, outline: ReviewOutline, today: date | Non
     return ReviewVerified(total=sum((row.count for row in areas), VerifiedCount()), areas=areas)
 
 
-def verified_count_subqueries(
-    *, answers: QuerySet[Answer], group_by: str, today: date | None = None
-) -> dict[str, Subquery]:
-    """The counts of `VerifiedCount` as three subqueries, for many groups of answers in one query (the
-    portfolio's workloads): `answers` is correlated with the outer rows (each workload's open reviews' answers)
-    and `group_by` the field they share ("review__workload"). The same rule as `review_verified_counts`: only
-    answered questions' ticks count, never "None of these"; a tick is verified while its latest "Verified on" is
-    at most the team's "Evidence expires after" days before `today` (EvidencePolicy, else
-    EVIDENCE_MAX_AGE_DAYS), expired with only older evidence: `ticked`, `verified` and `expired`, each NULL for
-    a group without answered questions (coalesce it). PostgreSQL and SQLite alike."""
-    from typing import Any
-
-    from django.db.models import BooleanField, Case, DateField, Exists, F, Func, IntegerField, Q, Sum, Value, When
-    from django.db.models.functions import Coalesce
-
-    class Ticked(Func):
-        """Whether the JSON list of codes (an answer's `selected`) holds the code."""
-
-        output_field = BooleanField()
-        function = "jsonb_exists"
-
-        def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-            # The list as SQLite stores it, searched for the code quoted as JSON quotes it: codes are plain words.
-            template = "(instr(%(expressions)s)) > 0)"
-            return self.as_sql(compiler, connection, template=template, arg_joiner=", json_quote(")
-
-    class TickCount(Func):
-        """How many codes the JSON list holds."""
-
-        output_field = IntegerField()
-        function = "jsonb_array_length"
-
-        def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-            return self.as_sql(compiler, connection, function="json_array_length")
-
-    class DaysBefore(Func):
-        """The day a number of days before a day."""
-
-        output_field = DateField()
-        template = "(%(expressions)s)"
-        arg_joiner = " - "
-
-        def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-            return self.as_sql(
-                compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '-' || "
-            )
-
+def reviews_verified_counts(
+    *, review_ids: Collection[int] | QuerySet[Review], today: date | None = None
+) -> dict[int, VerifiedCount]:
+    """Each review's ticked practices counted by their evidence's state, by review id, by the rule of
+    `review_verified_counts` (only answered questions' ticks, never "None of these"; each team's "Evidence
+    expires after"): many reviews at once (the portfolio's workloads'), in two queries whatever their number,
+    the ticks with each question's "None of these" code and each (answer, practice)'s latest "Verified on" with
+    the team's days. Reviews without an answered question are absent."""
     today = today or timezone.localdate()
-    answered = answers.exclude(risk__in=(AnswerRisk.UNANSWERED, AnswerRisk.NOT_APPLICABLE)).order_by()
-    none_ticked = Choice.objects.filter(
-        Ticked(OuterRef("selected"), F("code")), question=OuterRef("question_id"), is_none=True
-    )
-    ticks = TickCount(F("selected")) - Case(When(Exists(none_ticked), then=Value(1)), default=Value(0))
-    days = EvidencePolicy.objects.filter(team__workloads__reviews=OuterRef(OuterRef("review_id")))
-    max_age = Coalesce(Subquery(days.values("max_age_days")[:1]), Value(settings.EVIDENCE_MAX_AGE_DAYS))
-    recent = Q(verified_on__gte=DaysBefore(Value(today, output_field=DateField()), max_age))
-    backed = (
-        Evidence.objects.current()
-        .filter(Ticked(OuterRef("selected"), F("practice")), answer=OuterRef("pk"))
+    none_code = Choice.objects.filter(question=OuterRef("question_id"), is_none=True).values("code")[:1]
+    ticks = (
+        Answer.objects.filter(review_id__in=review_ids)
+        .exclude(risk__in=(AnswerRisk.UNANSWERED, AnswerRisk.NOT_APPLICABLE))
+        .annotate(none_code=Subquery(none_code))
         .order_by()
-        .values("answer")
+        .values_list("pk", "review_id", "selected", "none_code")
     )
-    verified = backed.annotate(n=Count("practice", distinct=True, filter=recent)).values("n")
-    expired = backed.annotate(
-        n=Count("practice", distinct=True) - Count("practice", distinct=True, filter=recent)
-    ).values("n")
-
-    def summed(per_answer: Any) -> Subquery:
-        total = answered.values(group_by).annotate(n=Sum(per_answer)).values("n")
-        return Subquery(total, output_field=IntegerField())
-
-    return {
-        "ticked": summed(ticks),
-        "verified": summed(Coalesce(Subquery(verified, output_field=IntegerField()), Value(0))),
-        "expired": summed(Coalesce(Subquery(expired, output_field=IntegerField()), Value(0))),
+    policy = EvidencePolicy.objects.filter(team__workloads__reviews=OuterRef("answer__review_id")).values(
+        "max_age_days"
+    )[:1]
+    latest = (
+        Evidence.objects.current()
+        .filter(answer__review_id__in=review_ids)
+        .values("answer_id", "practice")
+        .annotate(last=Max("verified_on"), max_age=Subquery(policy))
+        .order_by()
+    )
+    states = {
+        (row["answer_id"], row["practice"]): evidence_state(
+            last_verified_on=row["last"], today=today, max_age_days=_max_age(row["max_age"])
+        )
+        for row in latest
     }
+    counts: dict[int, VerifiedCount] = {}
+    for answer_id, review_id, selected, none in ticks:
+        count = VerifiedCount.of(
+            states.get((answer_id, code), EvidenceState.NOT_VERIFIED) for code in selected or () if code != none
+        )
+        counts[review_id] = counts.get(review_id, VerifiedCount()) + count
+    return counts

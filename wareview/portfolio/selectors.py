@@ -5,8 +5,8 @@ Each is a fixed number of queries whatever the number of workloads, reviews or q
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from hashlib import blake2b
 from typing import Any
@@ -16,7 +16,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
-from wareview.evidence.selectors import VerifiedCount, verified_count_subqueries
+from wareview.evidence.selectors import VerifiedCount, reviews_verified_counts
 from wareview.lenses.models import Choice, FocusArea, Lens
 from wareview.lib import charts, risk_levels
 from wareview.reviews.models import Answer, AnswerRisk, Review
@@ -43,13 +43,14 @@ COMPLETION_FILTERS = {
     "over_half": Q(answered_count__gte=F("question_count") / 2.0, answered_count__lt=F("question_count")),
     "complete": Q(question_count__gt=0, answered_count=F("question_count")),
 }
-# Buckets of the ticked practices' evidence (`VerifiedCount`), by the same counts the column shows.
-VERIFIED_FILTERS = {
-    "all": Q(ticked_count__gt=0, verified_count=F("ticked_count")),
-    "expired": Q(expired_count__gt=0),
-    "unverified": Q(ticked_count__gt=F("verified_count") + F("expired_count")),
-    "none_ticked": Q(ticked_count=0),
+# Buckets of the ticked practices' evidence, by the same counts (`VerifiedCount`) the column shows.
+VERIFIED_FILTERS: dict[str, Callable[[VerifiedCount], bool]] = {
+    "all": lambda count: count.ticked > 0 and count.verified == count.ticked,
+    "expired": lambda count: count.expired > 0,
+    "unverified": lambda count: count.not_verified > 0,
+    "none_ticked": lambda count: count.ticked == 0,
 }
+VERIFIED_SORTS = ("verified", "-verified")
 
 
 def portfolio_lenses() -> list[Lens]:
@@ -65,18 +66,18 @@ def portfolio_workloads(
 ) -> QuerySet[Workload]:
     """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
-    (of the filtered lens's only, when there is one), `completion` (percent, floored; -1 without an open
-    review), and the evidence of their ticked practices (`ticked_count`, `verified_count`, `expired_count`, as
-    `evidence.selectors.VerifiedCount` counts them, on `today`; when sorting by it, `verified_share`, percent
-    floored, -1 with nothing ticked). A query, to be shown a page at a time: the counts are subqueries of the
-    rows asked for.
+    (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
+    review). A query, to be shown a page at a time: the counts are subqueries of the rows asked for.
+
+    The verified filter and sorting need every selected workload's `VerifiedCount` (on `today`) before the
+    page: they are counted first (`portfolio_verified`, a fixed number of queries), and the query then holds
+    the ids that pass and, to sort by, `verified_share` (percent floored, -1 with nothing ticked).
 
     With `ids`, those workloads (of the ones `user` can see) instead of what the filters select now: a selection
     recorded earlier, counted and sorted as the filters say."""
     answers = Answer.objects.filter(review__workload=OuterRef("pk"), review__status=Review.Status.OPEN)
     if filters.get("lens"):
         answers = answers.filter(review__lens_slug=filters["lens"])
-    verified = verified_count_subqueries(answers=answers, group_by="review__workload", today=today)
     workloads = (
         Workload.objects.for_user(user)
         .select_related("team")
@@ -85,29 +86,63 @@ def portfolio_workloads(
             answered_count=_counted(answers.exclude(risk=AnswerRisk.UNANSWERED)),
             high_count=_counted(answers.filter(risk=AnswerRisk.HIGH)),
             medium_count=_counted(answers.filter(risk=AnswerRisk.MEDIUM)),
-            ticked_count=Coalesce(verified["ticked"], Value(0)),
-            verified_count=Coalesce(verified["verified"], Value(0)),
-            expired_count=Coalesce(verified["expired"], Value(0)),
         )
         .annotate(
             completion=Case(
                 When(question_count=0, then=Value(-1)),
                 default=F("answered_count") * 100 / F("question_count"),
                 output_field=IntegerField(),
-            ),
-        )
-    )
-    if filters.get("sort") in ("verified", "-verified"):
-        # Only to sort by: it names the counts' subqueries again, which the page need not run twice otherwise.
-        workloads = workloads.annotate(
-            verified_share=Case(
-                When(ticked_count=0, then=Value(-1)),
-                default=F("verified_count") * 100 / F("ticked_count"),
-                output_field=IntegerField(),
             )
         )
+    )
     selected = _filtered(workloads, filters) if ids is None else workloads.filter(pk__in=ids)
+    if filters.get("verified") or filters.get("sort") in VERIFIED_SORTS:
+        selected = _verified_selected(workloads, selected, filters, today)
     return selected.order_by(*ORDERINGS[filters.get("sort") or "name"])
+
+
+def _verified_selected(
+    workloads: QuerySet[Workload], selected: QuerySet[Workload], filters: dict[str, Any], today: date | None
+) -> QuerySet[Workload]:
+    """`selected` narrowed by the verified filter and given `verified_share` to sort by, from the counts of every
+    workload it selects (three queries and one for their ids, whatever their number)."""
+    candidates = list(selected.order_by().values_list("pk", flat=True))
+    counts = portfolio_verified(workloads=candidates, lens_slug=filters.get("lens") or "", today=today)
+    kept = candidates
+    if filters.get("verified"):
+        passes = VERIFIED_FILTERS[filters["verified"]]
+        kept = [pk for pk in candidates if passes(counts.get(pk, VerifiedCount()))]
+    narrowed = workloads.filter(pk__in=kept)
+    if filters.get("sort") not in VERIFIED_SORTS:
+        return narrowed
+    by_share: dict[int, list[int]] = defaultdict(list)
+    for pk in kept:
+        count = counts.get(pk, VerifiedCount())
+        by_share[count.verified * 100 // count.ticked if count.ticked else -1].append(pk)
+    shares = [When(pk__in=pks, then=Value(share)) for share, pks in by_share.items()]
+    return narrowed.annotate(verified_share=Case(*shares, default=Value(-1), output_field=IntegerField()))
+
+
+def portfolio_verified(
+    *, workloads: Collection[int], lens_slug: str = "", today: date | None = None
+) -> dict[int, VerifiedCount]:
+    """The ticked practices of the open reviews (of the lens `lens_slug` only, when given) of the `workloads`
+    (ids) by their evidence's state on `today`, by workload id, as the review's overview counts them
+    (`evidence.selectors.reviews_verified_counts`); workloads with nothing answered are absent. Three
+    queries whatever the number of workloads: their open reviews and the two of the counts."""
+    reviews = Review.objects.open().filter(workload_id__in=workloads)
+    if lens_slug:
+        reviews = reviews.filter(lens_slug=lens_slug)
+    return _summed_by_workload(dict(reviews.order_by().values_list("pk", "workload_id")), today)
+
+
+def _summed_by_workload(workload_of: dict[int, int], today: date | None) -> dict[int, VerifiedCount]:
+    """`reviews_verified_counts` of the reviews `workload_of` maps to their workloads, summed by workload."""
+    totals: dict[int, VerifiedCount] = {}
+    for review_id, count in reviews_verified_counts(review_ids=list(workload_of), today=today).items():
+        workload_id = workload_of[review_id]
+        totals[workload_id] = totals.get(workload_id, VerifiedCount()) + count
+    return totals
 
 
 def _counted(answers: QuerySet[Answer]) -> Coalesce:
@@ -131,8 +166,6 @@ def _filtered(workloads: QuerySet[Workload], filters: dict[str, Any]) -> QuerySe
         workloads = workloads.filter(Q(high_count=0))
     if filters.get("completion"):
         workloads = workloads.filter(COMPLETION_FILTERS[filters["completion"]])
-    if filters.get("verified"):
-        workloads = workloads.filter(VERIFIED_FILTERS[filters["verified"]])
     return workloads
 
 
@@ -143,32 +176,35 @@ class PortfolioRow:
     workload: Workload
     tags: list[str]
     lenses: list[str]
+    verified: VerifiedCount = field(default_factory=VerifiedCount)
 
     @property
     def has_review(self) -> bool:
         return self.workload.question_count > 0  # type: ignore[attr-defined]
 
-    @property
-    def verified(self) -> VerifiedCount:
-        """The ticked practices of its open reviews by their evidence's state, as the review's overview counts."""
-        counts = vars(self.workload)
-        return VerifiedCount(
-            ticked=counts["ticked_count"], verified=counts["verified_count"], expired=counts["expired_count"]
-        )
 
-
-def portfolio_rows(*, workloads: Sequence[Workload]) -> list[PortfolioRow]:
-    """The rows of a page (or of the CSV) of `portfolio_workloads`: two queries, the tags and the open reviews'
-    lenses of those workloads."""
+def portfolio_rows(
+    *, workloads: Sequence[Workload], lens_slug: str = "", today: date | None = None
+) -> list[PortfolioRow]:
+    """The rows of a page (or of the CSV) of `portfolio_workloads`: four queries, the tags and the open reviews'
+    lenses of those workloads and the two of their ticked practices' `verified` counts (as `portfolio_verified`:
+    of the lens `lens_slug` only, when the filters name one, on `today`)."""
     ids = [workload.pk for workload in workloads]
     tags: dict[int, list[str]] = defaultdict(list)
     for workload_id, name in _tag_rows(ids):
         tags[workload_id].append(name)
     lenses: dict[int, list[str]] = defaultdict(list)
+    counted: dict[int, int] = {}  # the open reviews whose ticks the row counts (of the lens filtered on), by workload
     reviews = Review.objects.open().filter(workload_id__in=ids).order_by(Lower("lens__name"))
-    for workload_id, name in reviews.values_list("workload_id", "lens__name"):
+    for review_id, workload_id, name, slug in reviews.values_list("pk", "workload_id", "lens__name", "lens_slug"):
         lenses[workload_id].append(name)
-    return [PortfolioRow(workload=w, tags=tags[w.pk], lenses=lenses[w.pk]) for w in workloads]
+        if not lens_slug or slug == lens_slug:
+            counted[review_id] = workload_id
+    verified = _summed_by_workload(counted, today)
+    return [
+        PortfolioRow(workload=w, tags=tags[w.pk], lenses=lenses[w.pk], verified=verified.get(w.pk, VerifiedCount()))
+        for w in workloads
+    ]
 
 
 def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
