@@ -217,7 +217,7 @@ def test_a_page_takes_as_many_queries_for_50_workloads_as_for_5(client, cast, dj
     assert counts[0] == counts[1]
     with django_assert_num_queries(counts[0]):
         client.get(URL, {"lens": cast.lens.slug, "page": "2"})
-    assert counts[0] <= 11
+    assert counts[0] <= 13  # two of them count the verified ticked practices of the page
 
 
 @pytest.fixture

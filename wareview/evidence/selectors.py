@@ -3,7 +3,7 @@ practice's items for its evidence page, a whole review's for its report and its 
 the API, and what a milestone copies of them."""
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -17,7 +17,7 @@ from wareview.evidence.models import Evidence, EvidencePolicy
 from wareview.lenses.models import Choice
 from wareview.lenses.selectors import question_sheet
 from wareview.lib.numbers import percent
-from wareview.reviews.models import Answer, AnswerRisk
+from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.reviews.selectors import OutlineArea, ReviewOutline
 
 
@@ -435,3 +435,45 @@ def served_type(evidence: Evidence) -> str:
     """The Content-Type a file is served with: the type sniffed when it was added, or bytes
     (application/octet-stream) for a stored type outside the allowed ones."""
     return evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"
+
+
+def reviews_verified_counts(
+    *, review_ids: Collection[int] | QuerySet[Review], today: date | None = None
+) -> dict[int, VerifiedCount]:
+    """Each review's ticked practices counted by their evidence's state, by review id, by the rule of
+    `review_verified_counts` (only answered questions' ticks, never "None of these"; each team's "Evidence
+    expires after"): many reviews at once (the portfolio's workloads'), in two queries whatever their number,
+    the ticks with each question's "None of these" code and each (answer, practice)'s latest "Verified on" with
+    the team's days. Reviews without an answered question are absent."""
+    today = today or timezone.localdate()
+    none_code = Choice.objects.filter(question=OuterRef("question_id"), is_none=True).values("code")[:1]
+    ticks = (
+        Answer.objects.filter(review_id__in=review_ids)
+        .exclude(risk__in=(AnswerRisk.UNANSWERED, AnswerRisk.NOT_APPLICABLE))
+        .annotate(none_code=Subquery(none_code))
+        .order_by()
+        .values_list("pk", "review_id", "selected", "none_code")
+    )
+    policy = EvidencePolicy.objects.filter(team__workloads__reviews=OuterRef("answer__review_id")).values(
+        "max_age_days"
+    )[:1]
+    latest = (
+        Evidence.objects.current()
+        .filter(answer__review_id__in=review_ids)
+        .values("answer_id", "practice")
+        .annotate(last=Max("verified_on"), max_age=Subquery(policy))
+        .order_by()
+    )
+    states = {
+        (row["answer_id"], row["practice"]): evidence_state(
+            last_verified_on=row["last"], today=today, max_age_days=_max_age(row["max_age"])
+        )
+        for row in latest
+    }
+    counts: dict[int, VerifiedCount] = {}
+    for answer_id, review_id, selected, none in ticks:
+        count = VerifiedCount.of(
+            states.get((answer_id, code), EvidenceState.NOT_VERIFIED) for code in selected or () if code != none
+        )
+        counts[review_id] = counts.get(review_id, VerifiedCount()) + count
+    return counts

@@ -19,6 +19,10 @@ CSV_COLUMNS = [
     "completion_percent",
     "high_risks",
     "medium_risks",
+    "ticked_practices",
+    "verified",
+    "evidence_expired",
+    "not_verified",
 ]
 
 
@@ -31,6 +35,7 @@ def portfolio_csv(*, rows: Iterable[PortfolioRow]) -> str:
     for row in rows:
         workload = row.workload
         counts = vars(workload)
+        verified = row.verified
         writer.writerow(
             spreadsheet_cell(value)
             for value in (
@@ -45,6 +50,10 @@ def portfolio_csv(*, rows: Iterable[PortfolioRow]) -> str:
                 percent(counts["answered_count"], counts["question_count"]) if row.has_review else "",
                 counts["high_count"],
                 counts["medium_count"],
+                verified.ticked,
+                verified.verified,
+                verified.expired,
+                verified.not_verified,
             )
         )
     return output.getvalue()

@@ -21,6 +21,13 @@ COMPLETION_BUCKETS = [
     ("over_half", "Half or more (50–99%)"),
     ("complete", "Complete (100%)"),
 ]
+VERIFIED = [
+    ("", "Any"),
+    ("all", "Every ticked practice verified"),
+    ("expired", "Some evidence expired"),
+    ("unverified", "Some ticked practices without evidence"),
+    ("none_ticked", "No practice ticked"),
+]
 HIGH_RISKS = [("", "Any"), ("yes", "With high risks"), ("no", "Without high risks")]
 SORTS = [
     ("name", "Name"),
@@ -28,6 +35,8 @@ SORTS = [
     ("-high", "Most high risks"),
     ("completion", "Least complete"),
     ("-completion", "Most complete"),
+    ("verified", "Least verified"),
+    ("-verified", "Most verified"),
 ]
 
 
@@ -38,6 +47,9 @@ class PortfolioFilterForm(forms.Form):
     tag = forms.CharField(required=False, max_length=100)
     high_risks = forms.ChoiceField(choices=HIGH_RISKS, required=False, label="High risks")
     completion = forms.ChoiceField(choices=COMPLETION_BUCKETS, required=False, label="Review completion")
+    verified = forms.ChoiceField(
+        choices=VERIFIED, required=False, label="Verified", help_text="The evidence of the ticked practices"
+    )
     sort = forms.ChoiceField(choices=SORTS, required=False, label="Sort by")
 
     def __init__(self, data: Mapping[str, Any] | None, *, user: User, lenses: list[Lens]) -> None:

@@ -5,8 +5,9 @@ Each is a fixed number of queries whatever the number of workloads, reviews or q
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from hashlib import blake2b
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
+from wareview.evidence.selectors import VerifiedCount, reviews_verified_counts
 from wareview.lenses.models import Choice, FocusArea, Lens
 from wareview.lib import charts, risk_levels
 from wareview.reviews.models import Answer, AnswerRisk, Review
@@ -30,6 +32,8 @@ ORDERINGS = {
     "-high": ("-high_count", Lower("name"), "pk"),
     "completion": ("completion", Lower("name"), "pk"),
     "-completion": ("-completion", Lower("name"), "pk"),
+    "verified": ("verified_share", Lower("name"), "pk"),
+    "-verified": ("-verified_share", Lower("name"), "pk"),
 }
 # Buckets of completion, by the counts of the open reviews (the percent shown is rounded; these are exact).
 COMPLETION_FILTERS = {
@@ -39,6 +43,14 @@ COMPLETION_FILTERS = {
     "over_half": Q(answered_count__gte=F("question_count") / 2.0, answered_count__lt=F("question_count")),
     "complete": Q(question_count__gt=0, answered_count=F("question_count")),
 }
+# Buckets of the ticked practices' evidence, by the same counts (`VerifiedCount`) the column shows.
+VERIFIED_FILTERS: dict[str, Callable[[VerifiedCount], bool]] = {
+    "all": lambda count: count.ticked > 0 and count.verified == count.ticked,
+    "expired": lambda count: count.expired > 0,
+    "unverified": lambda count: count.not_verified > 0,
+    "none_ticked": lambda count: count.ticked == 0,
+}
+VERIFIED_SORTS = ("verified", "-verified")
 
 
 def portfolio_lenses() -> list[Lens]:
@@ -50,12 +62,16 @@ def portfolio_lenses() -> list[Lens]:
 
 
 def portfolio_workloads(
-    *, user: User, filters: dict[str, Any], ids: Collection[int] | None = None
+    *, user: User, filters: dict[str, Any], ids: Collection[int] | None = None, today: date | None = None
 ) -> QuerySet[Workload]:
     """The workloads of every team `user` belongs to, narrowed by the portfolio form's cleaned `filters` and in
     its order, each with `question_count`, `answered_count`, `high_count` and `medium_count` of its open reviews
     (of the filtered lens's only, when there is one) and `completion` (percent, floored; -1 without an open
     review). A query, to be shown a page at a time: the counts are subqueries of the rows asked for.
+
+    The verified filter and sorting need every selected workload's `VerifiedCount` (on `today`) before the
+    page: they are counted first (`portfolio_verified`, a fixed number of queries), and the query then holds
+    the ids that pass and, to sort by, `verified_share` (percent floored, -1 with nothing ticked).
 
     With `ids`, those workloads (of the ones `user` can see) instead of what the filters select now: a selection
     recorded earlier, counted and sorted as the filters say."""
@@ -80,7 +96,53 @@ def portfolio_workloads(
         )
     )
     selected = _filtered(workloads, filters) if ids is None else workloads.filter(pk__in=ids)
+    if filters.get("verified") or filters.get("sort") in VERIFIED_SORTS:
+        selected = _verified_selected(workloads, selected, filters, today)
     return selected.order_by(*ORDERINGS[filters.get("sort") or "name"])
+
+
+def _verified_selected(
+    workloads: QuerySet[Workload], selected: QuerySet[Workload], filters: dict[str, Any], today: date | None
+) -> QuerySet[Workload]:
+    """`selected` narrowed by the verified filter and given `verified_share` to sort by, from the counts of every
+    workload it selects (three queries and one for their ids, whatever their number)."""
+    candidates = list(selected.order_by().values_list("pk", flat=True))
+    counts = portfolio_verified(workloads=candidates, lens_slug=filters.get("lens") or "", today=today)
+    kept = candidates
+    if filters.get("verified"):
+        passes = VERIFIED_FILTERS[filters["verified"]]
+        kept = [pk for pk in candidates if passes(counts.get(pk, VerifiedCount()))]
+    narrowed = workloads.filter(pk__in=kept)
+    if filters.get("sort") not in VERIFIED_SORTS:
+        return narrowed
+    by_share: dict[int, list[int]] = defaultdict(list)
+    for pk in kept:
+        count = counts.get(pk, VerifiedCount())
+        by_share[count.verified * 100 // count.ticked if count.ticked else -1].append(pk)
+    shares = [When(pk__in=pks, then=Value(share)) for share, pks in by_share.items()]
+    return narrowed.annotate(verified_share=Case(*shares, default=Value(-1), output_field=IntegerField()))
+
+
+def portfolio_verified(
+    *, workloads: Collection[int], lens_slug: str = "", today: date | None = None
+) -> dict[int, VerifiedCount]:
+    """The ticked practices of the open reviews (of the lens `lens_slug` only, when given) of the `workloads`
+    (ids) by their evidence's state on `today`, by workload id, as the review's overview counts them
+    (`evidence.selectors.reviews_verified_counts`); workloads with nothing answered are absent. Three
+    queries whatever the number of workloads: their open reviews and the two of the counts."""
+    reviews = Review.objects.open().filter(workload_id__in=workloads)
+    if lens_slug:
+        reviews = reviews.filter(lens_slug=lens_slug)
+    return _summed_by_workload(dict(reviews.order_by().values_list("pk", "workload_id")), today)
+
+
+def _summed_by_workload(workload_of: dict[int, int], today: date | None) -> dict[int, VerifiedCount]:
+    """`reviews_verified_counts` of the reviews `workload_of` maps to their workloads, summed by workload."""
+    totals: dict[int, VerifiedCount] = {}
+    for review_id, count in reviews_verified_counts(review_ids=list(workload_of), today=today).items():
+        workload_id = workload_of[review_id]
+        totals[workload_id] = totals.get(workload_id, VerifiedCount()) + count
+    return totals
 
 
 def _counted(answers: QuerySet[Answer]) -> Coalesce:
@@ -114,24 +176,35 @@ class PortfolioRow:
     workload: Workload
     tags: list[str]
     lenses: list[str]
+    verified: VerifiedCount = field(default_factory=VerifiedCount)
 
     @property
     def has_review(self) -> bool:
         return self.workload.question_count > 0  # type: ignore[attr-defined]
 
 
-def portfolio_rows(*, workloads: Sequence[Workload]) -> list[PortfolioRow]:
-    """The rows of a page (or of the CSV) of `portfolio_workloads`: two queries, the tags and the open reviews'
-    lenses of those workloads."""
+def portfolio_rows(
+    *, workloads: Sequence[Workload], lens_slug: str = "", today: date | None = None
+) -> list[PortfolioRow]:
+    """The rows of a page (or of the CSV) of `portfolio_workloads`: four queries, the tags and the open reviews'
+    lenses of those workloads and the two of their ticked practices' `verified` counts (as `portfolio_verified`:
+    of the lens `lens_slug` only, when the filters name one, on `today`)."""
     ids = [workload.pk for workload in workloads]
     tags: dict[int, list[str]] = defaultdict(list)
     for workload_id, name in _tag_rows(ids):
         tags[workload_id].append(name)
     lenses: dict[int, list[str]] = defaultdict(list)
+    counted: dict[int, int] = {}  # the open reviews whose ticks the row counts (of the lens filtered on), by workload
     reviews = Review.objects.open().filter(workload_id__in=ids).order_by(Lower("lens__name"))
-    for workload_id, name in reviews.values_list("workload_id", "lens__name"):
+    for review_id, workload_id, name, slug in reviews.values_list("pk", "workload_id", "lens__name", "lens_slug"):
         lenses[workload_id].append(name)
-    return [PortfolioRow(workload=w, tags=tags[w.pk], lenses=lenses[w.pk]) for w in workloads]
+        if not lens_slug or slug == lens_slug:
+            counted[review_id] = workload_id
+    verified = _summed_by_workload(counted, today)
+    return [
+        PortfolioRow(workload=w, tags=tags[w.pk], lenses=lenses[w.pk], verified=verified.get(w.pk, VerifiedCount()))
+        for w in workloads
+    ]
 
 
 def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
@@ -148,6 +221,7 @@ def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
             row.workload.question_count,  # type: ignore[attr-defined]
             row.workload.high_count,  # type: ignore[attr-defined]
             row.workload.medium_count,  # type: ignore[attr-defined]
+            row.verified,  # changes with the evidence, the team's days and the day it is
         )
         for row in rows
     ]
@@ -157,7 +231,7 @@ def portfolio_rows_digest(*, rows: Sequence[PortfolioRow]) -> str:
 def portfolio_selection(*, user: User, filters: dict[str, Any]) -> QuerySet[Workload]:
     """The workloads `portfolio_workloads` selects, unsorted and with only the counts its filters need: the
     selection as a subquery, cheaper to build than the page's."""
-    if filters.get("high_risks") or filters.get("completion"):
+    if filters.get("high_risks") or filters.get("completion") or filters.get("verified"):
         return portfolio_workloads(user=user, filters=filters).order_by()
     return _filtered(Workload.objects.for_user(user), filters)
 

@@ -26,7 +26,7 @@ def portfolio(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     pager = paginate(request, workloads)
     page = list(pager.page.object_list)
     heatmap = selectors.portfolio_heatmap(workloads=page, lenses=lenses, lens_slug=filters["lens"])
-    rows = selectors.portfolio_rows(workloads=page)
+    rows = selectors.portfolio_rows(workloads=page, lens_slug=filters["lens"])
     selection = selectors.portfolio_selection(user=request.user, filters=filters)
     context = {
         "form": form,
@@ -48,8 +48,9 @@ def portfolio_csv(request: AuthenticatedHtmxHttpRequest) -> HttpResponse:
     form = PortfolioFilterForm(request.GET, user=request.user, lenses=selectors.portfolio_lenses())
     if not form.is_valid():
         return HttpResponse(form.errors_in_words(), status=400, content_type="text/plain; charset=utf-8")
-    workloads = list(selectors.portfolio_workloads(user=request.user, filters=form.cleaned_data))
-    body = exports.portfolio_csv(rows=selectors.portfolio_rows(workloads=workloads))
+    filters = form.cleaned_data
+    workloads = list(selectors.portfolio_workloads(user=request.user, filters=filters))
+    body = exports.portfolio_csv(rows=selectors.portfolio_rows(workloads=workloads, lens_slug=filters["lens"]))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="wareview-portfolio.csv"'
     return response

@@ -406,7 +406,7 @@ def portfolio_report_data(*, report: PortfolioReport) -> PortfolioReportData:
     lenses = portfolio_lenses()
     selected = portfolio_workloads(user=report.requested_by, filters=filters, ids=ids)
     workloads = list(selected)
-    rows = portfolio_rows(workloads=workloads)
+    rows = portfolio_rows(workloads=workloads, lens_slug=lens_slug)
     is_workload = report.kind == PortfolioReport.Kind.WORKLOAD
     return PortfolioReportData(
         kind=report.kind,
