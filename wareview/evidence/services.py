@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import DateField, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -102,7 +102,11 @@ def evidence_expiry_notify(*, today: date | None = None) -> list[ExpiredPractice
     already told, so it is told again only after newer evidence came and expired in turn. One query finds them
     all, whatever the number of items; a practice not ticked is left for when it is ticked again."""
     today = today or timezone.localdate()
-    expired = [row for row in _expired_rows(today) if row["practice"] in (row["answer__selected"] or [])]
+    expired = [
+        row
+        for row in _untold_rows()
+        if row["last"] + timedelta(days=row["max_age"]) < today and row["practice"] in (row["answer__selected"] or [])
+    ]
     pairs = [(row["answer_id"], row["practice"]) for row in expired]
     for start in range(0, len(pairs), MARK_BATCH):
         batch = pairs[start : start + MARK_BATCH]
@@ -123,9 +127,10 @@ def evidence_expiry_notify(*, today: date | None = None) -> list[ExpiredPractice
     return list(practices)
 
 
-def _expired_rows(today: date) -> QuerySet[Evidence, dict[str, Any]]:
-    """Each practice of an open review whose latest evidence is older than its team's days allow and later than
-    its latest item already told: one grouped query, the team's days read beside each (a subquery)."""
+def _untold_rows() -> QuerySet[Evidence, dict[str, Any]]:
+    """Each practice of an open review whose latest evidence is later than its latest item already told (none
+    told, most often), with that latest "Verified on" and the team's days read beside it (a subquery): one grouped
+    query. Whether the days have passed is left to the caller, in Python, alike on every database."""
     policy = EvidencePolicy.objects.filter(team__workloads__reviews__answers=OuterRef("answer")).values("max_age_days")[
         :1
     ]
@@ -146,11 +151,7 @@ def _expired_rows(today: date) -> QuerySet[Evidence, dict[str, Any]]:
             told=Max("verified_on", filter=Q(expiry_notified_on__isnull=False)),
             max_age=max_age,
         )
-        .annotate(
-            allowed=ExpressionWrapper(F("max_age") * Value(timedelta(days=1)), DurationField()),
-            expires=ExpressionWrapper(F("last") + F("allowed"), DateField()),
-        )
-        .filter(Q(told__isnull=True) | Q(told__lt=F("last")), expires__lt=today)
+        .filter(Q(told__isnull=True) | Q(told__lt=F("last")))
         .order_by("answer__review_id", "answer__question__code", "practice")
     )
 
