@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "wareview.teams",
     "wareview.workloads",
     "wareview.reviews",
+    "wareview.profiles",
+    "wareview.review_templates",
     "wareview.milestones",
     "wareview.evidence",
     "wareview.reports",

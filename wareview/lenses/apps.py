@@ -18,6 +18,7 @@ class LensesConfig(AppConfig):
             models.Question,
             models.Choice,
             models.RiskRule,
+            models.ProfileQuestion,
         ):
             pre_save.connect(models.lens_row_pre_save, sender=model, dispatch_uid=f"published-lens-{model.__name__}")
         post_save.connect(models.lens_post_save, sender=models.Lens, dispatch_uid="published-lens-loads")

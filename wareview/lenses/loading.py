@@ -29,12 +29,13 @@ from wareview.lenses.models import (
     Lens,
     Pillar,
     PracticeCheck,
+    ProfileQuestion,
     Question,
     RiskRule,
 )
 from wareview.lenses.services import lens_next_version
 
-LENS_MODELS = (Lens, Pillar, DesignPrinciple, FocusArea, Question, Choice, RiskRule)
+LENS_MODELS = (Lens, Pillar, DesignPrinciple, FocusArea, Question, Choice, RiskRule, ProfileQuestion)
 
 
 class QuestionSetFileError(Exception):

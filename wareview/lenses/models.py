@@ -263,6 +263,15 @@ class Question(LensRow, models.Model):
             'question takes over, e.g. ["PERF_02", "PERF_03"]. Empty: the question with this code.'
         ),
     )
+    first_when = models.CharField(
+        "ask first when",
+        max_length=2048,
+        blank=True,
+        help_text=(
+            "A condition over the workload profile's answers (see ProfileQuestion); when it holds for a "
+            "workload, its reviews ask this question first, e.g. latency_critical. Empty: lens order."
+        ),
+    )
 
     objects = QuestionManager.from_queryset(LensRowQuerySet)()
     lens_path = "pillar__lens"
@@ -317,6 +326,17 @@ class Choice(LensRow, models.Model):
     effort = models.CharField(max_length=6, choices=practice_scales.EFFORT, blank=True)
     impact = models.CharField(max_length=6, choices=practice_scales.IMPACT, blank=True)
     order = models.PositiveIntegerField(default=0)
+    applies_when = models.CharField(
+        max_length=2048,
+        blank=True,
+        help_text=(
+            "A condition over the workload profile's answers (see ProfileQuestion), e.g. keeps_cache; when it is "
+            'false for a workload, the practice is marked "does not apply" there. Empty: always asked.'
+        ),
+    )
+    always_applies = models.BooleanField(
+        default=False, help_text='The practice cannot be marked "does not apply" (a basic no workload is without).'
+    )
     principles = models.ManyToManyField(DesignPrinciple, blank=True, related_name="choices")
     additional_resources = models.JSONField(default=list, blank=True)
     extra = models.JSONField(default=dict, blank=True)
@@ -327,6 +347,15 @@ class Choice(LensRow, models.Model):
             'Upgrade mapping: a JSON list of "<old question code>/<old choice code>" of the lens\'s previous '
             'version; a tick (or "does not apply" mark) on any of them becomes one here, e.g. '
             '["PERF_03/perf_storage_metrics"]. Empty: this code in each question the question takes over.'
+        ),
+    )
+    replaces_needs_all = models.BooleanField(
+        "credited only when all it replaces was",
+        default=False,
+        help_text=(
+            "Upgrade mapping of a practice that merges stricter ones: a review moving to this version is "
+            "credited with it only when every practice in `replaces` was ticked (or did not apply); otherwise "
+            "the upgrade leaves it unticked and says so."
         ),
     )
 
@@ -344,6 +373,46 @@ class Choice(LensRow, models.Model):
     @natural_key_dependencies("lenses.question", "lenses.designprinciple")
     def natural_key(self) -> tuple:
         return (*self.question.natural_key(), self.code)
+
+
+class ProfileQuestionManager(models.Manager["ProfileQuestion"]):
+    def get_by_natural_key(self, slug: str, version: int, code: str) -> "ProfileQuestion":
+        return self.get(lens__slug=slug, lens__version=version, code=code)
+
+
+class ProfileQuestion(LensRow, models.Model):
+    """A question of the lens's workload profile: a short business-context questionnaire answered once per
+    workload, whose answers decide which practices apply (`Choice.applies_when`) and which questions come first
+    (`Question.first_when`).
+
+    A question without `options` is answered yes or no, and its code is a fact that is true on "yes". A question
+    with options (`[{"code": "...", "label": "..."}]`, two or more) is answered by one of them, and each option's
+    code is a fact that is true when it is the one chosen. Conditions use the risk rules' grammar over these facts
+    (`wareview.lenses.risk`); fact codes are unique in the lens. Lens files carry the questions under the lens's
+    "wareview" key as `profile`.
+    """
+
+    lens = models.ForeignKey(Lens, on_delete=models.CASCADE, related_name="profile_questions")
+    code = models.CharField(max_length=128)
+    title = models.CharField(max_length=512)
+    description = models.TextField(blank=True)
+    options = models.JSONField(default=list, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ProfileQuestionManager.from_queryset(LensRowQuerySet)()
+    lens_path = "lens"
+
+    class Meta:
+        base_manager_name = "objects"
+        ordering = ["lens_id", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["lens", "code"], name="profile_question_unique_code")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @natural_key_dependencies("lenses.lens")
+    def natural_key(self) -> tuple:
+        return (*self.lens.natural_key(), self.code)
 
 
 class RiskRule(LensRow, models.Model):

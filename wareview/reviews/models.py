@@ -28,6 +28,8 @@ class NotApplicableReason(models.TextChoices):
     BUSINESS_PRIORITIES = "business_priorities", "Business priorities"
     ARCHITECTURE_CONSTRAINTS = "architecture_constraints", "Architecture constraints"
     OTHER = "other", "Other"
+    # Set by the workload profile (wareview/profiles), never chosen by a person.
+    PROFILE = "profile", "Not in this workload's profile"
 
 
 NOTES_MAX_LENGTH = 2000
@@ -87,6 +89,12 @@ class Answer(models.Model):
     # {code: {"reason": a NotApplicableReason value, "note": up to PRACTICE_NOTE_MAX_LENGTH characters}}.
     # They count as followed when the risk rules are evaluated (services.risk_for).
     practices_not_applicable = models.JSONField(default=dict, blank=True)
+    # Codes of practices a person decided on against the workload profile (ticked, or unmarked after the profile
+    # marked them "does not apply"): a later profile change leaves them alone (wareview/profiles).
+    profile_overrides = models.JSONField(default=list, blank=True)
+    # What pre-filled the answer ("template Payments baseline", "review Checkout 2026-10"), until a person confirms
+    # or changes it; progress counts confirmed answers only (wareview/review_templates).
+    prefilled_from = models.CharField(max_length=200, blank=True)
     risk = models.CharField(max_length=16, choices=AnswerRisk.choices, default=AnswerRisk.UNANSWERED)
     # Bumped on every save; a save made against an older version is a conflict (see services.answer_save).
     version = models.PositiveIntegerField(default=0)
