@@ -2,7 +2,7 @@
 practice's items for its evidence page, a whole review's for its report and its overview, a review's items for
 the API, and what a milestone copies of them."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -214,7 +214,10 @@ class VerifiedCount:
 
     @classmethod
     def of(cls, states: Iterable[EvidenceState]) -> "VerifiedCount":
-        counts = Counter(states)
+        return cls.counted(Counter(states))
+
+    @classmethod
+    def counted(cls, counts: Counter[EvidenceState]) -> "VerifiedCount":
         return cls(
             ticked=counts.total(), verified=counts[EvidenceState.VERIFIED], expired=counts[EvidenceState.EXPIRED]
         )
@@ -470,10 +473,10 @@ def reviews_verified_counts(
         )
         for row in latest
     }
-    counts: dict[int, VerifiedCount] = {}
+    # Counted per review, not per answer: a portfolio page reads a few hundred answers.
+    by_review: dict[int, Counter[EvidenceState]] = defaultdict(Counter)
     for answer_id, review_id, selected, none in ticks:
-        count = VerifiedCount.of(
+        by_review[review_id].update(
             states.get((answer_id, code), EvidenceState.NOT_VERIFIED) for code in selected or () if code != none
         )
-        counts[review_id] = counts.get(review_id, VerifiedCount()) + count
-    return counts
+    return {review_id: VerifiedCount.counted(counted) for review_id, counted in by_review.items()}
