@@ -136,12 +136,14 @@ def fast_password_hashing(settings) -> None:
 def forget_question_sheets() -> None:
     # Each test builds its own lenses; rolled-back rows may come back with the same ids on SQLite.
     from wareview.lenses.selectors import question_sheet
+    from wareview.lib.kept import Kept
     from wareview.plans.selectors import lens_keys_of
     from wareview.reviews.selectors import lens_shapes
 
     question_sheet.cache_clear()
     lens_keys_of.cache_clear()
     lens_shapes.cache_clear()
+    Kept.clear_all()
 
 
 @pytest.fixture(scope="session")

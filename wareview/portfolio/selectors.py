@@ -19,6 +19,7 @@ from django.urls import reverse
 from wareview.evidence.selectors import VerifiedCount, reviews_verified_counts
 from wareview.lenses.models import Choice, FocusArea, Lens
 from wareview.lib import charts, risk_levels
+from wareview.lib.kept import Kept
 from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.workloads.models import Workload, WorkloadTag
 
@@ -273,9 +274,9 @@ class Heatmap:
 
 def portfolio_heatmap(*, workloads: Sequence[Workload], lenses: list[Lens], lens_slug: str = "") -> Heatmap:
     """The heatmap of `workloads` on the lens `lens_slug` (else the shipped Performance Efficiency lens, else the
-    first of `lenses`): two queries, the lens's focus areas and the answers of those workloads' open reviews of
-    it (one row per question, so a page of workloads reads a few hundred rows). Areas are matched by code
-    across the lens's versions."""
+    first of `lenses`): two queries, the lens's focus areas (kept for a published version: none the next time)
+    and the answers of those workloads' open reviews of it (one row per question, so a page of workloads reads a
+    few hundred rows). Areas are matched by code across the lens's versions."""
     by_slug = {lens.slug: lens for lens in lenses}
     lens = by_slug.get(lens_slug) or by_slug.get(DEFAULT_LENS_SLUG) or (lenses[0] if lenses else None)
     if lens is None:
@@ -306,9 +307,17 @@ def portfolio_heatmap(*, workloads: Sequence[Workload], lenses: list[Lens], lens
     return Heatmap(lens=lens, columns=[label for _, label in areas], rows=rows)
 
 
+# The heatmap's columns of each published lens version shown (a draft's are read every time).
+_walked_areas_kept: Kept[int, list[tuple[str, str]]] = Kept(maxsize=64)
+
+
 def _walked_areas(lens: Lens) -> list[tuple[str, str]]:
     """(code, label) of each focus area of `lens` that holds questions, in the order a review walks them; a
-    nested area's label names its parent: "Selection › Compute"."""
+    nested area's label names its parent: "Selection › Compute". One query, none for a published version read
+    before."""
+    kept = _walked_areas_kept.get(lens.pk)
+    if kept is not None:
+        return kept
     rows = (
         FocusArea.objects.filter(pillar__lens=lens, questions__isnull=False)
         .distinct()
@@ -318,7 +327,10 @@ def _walked_areas(lens: Lens) -> list[tuple[str, str]]:
         rows,
         key=lambda row: (row[5], (row[4], row[2]) if row[3] is not None else (row[2], -1)),
     )
-    return [(code, f"{parent} › {name}" if parent else name) for code, name, _, parent, _, _ in walked]
+    areas = [(code, f"{parent} › {name}" if parent else name) for code, name, _, parent, _, _ in walked]
+    if lens.is_published:
+        _walked_areas_kept.keep(lens.pk, areas)
+    return areas
 
 
 def _question_link(first: tuple[int, int, str] | None) -> str:
@@ -337,13 +349,50 @@ class MissingPractice:
     count: int
 
 
+# The practices ("None of these" left out) of each question of a published lens version read before, by question id:
+# (code, title, question code, lens name), in any order.
+_PracticeRow = tuple[str, str, str, str]
+_practices_kept: Kept[int, list[_PracticeRow]] = Kept(maxsize=4096)
+
+
+def _practices_of(question_ids: set[int]) -> dict[int, list[_PracticeRow]]:
+    """The practices of each question, from memory for published versions read before, else in one query."""
+    practices = {pk: kept for pk in question_ids if (kept := _practices_kept.get(pk)) is not None}
+    unread = question_ids - practices.keys()
+    if not unread:
+        return practices
+    rows = (
+        Choice.objects.filter(question_id__in=unread, is_none=False)
+        .order_by()
+        .values_list(
+            "question_id",
+            "code",
+            "title",
+            "question__code",
+            "question__pillar__lens__name",
+            "question__pillar__lens__status",
+        )
+    )
+    read: dict[int, list[_PracticeRow]] = {pk: [] for pk in unread}
+    published = set()
+    for question_id, code, title, question_code, lens_name, status in rows:
+        read[question_id].append((code, title, question_code, lens_name))
+        if status == Lens.Status.PUBLISHED:
+            published.add(question_id)
+    for question_id in published:
+        _practices_kept.keep(question_id, read[question_id])
+    return practices | read
+
+
 def most_missing_practices(
     *, workloads: QuerySet[Workload], lens_slug: str = "", limit: int = TOP_MISSING
 ) -> list[MissingPractice]:
     """The best practices most often missing from the answered questions of the open reviews of `workloads`
-    (a query, not a list: it runs as a subquery), with how many workloads miss each: two queries. Answers are
+    (a query, not a list: it runs as a subquery), with how many workloads miss each: two queries (one once the
+    practices are kept). Answers are
     read grouped by their state, so the rows grow with the different answers given, not the workloads; "None of
-    these" and practices that do not apply are never missing."""
+    these" and practices that do not apply are never missing. The practices of a published lens version are read
+    once per process (`_practices_of`): one query then."""
     answers = Answer.objects.filter(
         review__workload__in=workloads.values("pk"), review__status=Review.Status.OPEN, risk__in=ANSWERED
     )
@@ -355,14 +404,7 @@ def most_missing_practices(
         .annotate(n=Count("pk"))
         .values_list("question_id", "selected", "practices_not_applicable", "n")
     )
-    choices = (
-        Choice.objects.filter(question_id__in={state[0] for state in states}, is_none=False)
-        .order_by()
-        .values_list("question_id", "code", "title", "question__code", "question__pillar__lens__name")
-    )
-    practices = defaultdict(list)
-    for question_id, code, title, question_code, lens_name in choices:
-        practices[question_id].append((code, title, question_code, lens_name))
+    practices = _practices_of({state[0] for state in states})
     counts: Counter = Counter()
     titles: dict[tuple[str, str, str], str] = {}
     for question_id, selected, not_applying, n in states:
