@@ -33,7 +33,7 @@ lint: $(VENV)/.installed-dev .env
 	$(MANAGE) makemigrations --check --dry-run
 
 test: lint
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR) --durations=25
 
 # Formats the Python files changed since the branch left main (committed or not), or FILES="a.py b.py".
 # The tree is formatted as files are touched, never all at once: others edit many files in parallel.
