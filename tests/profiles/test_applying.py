@@ -164,3 +164,18 @@ def test_applying_takes_as_many_queries_for_forty_questions_as_for_four(
             workload=profiled.workload, lens=lens, answers={"keeps_cache": False}, user=profiled.owner
         )
     assert len(marks(review)) == 2 * questions_per_area
+
+
+def test_a_review_closed_before_the_profile_is_applied_is_left_as_it_is(profiled):
+    profiled.profiled_review.status = "closed"
+    profiled.profiled_review.save()
+    changes = services.profile_apply(
+        review=profiled.profiled_review, answers={"keeps_cache": False}, user=None, note=services.CHANGED_NOTE
+    )
+    assert changes == services.ProfileChanges() and marks(profiled.profiled_review) == {}
+
+
+def test_a_profile_is_named_after_its_workload_and_question_set(client, profiled):
+    save_profile(client, profiled, keeps_cache="no")
+    profile = WorkloadProfile.objects.get()
+    assert str(profile) == f"Storefront — {profiled.profiled_lens.slug} profile"

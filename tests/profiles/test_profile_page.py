@@ -158,3 +158,12 @@ def test_the_question_page_shows_the_profile_reason_on_the_practice(client, prof
         '<p class="practice-profile" id="practice-profile-q_01_b">'
         "Not in this workload&#x27;s profile: Does the workload keep a cache? — No</p>"
     ) in body
+
+
+def test_the_overview_reads_the_profile_in_two_more_queries(client, profiled, django_assert_num_queries):
+    answers = {"keeps_cache": True, "users": "many_regions"}
+    profile_save(workload=profiled.storefront, lens=profiled.profiled_lens, answers=answers, user=profiled.owner)
+    client.force_login(profiled.contributor)
+    # As tests/reviews/test_dashboard_and_overview.py, plus the workload's profile and the questions' first_when.
+    with django_assert_num_queries(9):
+        client.get(reverse("reviews:overview", args=[profiled.profiled_review.pk]))
