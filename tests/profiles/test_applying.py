@@ -179,3 +179,17 @@ def test_a_profile_is_named_after_its_workload_and_question_set(client, profiled
     save_profile(client, profiled, keeps_cache="no")
     profile = WorkloadProfile.objects.get()
     assert str(profile) == f"Storefront — {profiled.profiled_lens.slug} profile"
+
+
+def test_a_save_from_a_page_opened_before_the_profile_keeps_the_profile_marks(client, profiled):
+    client.force_login(profiled.owner)
+    url = reverse("reviews:question", args=[profiled.profiled_review.pk, "Q_01"])
+    save_profile(client, profiled, keeps_cache="no")
+    client.force_login(profiled.owner)
+    # The page still shows version 0, without the mark: the save is merged over the profile's change.
+    response = client.post(url, {"version": 0, "selected": ["q_01_a"], "reason": "", "notes": "Checked."})
+    assert response.status_code == 302
+    answer = answer_of(profiled.profiled_review, "Q_01")
+    assert answer.selected == ["q_01_a"] and answer.notes == "Checked."
+    assert answer.practices_not_applicable == {"q_01_b": {"reason": "profile", "note": NO_CACHE}}
+    assert answer.profile_overrides == [] and answer.risk == AnswerRisk.NONE and answer.version == 2
