@@ -3,7 +3,17 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, Risk, RiskRule
+from wareview.lenses.models import (
+    Choice,
+    DesignPrinciple,
+    FocusArea,
+    Lens,
+    Pillar,
+    ProfileQuestion,
+    Question,
+    Risk,
+    RiskRule,
+)
 from wareview.lenses.services import lens_publish
 
 
@@ -88,6 +98,15 @@ class RiskRuleFactory(factory.django.DjangoModelFactory):
     risk = Risk.NONE
 
 
+class ProfileQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfileQuestion
+
+    code = factory.Sequence(lambda n: f"fact_{n}")
+    title = factory.Sequence(lambda n: f"Does the workload have trait {n}?")
+    order = factory.Sequence(lambda n: n)
+
+
 def build_question(*, pillar: Pillar, focus_area: FocusArea, code: str, practices: int = 3, order: int = 0):
     """A question with `practices` best practices (codes <code>_a, <code>_b, …), a "None of these" choice
     and rules: none or missing the first practice → high, missing the second → medium, otherwise none."""
@@ -129,3 +148,20 @@ def build_lens(*, questions_per_area: int = 2, areas: int = 2, status: str = Len
             question = build_question(pillar=pillar, focus_area=area, code=f"Q_{number:02d}", order=number)
             question.choices.first().principles.add(*principles)
     return lens_publish(lens=lens) if status == Lens.Status.PUBLISHED else lens
+
+
+def build_profiled_lens() -> Lens:
+    """`build_lens`'s lens with a workload profile: "Does the workload keep a cache?" (yes/no, `keeps_cache`) and
+    "Where are its users?" (`one_region` or `many_regions`). q_01_b and q_02_c apply only with a cache, q_03_c only
+    with users in several regions, q_04_a always applies (its condition is never used); Q_03 comes first with
+    users in several regions."""
+    lens = build_lens(status=Lens.Status.DRAFT)
+    ProfileQuestionFactory(lens=lens, code="keeps_cache", title="Does the workload keep a cache?", order=1)
+    regions = [{"code": "one_region", "label": "In one region"}, {"code": "many_regions", "label": "In several"}]
+    ProfileQuestionFactory(lens=lens, code="users", title="Where are its users?", options=regions, order=2)
+    practices = Choice.objects.filter(question__pillar__lens=lens)
+    practices.filter(code__in=["q_01_b", "q_02_c"]).update(applies_when="keeps_cache")
+    practices.filter(code="q_03_c").update(applies_when="many_regions")
+    practices.filter(code="q_04_a").update(applies_when="keeps_cache", always_applies=True)
+    Question.objects.filter(pillar__lens=lens, code="Q_03").update(first_when="many_regions")
+    return lens_publish(lens=lens)

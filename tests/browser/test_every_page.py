@@ -27,7 +27,7 @@ from django.views.defaults import bad_request, server_error
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import TIMEOUT_MS, WIDTHS, Cast, answer_of, describe_violations, sign_in_as
-from tests.factories import UserFactory
+from tests.factories import UserFactory, build_profiled_lens
 from wareview.api.services import token_create
 from wareview.evidence.findings.reports import report_read
 from wareview.evidence.findings.services import findings_import
@@ -69,6 +69,7 @@ class Scene:
     gone_report: Report
     gone_evidence: Evidence
     staff: AbstractBaseUser
+    profiled_lens_slug: str  # a question set that asks a workload profile
 
     @property
     def team_pk(self) -> int:
@@ -150,6 +151,7 @@ PAGES = [
     _visit("workloads:detail", lambda s: f"/workloads/{s.workload_pk}/"),
     _visit("workloads:edit", lambda s: f"/workloads/{s.workload_pk}/edit/"),
     _visit("workloads:delete", lambda s: f"/workloads/{s.workload_pk}/delete/"),
+    _visit("profiles:profile", lambda s: f"/workloads/{s.workload_pk}/profiles/{s.profiled_lens_slug}/"),
     _visit("reviews:overview", lambda s: f"/reviews/{s.review.pk}/"),
     _visit("reviews:question", lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/"),
     _visit("reviews:history", lambda s: f"/reviews/{s.review.pk}/questions/PERF_02/history/"),
@@ -453,6 +455,7 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
         staff=staff,
         gone_report=gone_report,
         gone_evidence=gone_evidence,
+        profiled_lens_slug=build_profiled_lens().slug,
     )
 
 

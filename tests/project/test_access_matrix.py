@@ -145,6 +145,13 @@ MATRIX = {
         OWNER_ONLY,
     ),
     "teams:member_remove": ("post", lambda c: [c.team.pk, c.viewer_membership.pk], lambda c: {}, OWNER_ONLY),
+    "profiles:profile": ("get", lambda c: [c.workload.pk, c.profiled_lens.slug], None, READ),
+    "profiles:profile POST": (
+        "post",
+        lambda c: [c.workload.pk, c.profiled_lens.slug],
+        lambda c: {"keeps_cache": "no", "users": ""},
+        WRITE,
+    ),
     "workloads:create": ("get", lambda c: [c.team.pk], None, WRITE_PAGE),
     "workloads:detail": ("get", lambda c: [c.workload.pk], None, READ),
     "workloads:edit": ("get", lambda c: [c.workload.pk], None, WRITE_PAGE),
@@ -190,7 +197,7 @@ def walk_cast(cast, settings, tmp_path):
         for status in (PortfolioReport.Status.QUEUED, PortfolioReport.Status.FAILED, PortfolioReport.Status.READY)
     )
     cast.ready_portfolio_report.file.save("portfolio.pdf", ContentFile(b"%PDF-1.7 test"))
-    from tests.factories import build_lens
+    from tests.factories import build_lens, build_profiled_lens
     from wareview.lenses.services import lens_new_draft, lens_publish
     from wareview.teams.models import Invitation, Membership, Role, token_hash
 
@@ -205,6 +212,7 @@ def walk_cast(cast, settings, tmp_path):
         Invitation.objects.create(team=cast.team, email=email, role=Role.VIEWER, token_hash=token_hash(token))
         cast.invitation_token[role] = token
     cast.other_lens = build_lens()
+    cast.profiled_lens = build_profiled_lens()
     cast.viewer_membership = Membership.objects.get(team=cast.team, user=cast.viewer)
     cast.version_two = lens_publish(lens=lens_new_draft(lens=cast.lens))
     from wareview.milestones.services import milestone_save

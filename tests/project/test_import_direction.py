@@ -113,3 +113,14 @@ def test_the_ops_app_is_on_top_and_reads_the_other_apps_only_through_django():
     for path in PACKAGE.rglob("*.py"):
         if "ops" not in path.relative_to(PACKAGE).parts:
             assert not [name for name in imports_of(path) if name.startswith("wareview.ops")], path
+
+
+def test_the_profiles_app_builds_on_reviews_which_reads_it_only_through_its_selectors_in_views():
+    # The profile marks answers through reviews.signals.review_started and its own services; of reviews, only the
+    # views read where the walk starts (`profiles.selectors.review_walk`).
+    below = {"profiles", "reviews", "lenses", "workloads", "teams", "lib"}
+    assert apps_imported((PACKAGE / "profiles").rglob("*.py")) <= below
+    for path in (PACKAGE / "reviews").rglob("*.py"):
+        names = [name for name in imports_of(path) if name.startswith("wareview.profiles")]
+        allowed = path.name == "views.py" and all(name.startswith("wareview.profiles.selectors") for name in names)
+        assert not names or allowed, path

@@ -96,7 +96,8 @@ def test_the_overview_counts_risks_per_level_and_focus_area_and_lists_what_needs
 
 def test_the_overview_takes_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
     client.force_login(cast.contributor)
-    # Session, user, review with its access check, navigation, newer lens versions, the ticks and the evidence.
+    # Session, user, review with its access check, navigation, newer lens versions, the ticks and the evidence;
+    # the lens's profile questions (none here).
     with django_assert_max_num_queries(7):
         client.get(reverse("reviews:overview", args=[cast.review.pk]))
 

@@ -14,8 +14,13 @@ from wareview.lenses.risk import evaluate
 from wareview.lenses.selectors import question_sheet
 from wareview.reviews import merging
 from wareview.reviews.merging import AnswerState
-from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, Review
-from wareview.reviews.signals import answer_practices_changed, answer_standing_changed, review_completed
+from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, NotApplicableReason, Review
+from wareview.reviews.signals import (
+    answer_practices_changed,
+    answer_standing_changed,
+    review_completed,
+    review_started,
+)
 from wareview.workloads.models import Workload
 
 
@@ -50,6 +55,7 @@ def review_start(*, workload: Workload, lens: Lens, user: User) -> Review:
         raise ReviewError(f"{workload.name} already has an open review on {lens.name}.") from error
     questions = Question.objects.filter(pillar__lens=lens).values_list("pk", flat=True)
     Answer.objects.bulk_create(Answer(review=review, question_id=pk) for pk in questions)
+    review_started.send(sender=Review, review=review, user=user)
     return review
 
 
@@ -217,8 +223,8 @@ def _merge_save(
     _write(current, user=user, state=result.state, expected_version=current.version)
     _record(current, user=user, before=before, note=note)
     _check_completed(current, user=user, before_risk=before["risk"])
-    names = ("selected", "not_applicable", "reason", "notes", "practices_not_applicable", "risk", "updated_by")
-    for name in (*names, "updated_at", "version"):
+    names = ("selected", "not_applicable", "reason", "notes", "practices_not_applicable", "profile_overrides", "risk")
+    for name in (*names, "updated_by", "updated_at", "version"):
         setattr(answer, name, getattr(current, name))
     return answer
 
@@ -240,6 +246,7 @@ def _write(answer: Answer, *, user: User | None, state: AnswerState, expected_ve
         "reason": state.reason if state.not_applicable else "",
         "notes": state.notes,
         "practices_not_applicable": marks,
+        "profile_overrides": _profile_overrides(answer, marks),
         "risk": risk,
         "updated_by": user,
         "updated_at": timezone.now(),
@@ -250,6 +257,18 @@ def _write(answer: Answer, *, user: User | None, state: AnswerState, expected_ve
             setattr(answer, name, value)
         answer.version = expected_version + 1
     return bool(updated)
+
+
+def _profile_overrides(answer: Answer, marks: dict) -> list[str]:
+    """The answer's `profile_overrides` after a person's save: the practices the workload profile had marked "does
+    not apply" that the save ticks, unmarks or marks for another reason join those a person decided on before."""
+    profile = NotApplicableReason.PROFILE
+    undone = [
+        code
+        for code, mark in answer.practices_not_applicable.items()
+        if mark.get("reason") == profile and marks.get(code, {}).get("reason") != profile
+    ]
+    return [*answer.profile_overrides, *(code for code in undone if code not in answer.profile_overrides)]
 
 
 def _record(answer: Answer, *, user: User | None, before: dict, note: str) -> None:

@@ -14,6 +14,10 @@ answer_practices_changed = Signal()
 # Arguments: `answer` (the saved Answer), `user`, `before` (the answer's `state()` before the save).
 answer_standing_changed = Signal()
 
+# Sent inside the transaction that starts a review, once its answer rows exist. Arguments: `review`, `user`.
+# The workload profile (wareview/profiles) marks there what does not apply to the workload.
+review_started = Signal()
+
 # Sent inside the transaction that moved a review to another version of its lens, after its answers moved.
 # Arguments: `review` (on its new lens version), `user`.
 review_upgraded = Signal()

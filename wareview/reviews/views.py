@@ -25,6 +25,7 @@ from wareview.lib.charts import RiskChart, risk_chart
 from wareview.lib.http import AuthenticatedHtmxHttpRequest, HtmxHttpRequest
 from wareview.lib.paging import paginate
 from wareview.milestones.services import review_upgrade_keeping_milestone
+from wareview.profiles.selectors import review_walk
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
 from wareview.reviews.forms import AnswerForm, ReviewStartForm
@@ -62,8 +63,11 @@ def review_start(request: AuthenticatedHtmxHttpRequest, workload_pk: int) -> Htt
     except services.ReviewError as error:
         messages.error(request, str(error))
         return redirect("workloads:detail", pk=workload.pk)
-    first = selectors.review_outline(review=review).questions[0].code
-    return redirect("reviews:question", pk=review.pk, code=first)
+    walk = review_walk(review=review, outline=selectors.review_outline(review=review))
+    if walk.profiled and not walk.answered:  # the workload profile is asked once, as the first review starts
+        profile = reverse("profiles:profile", args=[workload.pk, review.lens_slug])
+        return redirect(f"{profile}?next={reverse('reviews:overview', args=[review.pk])}")
+    return redirect("reviews:question", pk=review.pk, code=walk.start)
 
 
 @login_required
@@ -71,11 +75,13 @@ def review_overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = get_review_for(request.user, pk)
     review = access.review
     progress = selectors.review_outline(review=review)
+    walk = review_walk(review=review, outline=progress)
     context = {
         "review": review,
         "progress": progress,
         "verified": review_verified(review_id=review.pk, outline=progress),
-        "walk_start": progress.walk_start(),
+        "walk": walk,
+        "walk_start": walk.start,
         "attention": progress.needing_attention(),
         "newer_versions": upgrade.newer_versions(review=review),
         "risk_chart": _risk_chart(progress),

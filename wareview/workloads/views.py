@@ -9,6 +9,7 @@ from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.lib.paging import paginate
 from wareview.milestones.forms import CompareForm, MilestoneForm
 from wareview.milestones.selectors import Trend, workload_milestones, workload_trends
+from wareview.profiles.selectors import profiled_lens_slugs
 from wareview.reviews.selectors import living_reviews, startable_lenses, workload_reviews
 from wareview.teams.access import Need, get_team_for
 from wareview.workloads import services
@@ -47,6 +48,8 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "living_reviews": living,
         "tags": list(workload.tags.all()),
         "lenses": startable_lenses(living=living),
+        # The question sets that ask a workload profile: their lens cards link to the workload's profile.
+        "profiled": profiled_lens_slugs() if living else set(),
         "can_write": access.can_write,
         "is_owner": access.is_owner,
         "milestones": paginate(request, milestones, param="milestones_page", per_page=MILESTONES_PAGE_SIZE),
