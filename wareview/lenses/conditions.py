@@ -68,9 +68,13 @@ def code_problem(code: object) -> str | None:
     return None
 
 
-def question_facts(code: str, options: list) -> list[str]:
-    """The facts a well-formed profile question gives: its own code (yes/no), or each option's code."""
-    return [option["code"] for option in options] if options else [code]
+def question_facts(code: str, options: object) -> list[str]:
+    """The facts a profile question gives: its own code (yes/no), or each option's code (those well formed)."""
+    if not options:
+        return [code]
+    if not isinstance(options, list):
+        return []
+    return [option["code"] for option in options if isinstance(option, dict) and isinstance(option.get("code"), str)]
 
 
 def repeated_facts(questions: Iterable[tuple[str, list]]) -> list[tuple[str, str]]:
