@@ -503,3 +503,48 @@ def test_a_condition_in_a_lens_without_a_profile_is_refused_saying_so(admin_clie
     assert "unknown profile fact 'x' at column 1 (the lens has no profile questions)" in html.unescape(
         response.content.decode()
     )
+
+
+def new_question_data(question: Question, applies_when: str, pillar: object) -> dict:
+    """The POST body of the admin's page adding a question with one practice that has a condition."""
+    return {
+        "pillar": pillar,
+        "focus_area": question.focus_area_id,
+        "order": 99,
+        "code": "Q_NEW",
+        "title": "A new question?",
+        "description": "Guidance.",
+        "choices-TOTAL_FORMS": 1,
+        "choices-INITIAL_FORMS": 0,
+        "choices-0-order": 0,
+        "choices-0-code": "q_new_a",
+        "choices-0-title": "A new practice",
+        "choices-0-improvement_text": "Do it.",
+        "choices-0-applies_when": applies_when,
+        "risk_rules-TOTAL_FORMS": 0,
+        "risk_rules-INITIAL_FORMS": 0,
+    }
+
+
+def test_a_new_question_s_practice_conditions_are_checked_against_its_lens_profile(admin_client):
+    question = profiled_draft_question()
+    url = reverse("admin:lenses_question_add")
+
+    refused = admin_client.post(url, new_question_data(question, "keeps_cache && cdn", question.pillar_id))
+    assert refused.status_code == 200
+    assert "unknown profile fact 'cdn' at column 16" in html.unescape(refused.content.decode())
+    assert not Question.objects.filter(code="Q_NEW").exists()
+
+    added = admin_client.post(url, new_question_data(question, "keeps_cache", question.pillar_id))
+    assert added.status_code == 302, added.context["errors"] if added.context else added
+    assert Question.objects.get(code="Q_NEW").choices.get().applies_when == "keeps_cache"
+
+
+def test_a_new_question_without_a_pillar_is_refused_before_its_conditions_are_read(admin_client):
+    question = profiled_draft_question()
+
+    response = admin_client.post(reverse("admin:lenses_question_add"), new_question_data(question, "cdn", ""))
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Question.objects.filter(code="Q_NEW").exists()
