@@ -158,3 +158,25 @@ def test_profile_marked_codes_are_the_marks_with_the_profile_s_reason():
     marks = {"a": {"reason": "profile", "note": ""}, "b": {"reason": "other", "note": "x"}, "c": {}}
 
     assert profile_marked_codes(marks) == frozenset({"a"})
+
+
+def test_the_page_offers_the_profile_s_reason_only_on_a_mark_the_profile_set(client, cast, review):
+    answer = answer_of(review)
+    Answer.objects.filter(pk=answer.pk).update(
+        practices_not_applicable={
+            "q_01_c": {"reason": "profile", "note": "No cache"},
+            "q_01_a": {"reason": "other", "note": "Later."},
+        }
+    )
+    client.force_login(cast.contributor)
+
+    body = client.get(question_url(review)).content.decode()
+
+    def select(name: str) -> str:
+        start = body.index(f'<select name="{name}"')
+        return body[start : body.index("</select>", start)]
+
+    assert '<option value="profile" selected>' in select("practice_reason-q_01_c")
+    assert 'value="profile"' not in select("practice_reason-q_01_a")
+    assert 'value="profile"' not in select("reason")
+    assert 'value="out_of_scope"' in select("reason")

@@ -15,6 +15,10 @@ from wareview.reviews.models import NOTES_MAX_LENGTH, PRACTICE_NOTE_MAX_LENGTH, 
 MISSING_VERSION = "The form is missing the answer's version; reload the page."
 NUL_IN_TEXT = "Text cannot contain a NUL character."
 PROFILE_REASON = f"“{NotApplicableReason.PROFILE.label}” is given by the workload profile only"
+# The reasons a person may give why a question or practice does not apply.
+PERSON_REASONS = [
+    (value, label) for value, label in NotApplicableReason.choices if value != NotApplicableReason.PROFILE
+]
 
 
 class ReviewStartForm(forms.Form):

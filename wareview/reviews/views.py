@@ -27,7 +27,7 @@ from wareview.lib.paging import paginate
 from wareview.milestones.services import review_upgrade_keeping_milestone
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
-from wareview.reviews.forms import AnswerForm, ReviewStartForm, profile_marked_codes
+from wareview.reviews.forms import PERSON_REASONS, AnswerForm, ReviewStartForm, profile_marked_codes
 from wareview.reviews.links import question_url_maker
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason, Review
@@ -298,6 +298,8 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
         "practices_state": _practices_state(answer, choices, evidence=(evidence, findings), can_write=can_write),
         "can_write": can_write,
         "reasons": NotApplicableReason.choices,
+        # The profile's reason is offered only on a mark the profile set (forms.AnswerForm refuses it otherwise).
+        "person_reasons": PERSON_REASONS,
         "practice_note_limit": PRACTICE_NOTE_MAX_LENGTH,
         "notes_limit": Answer._meta.get_field("notes").max_length,
     }
