@@ -1,10 +1,12 @@
 import html
+import json
 
 import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory, build_lens
-from wareview.lenses.models import Lens, Question, RiskRule
+from wareview.lenses.models import Lens, ProfileQuestion, Question, RiskRule
+from wareview.lenses.services import lens_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +325,226 @@ def test_a_page_saved_without_a_mapping_keeps_it_empty(admin_client):
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.replaces == []
+
+
+# The workload profile: its questions on the lens's page, the conditions on the question's
+
+
+REACH = [{"code": "one_region", "label": "One region"}, {"code": "many_regions", "label": "Several regions"}]
+
+
+def lens_form_data(lens: Lens, *profile: dict) -> dict:
+    """The POST body of the admin's lens page with these profile questions added, the pillars unchanged."""
+    data = {"name": lens.name, "slug": lens.slug, "version": lens.version, "description": lens.description}
+    pillars = list(lens.pillars.all())
+    data.update({"pillars-TOTAL_FORMS": len(pillars), "pillars-INITIAL_FORMS": len(pillars)})
+    for index, pillar in enumerate(pillars):
+        data.update(
+            {
+                f"pillars-{index}-id": pillar.pk,
+                f"pillars-{index}-lens": lens.pk,
+                f"pillars-{index}-order": pillar.order,
+                f"pillars-{index}-code": pillar.code,
+                f"pillars-{index}-name": pillar.name,
+            }
+        )
+    data.update({"profile_questions-TOTAL_FORMS": len(profile), "profile_questions-INITIAL_FORMS": 0})
+    for index, question in enumerate(profile):
+        data.update({f"profile_questions-{index}-{name}": value for name, value in question.items()})
+        data[f"profile_questions-{index}-lens"] = lens.pk
+    return data
+
+
+def a_profile_question(code: str, order: int = 0, options: list | None = None, **fields: object) -> dict:
+    return {
+        "order": order,
+        "code": code,
+        "title": f"{code}?",
+        "description": "",
+        "options": json.dumps(options) if options is not None else "",
+        **fields,
+    }
+
+
+def test_an_admin_adds_profile_questions_to_a_draft_lens(admin_client):
+    lens = build_lens(status=Lens.Status.DRAFT)
+    data = lens_form_data(lens, a_profile_question("keeps_cache"), a_profile_question("reach", 1, REACH))
+
+    response = admin_client.post(reverse("admin:lenses_lens_change", args=[lens.pk]), data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert list(lens.profile_questions.order_by("order").values_list("code", "options")) == [
+        ("keeps_cache", []),
+        ("reach", REACH),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        (a_profile_question("keeps cache"), "'keeps cache' is not a valid code"),
+        (a_profile_question("reach", options=REACH[:1]), "options: a question with options has at least two"),
+        (
+            a_profile_question("reach", options=[REACH[0], {"code": "one_region", "label": "Again"}]),
+            "options[1].code: 'one_region' is given twice in this question",
+        ),
+    ],
+)
+def test_a_malformed_profile_question_is_refused_with_words(admin_client, question, message):
+    lens = build_lens(status=Lens.Status.DRAFT)
+
+    response = admin_client.post(reverse("admin:lenses_lens_change", args=[lens.pk]), lens_form_data(lens, question))
+
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert not lens.profile_questions.exists()
+
+
+def test_a_fact_given_twice_in_the_profile_is_refused(admin_client):
+    lens = build_lens(status=Lens.Status.DRAFT)
+    data = lens_form_data(lens, a_profile_question("reach", 0, REACH), a_profile_question("one_region", 1))
+
+    response = admin_client.post(reverse("admin:lenses_lens_change", args=[lens.pk]), data)
+
+    assert response.status_code == 200
+    assert "The fact 'one_region' is given twice (first by the question reach)." in html.unescape(
+        response.content.decode()
+    )
+    assert not lens.profile_questions.exists()
+
+
+def test_a_published_lens_shows_its_profile_read_only_and_refuses_a_change(admin_client):
+    draft = build_lens(status=Lens.Status.DRAFT)
+    ProfileQuestion.objects.create(lens=draft, code="keeps_cache", title="Keeps a cache?")
+    lens = lens_publish(lens=draft)
+
+    page = admin_client.get(reverse("admin:lenses_lens_change", args=[lens.pk])).content.decode()
+
+    assert "Keeps a cache?" in page
+    assert 'name="profile_questions-0-title"' not in page
+    response = admin_client.post(
+        reverse("admin:lenses_lens_change", args=[lens.pk]), lens_form_data(lens, a_profile_question("faas"))
+    )
+    assert response.status_code == 403
+    assert list(lens.profile_questions.values_list("code", flat=True)) == ["keeps_cache"]
+
+
+def profiled_draft_question() -> Question:
+    question = draft_question()
+    lens = question.pillar.lens
+    ProfileQuestion.objects.create(lens=lens, code="keeps_cache", title="Cache?", order=0)
+    ProfileQuestion.objects.create(lens=lens, code="reach", title="Where?", options=REACH, order=1)
+    return question
+
+
+def test_an_admin_gives_a_question_and_its_practices_conditions_over_the_profile(admin_client):
+    question = profiled_draft_question()
+    data = question_form_data(
+        question,
+        first_when="many_regions",
+        **{"choices-0-applies_when": "keeps_cache && !one_region", "choices-1-always_applies": "on"},
+        **{"choices-2-replaces_needs_all": "on"},
+    )
+
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    question.refresh_from_db()
+    assert question.first_when == "many_regions"
+    a, b, c = (question.choices.get(code=f"q_01_{letter}") for letter in "abc")
+    assert (a.applies_when, a.always_applies) == ("keeps_cache && !one_region", False)
+    assert (b.applies_when, b.always_applies) == ("", True)
+    assert c.replaces_needs_all
+
+
+def test_conditions_naming_facts_the_profile_lacks_are_refused_with_the_parser_message(admin_client):
+    question = profiled_draft_question()
+    data = question_form_data(
+        question, first_when="reach", **{"choices-0-applies_when": "keeps_cache || cdn", "choices-1-applies_when": "("}
+    )
+
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "unknown profile fact 'reach' at column 1" in body
+    assert "unknown profile fact 'cdn' at column 16" in body
+    assert "expected a choice code or '(' at column 2, found end of condition" in body
+    question.refresh_from_db()
+    assert question.first_when == "" and not question.choices.exclude(applies_when="").exists()
+
+
+def test_a_practice_that_always_applies_with_a_condition_is_refused_and_so_is_none_of_these(admin_client):
+    question = profiled_draft_question()
+    none_index = next(index for index, choice in enumerate(question.choices.all()) if choice.is_none)
+    data = question_form_data(
+        question,
+        **{"choices-0-applies_when": "keeps_cache", "choices-0-always_applies": "on"},
+        **{f"choices-{none_index}-always_applies": "on"},
+    )
+
+    response = admin_client.post(reverse("admin:lenses_question_change", args=[question.pk]), data)
+
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "A practice that always applies has no condition: remove applies_when or always_applies." in body
+    assert '"None of these" neither always applies nor has a condition: it is not a best practice.' in body
+    assert not question.choices.filter(always_applies=True).exists()
+
+
+def test_a_condition_in_a_lens_without_a_profile_is_refused_saying_so(admin_client):
+    question = draft_question()
+
+    response = admin_client.post(
+        reverse("admin:lenses_question_change", args=[question.pk]), question_form_data(question, first_when="x")
+    )
+
+    assert response.status_code == 200
+    assert "unknown profile fact 'x' at column 1 (the lens has no profile questions)" in html.unescape(
+        response.content.decode()
+    )
+
+
+def new_question_data(question: Question, applies_when: str, pillar: object) -> dict:
+    """The POST body of the admin's page adding a question with one practice that has a condition."""
+    return {
+        "pillar": pillar,
+        "focus_area": question.focus_area_id,
+        "order": 99,
+        "code": "Q_NEW",
+        "title": "A new question?",
+        "description": "Guidance.",
+        "choices-TOTAL_FORMS": 1,
+        "choices-INITIAL_FORMS": 0,
+        "choices-0-order": 0,
+        "choices-0-code": "q_new_a",
+        "choices-0-title": "A new practice",
+        "choices-0-improvement_text": "Do it.",
+        "choices-0-applies_when": applies_when,
+        "risk_rules-TOTAL_FORMS": 0,
+        "risk_rules-INITIAL_FORMS": 0,
+    }
+
+
+def test_a_new_question_s_practice_conditions_are_checked_against_its_lens_profile(admin_client):
+    question = profiled_draft_question()
+    url = reverse("admin:lenses_question_add")
+
+    refused = admin_client.post(url, new_question_data(question, "keeps_cache && cdn", question.pillar_id))
+    assert refused.status_code == 200
+    assert "unknown profile fact 'cdn' at column 16" in html.unescape(refused.content.decode())
+    assert not Question.objects.filter(code="Q_NEW").exists()
+
+    added = admin_client.post(url, new_question_data(question, "keeps_cache", question.pillar_id))
+    assert added.status_code == 302, added.context["errors"] if added.context else added
+    assert Question.objects.get(code="Q_NEW").choices.get().applies_when == "keeps_cache"
+
+
+def test_a_new_question_without_a_pillar_is_refused_before_its_conditions_are_read(admin_client):
+    question = profiled_draft_question()
+
+    response = admin_client.post(reverse("admin:lenses_question_add"), new_question_data(question, "cdn", ""))
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Question.objects.filter(code="Q_NEW").exists()

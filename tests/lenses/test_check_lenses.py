@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import build_lens
-from wareview.lenses.models import Choice, Lens, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, ProfileQuestion, Question, RiskRule
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,71 @@ def test_a_mapping_in_a_first_version_names_nothing_that_exists(capsys):
     with pytest.raises(CommandError, match="1 problem"):
         call_command("check_lenses")
     assert "Q_01.replaces[0]: names 'Q_01', but the lens has no earlier published version" in capsys.readouterr().err
+
+
+# The workload profile and the conditions over it
+
+
+def profiled_lens() -> Lens:
+    lens = build_lens(status=Lens.Status.DRAFT)
+    options = [{"code": "one_region", "label": "One region"}, {"code": "many_regions", "label": "Several"}]
+    ProfileQuestion.objects.create(lens=lens, code="keeps_cache", title="Cache?", order=0)
+    ProfileQuestion.objects.create(lens=lens, code="reach", title="Where?", options=options, order=1)
+    return lens
+
+
+def test_conditions_over_known_facts_pass(capsys):
+    lens = profiled_lens()
+    Choice.objects.filter(question__pillar__lens=lens, code="q_01_a").update(applies_when="keeps_cache || one_region")
+    Choice.objects.filter(question__pillar__lens=lens, code="q_01_b").update(always_applies=True)
+    Question.objects.filter(pillar__lens=lens, code="Q_02").update(first_when="many_regions")
+
+    call_command("check_lenses")
+
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_conditions_naming_unknown_facts_or_malformed_are_reported(capsys):
+    lens = profiled_lens()
+    Choice.objects.filter(question__pillar__lens=lens, code="q_01_a").update(applies_when="keeps_cache && cdn")
+    Choice.objects.filter(question__pillar__lens=lens, code="q_01_b").update(applies_when="reach")
+    Question.objects.filter(pillar__lens=lens, code="Q_02").update(first_when="(many_regions")
+
+    with pytest.raises(CommandError, match="3 problem"):
+        call_command("check_lenses")
+
+    err = capsys.readouterr().err
+    assert f"{lens.slug} v1: Q_01.q_01_a.applies_when: unknown profile fact 'cdn' at column 16" in err
+    assert f"{lens.slug} v1: Q_01.q_01_b.applies_when: unknown profile fact 'reach' at column 1" in err
+    assert f"{lens.slug} v1: Q_02.first_when: unclosed '(' at column 1" in err
+
+
+def test_a_condition_in_a_lens_without_a_profile_is_reported(capsys):
+    lens = build_lens(status=Lens.Status.DRAFT)
+    Choice.objects.filter(question__pillar__lens=lens, code="q_01_a").update(applies_when="keeps_cache")
+
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("check_lenses")
+
+    assert "Q_01.q_01_a.applies_when: unknown profile fact 'keeps_cache' at column 1 (the lens has no profile " in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_condition_where_none_may_be_and_bad_profile_questions_are_reported(capsys):
+    lens = profiled_lens()
+    ProfileQuestion.objects.create(lens=lens, code="spread", title="Spread?", order=2, options=[{"code": "x"}])
+    ProfileQuestion.objects.create(lens=lens, code="one_region", title="One region?", order=3)
+    Choice.objects.filter(question__pillar__lens=lens, code="q_01_a").update(
+        always_applies=True, applies_when="keeps_cache"
+    )
+    Choice.objects.filter(question__pillar__lens=lens, code="q_01_no").update(always_applies=True)
+
+    with pytest.raises(CommandError, match="4 problem"):
+        call_command("check_lenses")
+
+    err = capsys.readouterr().err
+    assert "profile spread.options: a question with options has at least two" in err
+    assert "profile: the fact 'one_region' is given twice (first by the question reach)" in err
+    assert "Q_01.q_01_a: a practice that always applies has no condition" in err
+    assert 'Q_01.q_01_no: "None of these" neither always applies nor has a condition' in err

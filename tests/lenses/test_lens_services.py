@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import build_lens
 from wareview.lenses import services
-from wareview.lenses.models import Choice, Lens, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, ProfileQuestion, Question, RiskRule
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,45 @@ def test_a_new_draft_leaves_the_upgrade_mapping_empty_so_each_code_maps_to_itsel
     assert all(c.replaces == [] for c in Choice.objects.filter(question__pillar__lens=copy))
     original = Choice.objects.get(question__pillar__lens=draft, code="q_02_a")
     assert original.replaces == ["Q_01/q_01_a"]
+
+
+def test_a_new_draft_copies_the_profile_and_the_conditions_over_it():
+    draft = build_lens(status=Lens.Status.DRAFT)
+    options = [{"code": "one_region", "label": "One region"}, {"code": "many_regions", "label": "Several"}]
+    ProfileQuestion.objects.create(lens=draft, code="keeps_cache", title="Cache?", description="Any cache.", order=0)
+    ProfileQuestion.objects.create(lens=draft, code="reach", title="Where?", options=options, order=1)
+    Question.objects.filter(pillar__lens=draft, code="Q_02").update(first_when="many_regions")
+    Choice.objects.filter(question__pillar__lens=draft, code="q_01_a").update(always_applies=True)
+    Choice.objects.filter(question__pillar__lens=draft, code="q_01_b").update(
+        applies_when="keeps_cache && !one_region", replaces=["Q_01/q_01_b", "Q_01/q_01_c"], replaces_needs_all=True
+    )
+
+    copy = services.lens_new_draft(lens=services.lens_publish(lens=draft))
+
+    profile = ProfileQuestion.objects.filter(lens=copy).order_by("order")
+    assert list(profile.values_list("code", "title", "description", "options", "order")) == [
+        ("keeps_cache", "Cache?", "Any cache.", [], 0),
+        ("reach", "Where?", "", options, 1),
+    ]
+    assert Question.objects.get(pillar__lens=copy, code="Q_02").first_when == "many_regions"
+    always, conditional = Choice.objects.filter(question__pillar__lens=copy, code__in=["q_01_a", "q_01_b"]).order_by(
+        "code"
+    )
+    assert (always.always_applies, always.applies_when) == (True, "")
+    assert (conditional.applies_when, conditional.always_applies) == ("keeps_cache && !one_region", False)
+    # The upgrade mapping starts afresh in the copy, its "needs all" with it.
+    assert (conditional.replaces, conditional.replaces_needs_all) == ([], False)
+    assert ProfileQuestion.objects.filter(lens=draft).count() == 2
+
+
+def test_copying_a_profile_takes_as_many_queries_for_many_profile_questions_as_for_one():
+    def copy_queries(profile_questions: int) -> int:
+        draft = build_lens(status=Lens.Status.DRAFT)
+        for order in range(profile_questions):
+            ProfileQuestion.objects.create(lens=draft, code=f"fact_{order}", title=f"Fact {order}?", order=order)
+        lens = services.lens_publish(lens=draft)
+        with CaptureQueriesContext(connection) as copy:
+            services.lens_new_draft(lens=lens)
+        return len(copy)
+
+    assert copy_queries(1) == copy_queries(8)

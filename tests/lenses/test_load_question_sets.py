@@ -151,3 +151,49 @@ def test_make_run_and_the_compose_web_service_load_question_sets_without_loaddat
     for start in (makefile, compose):
         assert "load_question_sets" in start
         assert "loaddata" not in start
+
+
+# The workload profile is part of a version's frozen content
+
+
+def with_profile(title: str = "Does the workload keep a cache?"):
+    def change(entries: list[dict]) -> None:
+        entries.append(
+            {
+                "model": "lenses.profilequestion",
+                "fields": {"lens": [SLUG, 1], "code": "keeps_cache", "title": title, "options": [], "order": 0},
+            }
+        )
+        choice = next(entry for entry in entries if entry["model"] == "lenses.choice")
+        choice["fields"]["applies_when"] = "keeps_cache"
+
+    return change
+
+
+def test_a_fixture_with_a_profile_loads_it_and_loading_again_finds_it_unchanged(tmp_path):
+    path = fixture_copy(tmp_path, with_profile())
+
+    first, _ = load(path)
+    again, stderr = load(path)
+
+    lens = Lens.objects.get(slug=SLUG, version=1)
+    assert list(lens.profile_questions.values_list("code", flat=True)) == ["keeps_cache"]
+    assert Choice.objects.filter(question__pillar__lens=lens, applies_when="keeps_cache").count() == 1
+    assert f"{SLUG} v1 loaded (148 rows)." in first
+    assert f"{SLUG} v1 is already loaded and unchanged." in again
+    assert stderr == ""
+
+
+@pytest.mark.parametrize(
+    "change",
+    [with_profile("Is there a cache?"), None],
+    ids=["a profile question retitled", "the profile left out"],
+)
+def test_a_fixture_whose_profile_differs_from_the_published_version_is_reported_and_not_loaded(tmp_path, change):
+    load(fixture_copy(tmp_path, with_profile(), name="first.json"))
+
+    stdout, stderr = load(fixture_copy(tmp_path, change, name="changed.json"))
+
+    lens = Lens.objects.get(slug=SLUG, version=1)
+    assert list(lens.profile_questions.values_list("title", flat=True)) == ["Does the workload keep a cache?"]
+    assert f"differs from the published {SLUG} v1 in the database" in stdout + stderr

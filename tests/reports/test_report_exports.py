@@ -72,7 +72,7 @@ def test_the_json_has_the_review_its_questions_and_the_recommendations_in_order(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     document = json.loads(response.content)
-    assert set(document) == {"review", "questions", "recommendations", "evidence_to_refresh"}
+    assert set(document) == {"review", "questions", "recommendations", "evidence_to_refresh", "not_applicable"}
     assert document["review"]["workload"] == "Checkout service"
     assert document["review"]["risk_counts"] == {"HIGH_RISK": 1, "MEDIUM_RISK": 1, "NO_RISK": 1, "NOT_APPLICABLE": 1}
     assert document["questions"][1]["missing_practices"] == ["Q_02 practice b", "Q_02 practice c"]

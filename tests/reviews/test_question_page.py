@@ -102,7 +102,7 @@ def test_the_practices_and_the_navigation_entries_are_partials_of_the_page_templ
     client.force_login(cast.viewer)
     page = client.get(reverse("reviews:question", args=[cast.review.pk, "Q_01"]))
     choice = next(choice for choice in page.context["choices"] if not choice.is_none)
-    names = ("selected", "practice_marks", "reasons", "practice_note_limit")
+    names = ("selected", "practice_marks", "reasons", "person_reasons", "practice_note_limit")
     context = {name: page.context[name] for name in names} | {"choice": choice}
     assert template.render(context) in page.content.decode()
 

@@ -1,9 +1,11 @@
-"""Admin for question sets: lens → pillars → questions → choices and risk rules.
+"""Admin for question sets: lens → the workload profile's questions and pillars → questions → choices and risk
+rules.
 
 A published lens is read-only here; the "Create a new draft version" action copies it for editing.
 """
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -22,16 +24,33 @@ from django.urls import path, reverse
 from wareview.audit.services import client_ip
 from wareview.lenses import services
 from wareview.lenses.checks import MappingCheck
+from wareview.lenses.conditions import (
+    applicability_problem,
+    check_profile_condition,
+    code_problem,
+    option_problems,
+    repeated_facts,
+)
 from wareview.lenses.interchange import LensImportError, lens_export, lens_import
-from wareview.lenses.models import Choice, DesignPrinciple, FocusArea, Lens, Pillar, Question, RiskRule
+from wareview.lenses.models import (
+    Choice,
+    DesignPrinciple,
+    FocusArea,
+    Lens,
+    Pillar,
+    ProfileQuestion,
+    Question,
+    RiskRule,
+)
 from wareview.lenses.risk import RuleError, check_condition
+from wareview.lenses.selectors import lens_profile_facts
 
 
 def lens_of(obj: object) -> Lens | None:
     """The lens an admin object belongs to (inlines receive their parent object)."""
     if isinstance(obj, Lens):
         return obj
-    if isinstance(obj, Pillar):
+    if isinstance(obj, Pillar | ProfileQuestion):
         return obj.lens
     if isinstance(obj, DesignPrinciple | FocusArea | Question):
         return obj.pillar.lens
@@ -93,6 +112,55 @@ class PillarInline(PublishedLensReadOnly, admin.TabularInline):
     show_change_link = True
 
 
+class ProfileQuestionForm(forms.ModelForm):
+    """A profile question: a well-formed code, and options that are two or more `{"code", "label"}` or none (a
+    yes/no question)."""
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        problem = code_problem(code)
+        if problem:
+            raise forms.ValidationError(problem, code="invalid_code")
+        return str(code)
+
+    def clean_options(self) -> list:
+        options = self.cleaned_data.get("options")
+        if options in (None, "", []):
+            return []
+        problems = option_problems(options)
+        if problems:
+            raise forms.ValidationError([f"options{where}: {message}" for where, message in problems])
+        assert isinstance(options, list)  # anything else is a problem above
+        return options
+
+
+class ProfileQuestionFormSet(forms.BaseInlineFormSet):
+    """Each fact once in the lens: a yes/no question's code, an option's code."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.errors
+        ]
+        repeated = repeated_facts((data["code"], data["options"]) for data in kept)
+        if repeated:
+            raise forms.ValidationError(
+                [f"The fact '{fact}' is given twice (first by the question {first})." for fact, first in repeated]
+            )
+
+
+class ProfileQuestionInline(PublishedLensReadOnly, admin.StackedInline):
+    """The workload profile's questions; their codes (yes/no) and options' codes are the facts conditions name."""
+
+    model = ProfileQuestion
+    form = ProfileQuestionForm
+    formset = ProfileQuestionFormSet
+    fields = [("order", "code"), "title", "description", "options"]
+    extra = 0
+
+
 @admin.register(Lens)
 class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     list_display = ["name", "slug", "version", "status", "published_at"]
@@ -100,7 +168,7 @@ class LensAdmin(PublishedLensReadOnly, admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     readonly_fields = ["status", "published_at", "created_at"]
     fields = ["name", "slug", "version", "description", "status", "published_at", "created_at"]
-    inlines = [PillarInline]
+    inlines = [ProfileQuestionInline, PillarInline]
     actions = ["publish", "new_draft"]
 
     def get_urls(self) -> list:
@@ -242,14 +310,56 @@ class ReplacesForm(forms.ModelForm):
         return self.mapping
 
 
+# The profile facts of the lens a form's row belongs to, read when first needed; None when it is not known yet.
+LensFacts = Callable[[], frozenset[str] | None]
+
+
+def profile_condition(condition: str, facts: frozenset[str] | None) -> str:
+    """A condition over the lens's profile facts, checked with the risk rules' parser; blank is none."""
+    condition = condition.strip()
+    if condition and facts is not None:
+        try:
+            check_profile_condition(condition, facts)
+        except RuleError as error:
+            raise forms.ValidationError(error.message, code="invalid_condition") from error
+    return condition
+
+
 class ChoiceForm(ReplacesForm):
+    """Also checks the practice's condition against the lens's profile (`facts`), and that a practice that always
+    applies has none, nor "None of these" either."""
+
     of_choice = True
+
+    def __init__(self, *args: Any, facts: LensFacts = lambda: None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.facts = facts
+
+    def clean_applies_when(self) -> str:
+        return profile_condition(self.cleaned_data.get("applies_when") or "", self.facts())
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        problem = applicability_problem(
+            always_applies=bool(cleaned.get("always_applies")),
+            applies_when=cleaned.get("applies_when") or "",
+            is_none=bool(cleaned.get("is_none")),
+        )
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".", code="applicability")
+        return cleaned
 
 
 class QuestionForm(ReplacesForm):
     def _mapping(self) -> MappingCheck | None:
         pillar = self.cleaned_data.get("pillar")
         return MappingCheck.of(pillar.lens) if pillar is not None else None
+
+    def clean_first_when(self) -> str:
+        pillar = self.cleaned_data.get("pillar")
+        facts = lens_profile_facts(lens_id=pillar.lens_id) if pillar is not None else None
+        return profile_condition(self.cleaned_data.get("first_when") or "", facts)
 
 
 class ChoiceInline(PublishedLensReadOnly, admin.StackedInline):
@@ -263,8 +373,9 @@ class ChoiceInline(PublishedLensReadOnly, admin.StackedInline):
         ("improvement_text", "improvement_url"),
         "verification",
         ("effort", "impact"),
+        ("applies_when", "always_applies"),
         "principles",
-        "replaces",
+        ("replaces", "replaces_needs_all"),
     ]
     extra = 0
     filter_horizontal = ["principles"]
@@ -307,6 +418,7 @@ class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
         "title",
         "description",
         ("helpful_resource_text", "helpful_resource_url"),
+        "first_when",
         "replaces",
     ]
     form = QuestionForm
@@ -324,8 +436,22 @@ class QuestionAdmin(PublishedLensReadOnly, admin.ModelAdmin):
             kwargs["form_kwargs"] = {"known_codes": submitted_choice_codes(request, obj)}
         if isinstance(inline, ChoiceInline) and request.method == "POST":
             lens = obj.pillar.lens if obj is not None and obj.pk else None
-            kwargs["form_kwargs"] = {"mapping": MappingCheck.of(lens) if lens else None}
+            kwargs["form_kwargs"] = {"mapping": MappingCheck.of(lens) if lens else None, "facts": lens_facts(obj)}
         return kwargs
+
+
+def lens_facts(question: Question | None) -> LensFacts:
+    """The profile facts of the question's lens, read once when a choice's condition is first checked: by then
+    the question page's own form has given a new question its pillar."""
+    read: list[frozenset[str] | None] = []
+
+    def facts() -> frozenset[str] | None:
+        if not read:
+            pillar = question.pillar if question is not None and question.pillar_id is not None else None
+            read.append(lens_profile_facts(lens_id=pillar.lens_id) if pillar is not None else None)
+        return read[0]
+
+    return facts
 
 
 def submitted_choice_codes(request: HttpRequest, question: Question | None) -> frozenset[str]:

@@ -3,8 +3,15 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from wareview.lenses.conditions import (
+    applicability_problem,
+    check_profile_condition,
+    option_problems,
+    question_facts,
+    repeated_facts,
+)
 from wareview.lenses.mapping import OldQuestion, replaces_format_problems, replaces_reference_problems
-from wareview.lenses.models import Choice, Lens, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, ProfileQuestion, Question, RiskRule
 from wareview.lenses.risk import RuleError, check_condition
 from wareview.lenses.selectors import lens_previous_version, mapping_targets
 from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
@@ -21,7 +28,9 @@ def lens_check(*, lens: Lens) -> LensReport:
     """Rules parse and name existing choices of their question; guidance is present; codes are unique; effort
     and impact come from their scales, and a lens that gives any practice verification, effort or impact gives
     every practice (but "None of these") all three; every `replaces` entry (the upgrade mapping) is well formed
-    and names a question or choice of the lens's previous published version."""
+    and names a question or choice of the lens's previous published version; the workload profile's questions
+    are well formed and give each fact once, and every condition over them (`applies_when`, `first_when`) parses
+    and names facts of the profile, never on a practice that always applies nor on "None of these"."""
     report = LensReport(lens=lens)
     questions = list(Question.objects.filter(pillar__lens=lens).order_by("pillar__order", "order"))
     choices = defaultdict(list)
@@ -33,8 +42,10 @@ def lens_check(*, lens: Lens) -> LensReport:
     _check_unique_codes(report, questions)
     practice_facts = any(_facts_given(choice) for question_choices in choices.values() for choice in question_choices)
     mapping = MappingCheck.of(lens)
+    facts = _check_profile(report, lens)
     for question in questions:
         _check_question(report, question, choices[question.pk], rules[question.pk])
+        _check_conditions(report, question, choices[question.pk], facts)
         report.problems += mapping.problems(question.replaces, of_choice=False, where=question.code)
         for choice in choices[question.pk]:
             _check_practice_facts(report, question, choice, complete=practice_facts)
@@ -72,6 +83,42 @@ class MappingCheck:
             )
         prefix = f"{where}." if where else ""
         return [f"{prefix}replaces{index}: {message}" for index, message in problems]
+
+
+def _check_profile(report: LensReport, lens: Lens) -> frozenset[str]:
+    """The profile's questions: options well formed, each fact given once. Returns the facts of those well formed."""
+    profile = list(ProfileQuestion.objects.filter(lens=lens).order_by("order", "pk").values_list("code", "options"))
+    well_formed = []
+    for code, options in profile:
+        problems = option_problems(options) if options else []
+        report.problems += [f"profile {code}.options{index}: {message}" for index, message in problems]
+        if not problems:
+            well_formed.append((code, options))
+    for fact, first in repeated_facts(well_formed):
+        report.problems.append(f"profile: the fact '{fact}' is given twice (first by the question {first})")
+    return frozenset(fact for code, options in well_formed for fact in question_facts(code, options))
+
+
+def _check_conditions(report: LensReport, question: Question, choices: list[Choice], facts: frozenset[str]) -> None:
+    """The conditions over the profile's facts, and which practices may carry them."""
+    _check_condition(report, f"{question.code}.first_when", question.first_when, facts)
+    for choice in choices:
+        where = f"{question.code}.{choice.code}"
+        _check_condition(report, f"{where}.applies_when", choice.applies_when, facts)
+        problem = applicability_problem(
+            always_applies=choice.always_applies, applies_when=choice.applies_when, is_none=choice.is_none
+        )
+        if problem:
+            report.problems.append(f"{where}: {problem}")
+
+
+def _check_condition(report: LensReport, where: str, condition: str, facts: frozenset[str]) -> None:
+    if not condition:
+        return
+    try:
+        check_profile_condition(condition, facts)
+    except RuleError as error:
+        report.problems.append(f"{where}: {error}")
 
 
 def _check_unique_codes(report: LensReport, questions: list[Question]) -> None:

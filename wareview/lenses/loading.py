@@ -222,6 +222,7 @@ def _stored(lens: Lens) -> list[dict]:
         .select_related("question__pillar__lens")
         .prefetch_related(principles),
         RiskRule.objects.filter(question__pillar__lens=lens).select_related("question__pillar__lens"),
+        ProfileQuestion.objects.filter(lens=lens).select_related("lens"),
     )
     text = serializers.serialize("json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True)
     return json.loads(text)

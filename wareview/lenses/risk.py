@@ -289,11 +289,12 @@ def condition_codes(condition: str) -> set[str]:
     return {choice.code for choice in parse(condition).choices()}
 
 
-def check_condition(condition: str, known_codes: Collection[str]) -> None:
-    """Parse a condition and raise RuleError for the first code, left to right, not in ``known_codes``."""
+def check_condition(condition: str, known_codes: Collection[str], *, noun: str = "choice") -> None:
+    """Parse a condition and raise RuleError for the first code, left to right, not in ``known_codes``, naming
+    it as a `noun` ("unknown choice 'x' at column 3")."""
     for choice in parse(condition).choices():
         if choice.code not in known_codes:
-            raise RuleError(f"unknown choice '{choice.code}' at column {choice.column}", choice.column)
+            raise RuleError(f"unknown {noun} '{choice.code}' at column {choice.column}", choice.column)
 
 
 def check_risk(risk: str) -> None:

@@ -3,8 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from wareview.lenses.conditions import question_facts
 from wareview.lenses.mapping import OldQuestion
-from wareview.lenses.models import Choice, Lens, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, ProfileQuestion, Question, RiskRule
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,10 @@ def mapping_targets(*, lens: Lens) -> dict[str, OldQuestion]:
         if is_none:
             nones[question].add(choice)
     return {code: OldQuestion(frozenset(codes), frozenset(nones[code])) for code, codes in choices.items()}
+
+
+def lens_profile_facts(*, lens_id: int) -> frozenset[str]:
+    """The facts the lens's workload profile gives (wareview.lenses.conditions), which conditions may name; one
+    query."""
+    questions = ProfileQuestion.objects.filter(lens_id=lens_id).values_list("code", "options")
+    return frozenset(fact for code, options in questions for fact in question_facts(code, options))

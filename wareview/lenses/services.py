@@ -18,6 +18,7 @@ from wareview.lenses.models import (
     LensStateError,
     Pillar,
     PracticeCheck,
+    ProfileQuestion,
     Question,
     RiskRule,
     new_draft_rows,
@@ -51,8 +52,10 @@ def lens_new_draft(*, lens: Lens) -> Lens:
     """Copy `lens` whole into a new draft version with the next version number, with bulk writes.
 
     This is how a published lens gets changed: the copy is a draft from its first row, so the model guard lets
-    every row be written, and the published original is only read. The copy's `replaces` are empty: the
-    original's mapping pointed at the version before it, and every code of the copy maps to itself.
+    every row be written, and the published original is only read. The copy's upgrade mapping is empty
+    (`replaces`, and `replaces_needs_all` with it): the original's mapping pointed at the version before it, and
+    every code of the copy maps to itself. The workload profile's questions and the conditions over them
+    (`applies_when`, `always_applies`, `first_when`) are copied as they are.
     """
     draft = Lens.objects.create(
         slug=lens.slug,
@@ -62,6 +65,7 @@ def lens_new_draft(*, lens: Lens) -> Lens:
         extra=lens.extra,
     )
     with new_draft_rows(draft):
+        _copy_rows(ProfileQuestion.objects.filter(lens=lens), lens=draft)
         pillars = _copy_rows(Pillar.objects.filter(lens=lens), lens=draft)
         principles = _copy_rows(DesignPrinciple.objects.filter(pillar__lens=lens), pillar=pillars)
         areas = _copy_focus_areas(lens=lens, pillars=pillars)
@@ -69,7 +73,9 @@ def lens_new_draft(*, lens: Lens) -> Lens:
             Question.objects.filter(pillar__lens=lens), pillar=pillars, focus_area=areas, _cleared=["replaces"]
         )
         choices = _copy_rows(
-            Choice.objects.filter(question__pillar__lens=lens), question=questions, _cleared=["replaces"]
+            Choice.objects.filter(question__pillar__lens=lens),
+            question=questions,
+            _cleared=["replaces", "replaces_needs_all"],
         )
         _copy_rows(RiskRule.objects.filter(question__pillar__lens=lens), question=questions)
         _copy_choice_principles(lens=lens, choices=choices, principles=principles)

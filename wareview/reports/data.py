@@ -53,12 +53,27 @@ class PracticeNotApplicable:
     practice: Practice
     reason: str
     note: str = ""
+    # Marked by the workload profile ("Not in this workload's profile"), not by a person.
+    by_profile: bool = False
 
     @property
     def label(self) -> str:
         """The practice in words: "<title> — <reason>", then the note after a colon when there is one."""
         text = f"{self.practice.title} — {self.reason}"
         return f"{text}: {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """A question, or one of its best practices (`practice`; None for the whole question), marked "does not apply":
+    what a reader checks under "Not applicable — check these", with the reason in words and the note (a whole
+    question's note is the answer's notes)."""
+
+    question: QuestionFacts
+    practice: Practice | None
+    reason: str
+    note: str = ""
+    by_profile: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,6 +252,20 @@ class ReportData:
     @property
     def answered(self) -> int:
         return sum(question.risk != risk_levels.UNANSWERED.value for question in self.questions)
+
+    @property
+    def not_applicable(self) -> list[NotApplicable]:
+        """Every question marked as not applying and every best practice marked "does not apply", in lens order
+        (a question before its practices): the waivers a reader checks."""
+        items = []
+        for question in self.questions:
+            if question.risk == risk_levels.NOT_APPLICABLE.value:
+                items.append(NotApplicable(question, None, question.not_applicable_reason, question.notes))
+            items += [
+                NotApplicable(question, item.practice, item.reason, item.note, item.by_profile)
+                for item in question.practices_not_applicable
+            ]
+        return items
 
     @property
     def percent(self) -> int:

@@ -7,7 +7,14 @@ from django.utils.text import slugify
 
 from wareview.evidence.selectors import EvidenceRecord, EvidenceState
 from wareview.lib.spreadsheet import csv_dict_writer, spreadsheet_text
-from wareview.reports.data import EvidenceToRefresh, QuestionFacts, Recommendation, ReportData, TickedPractice
+from wareview.reports.data import (
+    EvidenceToRefresh,
+    NotApplicable,
+    QuestionFacts,
+    Recommendation,
+    ReportData,
+    TickedPractice,
+)
 
 CSV_COLUMNS = [
     "focus_area",
@@ -76,6 +83,21 @@ def export_json(*, data: ReportData) -> dict:
         "questions": export_rows(data=data),
         "recommendations": [_recommendation(position, item) for position, item in enumerate(data.recommendations, 1)],
         "evidence_to_refresh": [_to_refresh(item) for item in data.to_refresh],
+        "not_applicable": [_not_applicable(item) for item in data.not_applicable],
+    }
+
+
+def _not_applicable(item: NotApplicable) -> dict:
+    """A question or practice marked "does not apply"; `practice_code` and `practice_title` are blank for a whole
+    question."""
+    return {
+        "question_code": item.question.code,
+        "question_title": item.question.title,
+        "practice_code": item.practice.code if item.practice else "",
+        "practice_title": item.practice.title if item.practice else "",
+        "reason": item.reason,
+        "note": item.note,
+        "by_profile": item.by_profile,
     }
 
 

@@ -343,6 +343,7 @@ def _practices_not_applicable(question: OutlineQuestion, practices: tuple[Practi
             practice=practice,
             reason=REASON_LABELS.get(marks[practice.code].get("reason", ""), ""),
             note=marks[practice.code].get("note", ""),
+            by_profile=marks[practice.code].get("reason") == NotApplicableReason.PROFILE,
         )
         for practice in practices
         if practice.code in marks

@@ -1,7 +1,7 @@
 """The review's forms: starting a review, and one question's answer. Every check of what a user submits is here;
 the services trust what these forms clean."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django import forms
@@ -14,6 +14,11 @@ from wareview.reviews.models import NOTES_MAX_LENGTH, PRACTICE_NOTE_MAX_LENGTH, 
 
 MISSING_VERSION = "The form is missing the answer's version; reload the page."
 NUL_IN_TEXT = "Text cannot contain a NUL character."
+PROFILE_REASON = f"“{NotApplicableReason.PROFILE.label}” is given by the workload profile only"
+# The reasons a person may give why a question or practice does not apply.
+PERSON_REASONS = [
+    (value, label) for value, label in NotApplicableReason.choices if value != NotApplicableReason.PROFILE
+]
 
 
 class ReviewStartForm(forms.Form):
@@ -50,6 +55,10 @@ class AnswerForm(forms.Form):
 
     `version` is the answer's version the user started from. `changed` (optional, sent by "Keep mine") names the
     fields to write; without it the save merges what differs from the starting version (see merging.py).
+
+    A practice that always applies cannot be marked "does not apply". The reason "Not in this workload's profile"
+    is the workload profile's: a person never gives it, but may send back as it is a mark the profile set on the
+    answer (`profile_marked`, the codes the answer marks with that reason now; see `profile_marked_codes`).
     """
 
     version = forms.IntegerField(
@@ -81,9 +90,12 @@ class AnswerForm(forms.Form):
         error_messages={"invalid_choice": "“%(value)s” is not a best practice of this question; it cannot be marked."},
     )
 
-    def __init__(self, data: Mapping[str, Any] | None, *, sheet: QuestionSheet) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None, *, sheet: QuestionSheet, profile_marked: Collection[str] = ()
+    ) -> None:
         super().__init__(data)
         self.sheet = sheet
+        self.profile_marked = frozenset(profile_marked)
         selected, changed, marks = (self.fields[name] for name in ("selected", "changed", "practice_not_applicable"))
         assert isinstance(selected, CodesField) and isinstance(changed, CodesField) and isinstance(marks, CodesField)
         selected.allowed = marks.allowed = frozenset(sheet.codes)
@@ -106,20 +118,30 @@ class AnswerForm(forms.Form):
             raise forms.ValidationError("“None of these” cannot be chosen together with a best practice.")
         if cleaned.get("not_applicable") and not cleaned.get("reason") and "reason" not in self.errors:
             raise forms.ValidationError("Say why the question does not apply.")
+        if cleaned.get("not_applicable") and cleaned.get("reason") == NotApplicableReason.PROFILE:
+            raise forms.ValidationError(f"{PROFILE_REASON}; choose another reason why the question does not apply.")
         self._check_practices_not_applicable(selected)
         return cleaned
 
     def _check_practices_not_applicable(self, selected: set[str]) -> None:
         titles = {choice.code: choice.title for choice in self.sheet.choices}
+        always = {choice.code for choice in self.sheet.choices if choice.always_applies}
         for code in self.cleaned_data.get("practice_not_applicable", []):
             if code in self.sheet.none_codes:
                 raise forms.ValidationError(f"“{titles[code]}” cannot be marked as not applying.")
+            if code in always:
+                raise forms.ValidationError(f"“{titles[code]}” always applies: it cannot be marked “does not apply”.")
             if code in selected:
                 raise forms.ValidationError(
                     f"“{titles[code]}” cannot be both followed and marked as not applying; choose one."
                 )
-            if not self.cleaned_data.get(reason_field(code)) and reason_field(code) not in self.errors:
+            reason = self.cleaned_data.get(reason_field(code))
+            if not reason and reason_field(code) not in self.errors:
                 raise forms.ValidationError(f"Say why “{titles[code]}” does not apply.")
+            if reason == NotApplicableReason.PROFILE and code not in self.profile_marked:
+                raise forms.ValidationError(
+                    f"{PROFILE_REASON}; choose another reason why “{titles[code]}” does not apply."
+                )
 
     def state(self) -> AnswerState:
         """The submitted answer, practices in the question's order."""
@@ -145,6 +167,12 @@ class AnswerForm(forms.Form):
         for messages in self.errors.values():
             return str(messages[0])
         return ""
+
+
+def profile_marked_codes(marks: Mapping[str, Mapping[str, str]]) -> frozenset[str]:
+    """The practices an answer's marks (`Answer.practices_not_applicable`) say do not apply by the workload
+    profile: a save may send these back with that reason."""
+    return frozenset(code for code, mark in marks.items() if mark.get("reason") == NotApplicableReason.PROFILE)
 
 
 def reason_field(code: str) -> str:

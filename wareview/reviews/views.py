@@ -28,7 +28,7 @@ from wareview.milestones.services import review_upgrade_keeping_milestone
 from wareview.profiles.selectors import review_walk
 from wareview.reviews import merging, selectors, services, upgrade
 from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
-from wareview.reviews.forms import AnswerForm, ReviewStartForm
+from wareview.reviews.forms import PERSON_REASONS, AnswerForm, ReviewStartForm, profile_marked_codes
 from wareview.reviews.links import question_url_maker
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import PRACTICE_NOTE_MAX_LENGTH, Answer, AnswerRisk, NotApplicableReason, Review
@@ -183,7 +183,11 @@ def _save_answer(request: AuthenticatedHtmxHttpRequest, pk: int, code: str) -> H
         # that the review was closed (or their role changed) while the page was open.
         context = {"error": str(refusal), "oob": True, "question": {"code": code}}
         return render(request, "reviews/question.html#status", context, status=403)
-    form = AnswerForm(request.POST, sheet=question_sheet(answer.question_id))
+    form = AnswerForm(
+        request.POST,
+        sheet=question_sheet(answer.question_id),
+        profile_marked=profile_marked_codes(answer.practices_not_applicable),
+    )
     if not form.is_valid():
         return _refused(request, answer, form.first_error())
     was_answered = answer.risk != AnswerRisk.UNANSWERED
@@ -300,6 +304,8 @@ def _answer_fields_context(answer: Answer, *, can_write: bool) -> dict:
         "practices_state": _practices_state(answer, choices, evidence=(evidence, findings), can_write=can_write),
         "can_write": can_write,
         "reasons": NotApplicableReason.choices,
+        # The profile's reason is offered only on a mark the profile set (forms.AnswerForm refuses it otherwise).
+        "person_reasons": PERSON_REASONS,
         "practice_note_limit": PRACTICE_NOTE_MAX_LENGTH,
         "notes_limit": Answer._meta.get_field("notes").max_length,
     }
@@ -354,6 +360,7 @@ def _practices_state(answer: Answer, choices: Sequence[Choice], *, evidence: tup
             c.verification,
             c.effort,
             c.impact,
+            c.always_applies,
         )
         for c in choices
     ]

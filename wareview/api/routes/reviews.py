@@ -18,7 +18,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.lib.http import AuthenticatedHttpRequest
 from wareview.reviews import selectors, services
 from wareview.reviews.access import get_answer_for, get_answer_to_write, get_review_for
-from wareview.reviews.forms import AnswerForm, ReviewStartForm, note_field, reason_field
+from wareview.reviews.forms import AnswerForm, ReviewStartForm, note_field, profile_marked_codes, reason_field
 from wareview.reviews.models import Answer, AnswerRisk, Review
 from wareview.teams.access import Need
 from wareview.workloads.access import get_workload_for
@@ -66,7 +66,11 @@ def answer_save(
     """Saves the answer sent, from `version`. Changes saved by someone else since are merged in (fields both
     changed differently: 409 with the current answer)."""
     answer = get_answer_to_write(request.user, review_id, code).answer
-    form = AnswerForm(_form_data(payload), sheet=question_sheet(answer.question_id))
+    form = AnswerForm(
+        _form_data(payload),
+        sheet=question_sheet(answer.question_id),
+        profile_marked=profile_marked_codes(answer.practices_not_applicable),
+    )
     if not form.is_valid():
         raise form_refusal(form)
     try:

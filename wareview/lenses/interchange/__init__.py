@@ -9,8 +9,11 @@ or `improvementPlan` are kept in the owner's `extra` under that key. A choice's 
 a question or choice (`"wareview": {"replaces": ["PERF_03/perf_storage_metrics"]}`, see
 `wareview.lenses.mapping`) and a choice's checks of the team's tools (`"wareview": {"checks": [{"tool":
 "checkov", "rule": "CKV_AWS_50"}, {"tool": "junit", "test": "http_req_duration* - p(9?)<*"}]}`, stored as
-`PracticeCheck` rows), each optional and exported only when set; unknown keys inside it are kept in the
-row's `extra` under "wareview", like a resource's. Every problem
+`PracticeCheck` rows), and the workload profile: the lens's own "wareview" key holds its questions
+(`{"profile": [{"code", "title", "description", "options"}]}`), a choice's `applies_when`, `always_applies` and
+`replaces_needs_all`, a question's `first_when` (see `wareview.lenses.conditions`). Each is optional and
+exported only when set; unknown keys inside it are kept in the row's `extra` under "wareview", like a
+resource's. Every problem
 is reported with its JSON path, e.g. `pillars[2].questions[4].riskRules[1].condition: unknown choice 'x' at
 column 12`.
 """

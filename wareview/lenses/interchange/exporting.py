@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from wareview.lenses.interchange.spec import PRACTICE_KEY, SCHEMA_VERSION
 from wareview.lenses.interchange.validation import lens_validate
-from wareview.lenses.models import Choice, Lens, Pillar, PracticeCheck, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, Pillar, PracticeCheck, ProfileQuestion, Question, RiskRule
 
 
 @dataclass
@@ -16,19 +16,33 @@ class ExportResult:
 
 
 def lens_export(*, lens: Lens) -> ExportResult:
-    """The lens as a custom-lens document (five queries), with warnings where AWS would object to it."""
+    """The lens as a custom-lens document (six queries), with warnings where AWS would object to it."""
     checks = Prefetch("checks", queryset=PracticeCheck.objects.order_by("pk"))
     choices = Prefetch("choices", queryset=Choice.objects.order_by("order", "pk").prefetch_related(checks))
     rules = Prefetch("risk_rules", queryset=RiskRule.objects.order_by("order", "pk"))
     questions = Question.objects.order_by("order", "pk").prefetch_related(choices, rules)
     pillars = lens.pillars.order_by("order", "pk").prefetch_related(Prefetch("questions", queryset=questions))
+    profile = [_profile_question_doc(question) for question in lens.profile_questions.order_by("order", "pk")]
     document = _with_extra(
-        {"schemaVersion": SCHEMA_VERSION, "name": lens.name, "description": lens.description},
+        {
+            "schemaVersion": SCHEMA_VERSION,
+            "name": lens.name,
+            "description": lens.description,
+            **_present(**{PRACTICE_KEY: _own_keys(lens, profile=profile)}),
+        },
         lens.extra,
         {"pillars": [_pillar_doc(pillar) for pillar in pillars]},
     )
     validation = lens_validate(document=document)
     return ExportResult(document=document, warnings=validation.errors + validation.warnings)
+
+
+def _profile_question_doc(question: ProfileQuestion) -> dict:
+    return {
+        "code": question.code,
+        "title": question.title,
+        **_present(description=question.description, options=question.options),
+    }
 
 
 def _pillar_doc(pillar: Pillar) -> dict:
@@ -43,7 +57,7 @@ def _question_doc(question: Question) -> dict:
         "description": question.description,
         **_present(
             helpfulResource=_resource(question, "helpful_resource", "helpfulResource"),
-            **{PRACTICE_KEY: _own_keys(question, replaces=question.replaces)},
+            **{PRACTICE_KEY: _own_keys(question, replaces=question.replaces, first_when=question.first_when)},
         ),
     }
     rules = [{"condition": rule.condition, "risk": rule.risk} for rule in question.risk_rules.all()]
@@ -68,6 +82,9 @@ def _choice_doc(choice: Choice) -> dict:
                     impact=choice.impact,
                     replaces=choice.replaces,
                     checks=[_check_doc(check) for check in choice.checks.all()],
+                    applies_when=choice.applies_when,
+                    always_applies=choice.always_applies,
+                    replaces_needs_all=choice.replaces_needs_all,
                 )
             },
         ),
@@ -79,9 +96,9 @@ def _check_doc(check: PracticeCheck) -> dict:
     return {"tool": check.tool, **({"rule": check.rule} if check.rule else {"test": check.test})}
 
 
-def _own_keys(row: Question | Choice, **values: object) -> object:
-    """wareview's own keys of the row that are set (a choice's verification, effort, impact; the upgrade
-    mapping), plus the unknown keys kept for that object."""
+def _own_keys(row: Lens | Question | Choice, **values: object) -> object:
+    """wareview's own keys of the row that are set (a choice's verification, effort, impact, its conditions; the
+    upgrade mapping; the lens's profile), plus the unknown keys kept for that object."""
     known = _present(**values)
     unknown = row.extra.get(PRACTICE_KEY, {})
     if not isinstance(unknown, dict):  # a value under the key kept whole before wareview read it

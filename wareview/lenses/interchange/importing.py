@@ -15,6 +15,7 @@ from wareview.lenses.interchange.parsing import lens_parse
 from wareview.lenses.interchange.spec import (
     CHOICE_KEYS,
     LENS_KEYS,
+    LENS_NESTED_FIELDS,
     NESTED_FIELDS,
     PILLAR_KEYS,
     PRACTICE_KEY,
@@ -28,6 +29,7 @@ from wareview.lenses.models import (
     Lens,
     Pillar,
     PracticeCheck,
+    ProfileQuestion,
     Question,
     RiskRule,
     new_draft_rows,
@@ -81,12 +83,14 @@ def _lens_write(document: dict, *, slug: str, warnings: list[str], by: User | No
         version=lens_next_version(slug=slug),
         name=document["name"],
         description=document["description"],
-        extra=_extra(document, LENS_KEYS),
+        extra=_extra(document, LENS_KEYS, LENS_NESTED_FIELDS),
     )
     with new_draft_rows(lens):
+        profile = _profile_write(lens, document.get(PRACTICE_KEY, {}).get("profile", []))
         pillars, areas, questions, choices, rules = _rows_write(lens, document["pillars"])
     checks = _checks_write(choices)
     counts = {
+        "profile_questions": len(profile),
         "pillars": len(pillars),
         "focus_areas": len(areas),
         "questions": len(questions),
@@ -102,6 +106,21 @@ def _lens_write(document: dict, *, slug: str, warnings: list[str], by: User | No
         ip=ip,
     )
     return ImportResult(lens=lens, warnings=warnings, created_counts=counts)
+
+
+def _profile_write(lens: Lens, question_docs: list[dict]) -> list[ProfileQuestion]:
+    """The workload profile's questions, in the file's order (no query when the lens has none)."""
+    return ProfileQuestion.objects.bulk_create(
+        ProfileQuestion(
+            lens=lens,
+            code=doc["code"],
+            title=doc["title"],
+            description=doc.get("description", ""),
+            options=doc.get("options", []),
+            order=order,
+        )
+        for order, doc in enumerate(question_docs)
+    )
 
 
 def _rows_write(lens: Lens, pillar_docs: list[dict]) -> tuple[list, ...]:
@@ -158,6 +177,7 @@ def _question_row(doc: dict, pillar: Pillar, area: FocusArea, order: int) -> Que
         helpful_resource_url=resource.get("url", ""),
         order=order,
         replaces=doc.get(PRACTICE_KEY, {}).get("replaces", []),
+        first_when=doc.get(PRACTICE_KEY, {}).get("first_when", ""),
         extra=_extra(doc, QUESTION_KEYS, QUESTION_NESTED_FIELDS),
     )
 
@@ -178,6 +198,9 @@ def _choice_row(question: Question, doc: dict, order: int) -> Choice:
         effort=practice.get("effort", ""),
         impact=practice.get("impact", ""),
         replaces=practice.get("replaces", []),
+        applies_when=practice.get("applies_when", ""),
+        always_applies=practice.get("always_applies", False),
+        replaces_needs_all=practice.get("replaces_needs_all", False),
         additional_resources=doc.get("additionalResources", []),
         is_none=doc["id"].endswith("_no"),
         order=order,

@@ -7,6 +7,13 @@ from typing import Any, TypeGuard
 
 from django.db.models import Field, Model
 
+from wareview.lenses.conditions import (
+    applicability_problem,
+    check_profile_condition,
+    code_problem,
+    option_problems,
+    question_facts,
+)
 from wareview.lenses.interchange.spec import (
     AWS_CHOICES,
     AWS_DISPLAY_TEXT,
@@ -18,8 +25,10 @@ from wareview.lenses.interchange.spec import (
     AWS_TEXT,
     CHECK_FIELDS,
     ID_PATTERN,
+    LENS_OWN_FIELDS,
     PRACTICE_FIELDS,
     PRACTICE_KEY,
+    PROFILE_QUESTION_FIELDS,
     QUESTION_OWN_FIELDS,
     RESOURCE_FIELDS,
     RESOURCE_KEYS,
@@ -27,7 +36,7 @@ from wareview.lenses.interchange.spec import (
     SCHEMA_VERSION,
 )
 from wareview.lenses.mapping import replaces_format_problems
-from wareview.lenses.models import Choice, Lens, Pillar, PracticeCheck, Question, RiskRule
+from wareview.lenses.models import Choice, Lens, Pillar, PracticeCheck, ProfileQuestion, Question, RiskRule
 from wareview.lenses.risk import DEFAULT, RuleError, check_condition, check_risk
 from wareview.lib.practice_scales import EFFORT_LABELS, IMPACT_LABELS
 
@@ -68,11 +77,70 @@ def lens_validate(*, document: object) -> ValidationResult:
         result.error("schemaVersion", f'must be "{SCHEMA_VERSION}", got "{version}"')
     _text(result, document, "name", "", aws=AWS_TEXT["lens name"], db=max_length(Lens, "name"), blank=False)
     _text(result, document, "description", "", aws=AWS_TEXT["lens description"])
+    facts = _check_profile(result, document)
     pillar_paths: dict[str, str] = {}
     question_paths: dict[str, str] = {}
     for i, pillar in enumerate(_items(result, document, "pillars", "", aws_max=AWS_PILLARS)):
-        _check_pillar(result, pillar, f"pillars[{i}]", pillar_paths, question_paths)
+        _check_pillar(result, pillar, f"pillars[{i}]", pillar_paths, question_paths, facts)
     return result
+
+
+def _check_profile(result: ValidationResult, document: dict) -> frozenset[str]:
+    """The workload profile's questions under the lens's "wareview" key (wareview.lenses.conditions): each well
+    formed, codes unique; returns the facts they give, each given once in the lens."""
+    where = PRACTICE_KEY
+    if PRACTICE_KEY not in document or not _is_object(document[PRACTICE_KEY], where, result):
+        return frozenset()
+    own = document[PRACTICE_KEY]
+    question_paths: dict[str, str] = {}
+    fact_paths: dict[str, str] = {}
+    for index, question in enumerate(_items(result, own, "profile", where, required=False, empty=True)):
+        path = f"{where}.profile[{index}]"
+        for fact, fact_path in _check_profile_question(result, question, path, question_paths):
+            if fact in fact_paths:
+                result.error(fact_path, f"the profile fact '{fact}' is already given at {fact_paths[fact]}")
+            fact_paths.setdefault(fact, fact_path)
+    _warn_unknown_keys(result, own, where, LENS_OWN_FIELDS)
+    return frozenset(fact_paths)
+
+
+def _check_profile_question(
+    result: ValidationResult, question: object, path: str, question_paths: dict[str, str]
+) -> list[tuple[str, str]]:
+    """Check one profile question; return the facts it gives with where each is written (none when it is not
+    well formed)."""
+    if not _is_object(question, path, result):
+        return []
+    for unknown in [key for key in question if key not in PROFILE_QUESTION_FIELDS]:
+        result.error(
+            f"{path}.{unknown}", 'unknown key; a profile question has "code", "title", "description", "options"'
+        )
+    code = _profile_code(result, question, path, question_paths)
+    _text(result, question, "title", path, db=max_length(ProfileQuestion, "title"), blank=False)
+    _text(result, question, "description", path, required=False)
+    options = question.get("options", [])
+    problems = option_problems(options) if "options" in question else []
+    for index, message in problems:
+        result.error(f"{path}.options{index}", message)
+    if problems or code is None:
+        return []
+    if not options:
+        return [(code, f"{path}.code")]
+    return [(fact, f"{path}.options[{i}].code") for i, fact in enumerate(question_facts(code, options))]
+
+
+def _profile_code(result: ValidationResult, question: dict, path: str, question_paths: dict[str, str]) -> str | None:
+    """The profile question's code if it is well formed and not used before; `question_paths` maps codes to where
+    they were first used."""
+    code = question.get("code")
+    problem = code_problem(code) if "code" in question else "required but missing"
+    if problem is None and isinstance(code, str):  # code_problem finds none only in a string
+        if code not in question_paths:
+            question_paths[code] = path
+            return code
+        problem = f"duplicate profile question code '{code}', first used at {question_paths[code]}"
+    result.error(f"{path}.code", str(problem))
+    return None
 
 
 def _check_storable_text(result: ValidationResult, document: dict) -> None:
@@ -113,7 +181,7 @@ def _printable(path: str) -> str:
 
 
 def _check_pillar(
-    result: ValidationResult, pillar: object, path: str, pillar_paths: dict, question_paths: dict
+    result: ValidationResult, pillar: object, path: str, pillar_paths: dict, question_paths: dict, facts: frozenset[str]
 ) -> None:
     if not _is_object(pillar, path, result):
         return
@@ -122,10 +190,12 @@ def _check_pillar(
         result.warn(f"{path}.id", f"AWS needs a pillar id of {AWS_ID_MIN} to 128 characters")
     _text(result, pillar, "name", path, aws=AWS_TEXT["name"], db=max_length(Pillar, "name"), blank=False)
     for j, question in enumerate(_items(result, pillar, "questions", path, aws_max=AWS_QUESTIONS)):
-        _check_question(result, question, f"{path}.questions[{j}]", question_paths)
+        _check_question(result, question, f"{path}.questions[{j}]", question_paths, facts)
 
 
-def _check_question(result: ValidationResult, question: object, path: str, question_paths: dict) -> None:
+def _check_question(
+    result: ValidationResult, question: object, path: str, question_paths: dict, facts: frozenset[str]
+) -> None:
     if not _is_object(question, path, result):
         return
     # The database keeps question codes unique per pillar; answers and reports need them unique in the lens.
@@ -133,14 +203,16 @@ def _check_question(result: ValidationResult, question: object, path: str, quest
     _text(result, question, "title", path, aws=AWS_TEXT["title"], db=max_length(Question, "title"), blank=False)
     _text(result, question, "description", path, aws=AWS_TEXT["description"])
     _check_resource(result, question, "helpfulResource", path)
-    _check_own_keys(result, question, path, QUESTION_OWN_FIELDS, of_choice=False)
+    _check_own_keys(result, question, path, QUESTION_OWN_FIELDS, facts=facts)
     choice_paths: dict[str, str] = {}
     for k, choice in enumerate(_items(result, question, "choices", path, aws_max=AWS_CHOICES)):
-        _check_choice(result, choice, f"{path}.choices[{k}]", choice_paths)
+        _check_choice(result, choice, f"{path}.choices[{k}]", choice_paths, facts)
     _check_rules(result, question, path, choice_codes=choice_paths.keys())
 
 
-def _check_choice(result: ValidationResult, choice: object, path: str, choice_paths: dict) -> None:
+def _check_choice(
+    result: ValidationResult, choice: object, path: str, choice_paths: dict, facts: frozenset[str]
+) -> None:
     if not _is_object(choice, path, result):
         return
     code = _id(result, choice, path, seen=choice_paths, noun="choice")
@@ -151,7 +223,9 @@ def _check_choice(result: ValidationResult, choice: object, path: str, choice_pa
     if "improvementPlan" not in choice and code is not None and not code.endswith("_no"):
         result.warn(path, "no improvementPlan; AWS requires one except on the choice whose id ends in _no")
     _check_additional_resources(result, choice, path)
-    _check_own_keys(result, choice, path, PRACTICE_FIELDS, of_choice=True)
+    # The importer makes a choice whose id ends in _no "None of these".
+    is_none = code is not None and code.endswith("_no")
+    _check_own_keys(result, choice, path, PRACTICE_FIELDS, facts=facts, of_choice=True, is_none=is_none)
 
 
 def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) -> None:
@@ -168,11 +242,19 @@ def _check_resource(result: ValidationResult, owner: dict, key: str, path: str) 
 
 
 def _check_own_keys(
-    result: ValidationResult, owner: dict, path: str, known_keys: tuple[str, ...], *, of_choice: bool
+    result: ValidationResult,
+    owner: dict,
+    path: str,
+    known_keys: tuple[str, ...],
+    *,
+    facts: frozenset[str],
+    of_choice: bool = False,
+    is_none: bool = False,
 ) -> None:
     """wareview's own keys (absent from AWS files), each optional. On a choice, the facts about a best practice:
     how to verify it is followed, its effort and its impact, the last two from their scales or blank. On a
-    question and a choice, the upgrade mapping (`replaces`), well formed."""
+    question and a choice, the upgrade mapping (`replaces`), well formed. The conditions over the workload
+    profile (a choice's `applies_when`, a question's `first_when`) name only the lens's profile `facts`."""
     where = f"{path}.{PRACTICE_KEY}"
     if PRACTICE_KEY not in owner or not _is_object(owner[PRACTICE_KEY], where, result):
         return
@@ -188,7 +270,43 @@ def _check_own_keys(
             result.error(f"{where}.replaces{index}", message)
     if of_choice:
         _check_checks(result, own, where)
+        _check_applicability(result, own, where, facts, is_none=is_none)
+    else:
+        _condition(result, own, "first_when", where, facts)
     _warn_unknown_keys(result, own, where, known_keys)
+
+
+def _check_applicability(
+    result: ValidationResult, own: dict, path: str, facts: frozenset[str], *, is_none: bool
+) -> None:
+    """A practice's `applies_when` (a condition over the profile's facts), `always_applies` and
+    `replaces_needs_all` (true or false); never a condition on a practice that always applies, neither on "None of
+    these"."""
+    applies_when = _condition(result, own, "applies_when", path, facts)
+    always_applies = _flag(result, own, "always_applies", path)
+    _flag(result, own, "replaces_needs_all", path)
+    problem = applicability_problem(always_applies=always_applies, applies_when=applies_when or "", is_none=is_none)
+    if problem:
+        result.error(path, problem)
+
+
+def _condition(result: ValidationResult, owner: dict, key: str, path: str, facts: frozenset[str]) -> str | None:
+    """A condition over the workload profile's facts, or None when it is absent or not usable."""
+    condition = _text(result, owner, key, path, required=False, db=max_length(Choice, "applies_when"))
+    if condition is not None:
+        try:
+            check_profile_condition(condition, facts)
+        except RuleError as error:
+            result.error(f"{path}.{key}", error.message)
+            return None
+    return condition
+
+
+def _flag(result: ValidationResult, owner: dict, key: str, path: str) -> bool:
+    value = owner.get(key, False)
+    if not isinstance(value, bool):
+        result.error(f"{path}.{key}", f"must be true or false, got {_json_type(value)}")
+    return value is True
 
 
 def _check_checks(result: ValidationResult, own: dict, path: str) -> None:

@@ -12,7 +12,9 @@ class Command(BaseCommand):
         "questions have guidance, best practices have improvement guidance, effort and impact come from their "
         "scales, and in a lens that gives any best practice verification, effort or impact, every best practice "
         'but "None of these" has all three; the upgrade mapping (each "replaces") is well formed and names questions '
-        "and choices of the lens's previous published version. Exits non-zero on any problem."
+        "and choices of the lens's previous published version; the workload profile's questions give each fact "
+        "once, and every condition over them (applies_when, first_when) parses and names facts of the profile, "
+        'never on a practice that always applies nor on "None of these". Exits non-zero on any problem.'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
