@@ -460,6 +460,7 @@ def test_the_counts_in_the_doc_are_those_of_the_fixture():
     assert f"{sum(bool(p['applies_when']) for p in found)} practices carry `applies_when`" in counts
     assert f"{sum(p['replaces_needs_all'] for p in found)} carry `replaces_needs_all`" in counts
     assert all(f"`{tag}` {count}" in counts for tag, count in tags.items())
+    assert f"{len(fields_of(V3, 'practicecheck'))} practice checks" in counts
     assert f"Links: {len(links)}" in counts
     host, top = hosts.most_common(1)[0]
     assert f"`{host}` {top} ({round(100 * top / len(links))} %)" in counts
@@ -532,3 +533,18 @@ def test_v3_exports_as_a_valid_lens_file():
     exported = lens_export(lens=Lens.objects.get(slug=SLUG, version=3))
 
     assert lens_validate(document=exported.document).errors == []
+
+
+def test_every_check_of_v2_is_kept_on_a_v3_practice_that_takes_over_its_practice():
+    def check(row: dict) -> tuple:
+        return (row["tool"], row["rule"], row["test"])
+
+    successors: dict[str, set[str]] = {}
+    for question in V3_QUESTIONS:
+        for choice in practices(question):
+            for entry in choice["replaces"] or [f"{question['code']}/{choice['code']}"]:
+                successors.setdefault(entry.partition("/")[2], set()).add(choice["code"])
+    v3_checks = {(row["choice"][3], check(row)) for row in fields_of(V3, "practicecheck")}
+
+    for row in fields_of(V2, "practicecheck"):
+        assert any((code, check(row)) in v3_checks for code in successors[row["choice"][3]]), row
