@@ -14,12 +14,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.reviews.test_upgrade_mapping import MARK, OTHER_MARK, answer, in_lens, move
+from tests.reviews.test_upgrade_mapping import MARK, OTHER_MARK, answer, answers_of, in_lens, move
 from wareview.lenses.models import Lens, Question
 from wareview.lenses.services import lens_new_draft, lens_publish
 from wareview.reviews import upgrade
 from wareview.reviews.merging import AnswerState
-from wareview.reviews.models import AnswerChange, AnswerRisk
+from wareview.reviews.models import Answer, AnswerChange, AnswerRisk
+from wareview.reviews.services import review_start
+from wareview.workloads.models import Workload
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +116,40 @@ def test_the_preview_has_no_confirmation_section_when_every_strict_merge_is_met(
     assert "Needs confirmation" not in body
 
 
+@pytest.fixture
+def always_applies(cast) -> Lens:
+    """v2 of the cast's lens in which Q_01's practice a always applies."""
+    draft = lens_new_draft(lens=cast.lens)
+    in_lens(draft).filter(code="q_01_a").update(always_applies=True)
+    return lens_publish(lens=draft)
+
+
+def test_a_does_not_apply_mark_is_not_carried_onto_a_practice_that_always_applies(cast, always_applies):
+    answer(
+        cast.review, "Q_01", cast.owner, selected=["q_01_b"], practices_not_applicable={"q_01_a": MARK, "q_01_c": MARK}
+    )
+
+    plan = upgrade.review_upgrade_plan(review=cast.review, target=always_applies)
+    moved = move(cast, always_applies)["Q_01"]
+
+    assert moved.selected == ["q_01_b"]
+    assert moved.practices_not_applicable == {"q_01_c": MARK}
+    message = 'needs confirmation: q_01_a always applies, so the "does not apply" mark of q_01_a was not carried'
+    assert [item.message for item in plan.to_confirm] == [message]
+    assert (
+        AnswerChange.objects.get(answer=moved, note__startswith="moved").note == f"moved from lens v1 to v2; {message}"
+    )
+
+
+def test_a_tick_still_carries_onto_a_practice_that_always_applies(cast, always_applies):
+    answer(cast.review, "Q_01", cast.owner, selected=["q_01_a"])
+
+    plan = upgrade.review_upgrade_plan(review=cast.review, target=always_applies)
+
+    assert move(cast, always_applies)["Q_01"].selected == ["q_01_a"]
+    assert plan.to_confirm == []
+
+
 # The shipped v2 → v3 mapping
 
 
@@ -204,3 +240,51 @@ def test_a_v2_answer_credits_a_basic_of_v3_only_when_it_met_everything_the_basic
             checked += 1
 
     assert checked == 25
+
+
+def test_no_v2_mark_waives_a_v3_practice_that_always_applies(shipped_step):
+    _, new, step = shipped_step
+    always = [
+        (question, choice.code, step.practices[question, choice.code])
+        for question, shape in new.questions.items()
+        for choice in shape.choices
+        if choice.always_applies
+    ]
+    waived = [
+        code
+        for question, code, sources in always
+        if sources and code in carried(shipped_step, question, code, set(), set(sources)).practices_not_applicable
+    ]
+
+    assert len(always) == 13
+    assert waived == []
+
+
+def test_a_review_on_the_shipped_v2_with_one_source_of_each_merge_moves_to_v3_without_those_credits(cast, client):
+    call_command("load_question_sets", str(FIXTURES / "performance_efficiency_v2.json"), verbosity=0)
+    call_command("load_question_sets", str(FIXTURES / "performance_efficiency_v3.json"), verbosity=0)
+    v2, v3 = Lens.objects.get(slug=SLUG, version=2), Lens.objects.get(slug=SLUG, version=3)
+    workload = Workload.objects.create(team=cast.team, name="Shop", created_by=cast.owner)
+    review = review_start(workload=workload, lens=v2, user=cast.owner)
+    left_out = {"perf05_managed", "perf02_function_sizing", "perf13_connections", "perf08_thresholds"}
+    for saved in Answer.objects.filter(review=review).select_related("question"):
+        practices = saved.question.choices.filter(is_none=False).exclude(code__in=left_out)
+        answer(review, saved.question.code, cast.owner, selected=[c.code for c in practices])
+
+    client.force_login(cast.viewer)
+    preview = html.unescape(client.get(reverse("reviews:upgrade", args=[review.pk, v3.pk])).content.decode())
+    upgrade.review_upgrade(review=review, target=v3, user=cast.owner)
+    moved = answers_of(review)
+
+    strict = {"perf01_managed_services", "perf02_sized_from_data", "perf14_pools", "perf07_auto_perf_tests"}
+    ticked = {code for answer_ in moved.values() for code in answer_.selected}
+    assert ticked & strict == set()
+    assert {"perf01_requirements", "perf16_timeouts", "perf09_slo_alerts"} <= ticked
+    assert ">Needs confirmation (4)" in preview
+    assert "needs confirmation: only perf14_pools of perf14_pools, perf13_connections was ticked" in preview
+    note = AnswerChange.objects.get(answer=moved["PERF_07"], note__startswith="moved").note
+    assert note == (
+        "moved from lens v2 to v3, with practices from PERF_08; needs confirmation: only perf07_auto_perf_tests of "
+        "perf07_auto_perf_tests, "
+        "perf08_thresholds was ticked"
+    )

@@ -11,6 +11,8 @@ these"; see `wareview.lenses.mapping`). The rules:
   it takes over was ticked or marked "does not apply", with at least one ticked, and marked only when every one
   was marked; when some were ticked and others were not, it is left unticked for a person to confirm, and the
   plan and the answer's history say "needs confirmation: only A of A, B was ticked";
+- a practice that always applies (`Choice.always_applies`) never receives a "does not apply" mark: the plan and
+  the history say the mark was not carried, and a person answers it;
 - "None of these" carries only when nothing else on the new question is ticked;
 - a question taking over one question keeps its notes as they are; taking over several, it gets their notes
   joined, each under a line naming its old question's code and title;
@@ -60,6 +62,7 @@ class PracticeShape:
     is_none: bool
     replaces: tuple[str, ...]
     needs_all: bool = False  # credited only when every practice it takes over was met (Choice.replaces_needs_all)
+    always_applies: bool = False  # never marked "does not apply" (Choice.always_applies)
 
 
 @dataclass(frozen=True)
@@ -100,10 +103,11 @@ def lens_shapes(*, lenses: Sequence[Lens]) -> dict[int, LensShape]:
     by_id = {q.pk: q for q in questions.order_by("pillar__lens_id", "pillar__order", "order", "pk")}
     choices: dict[int, list[PracticeShape]] = defaultdict(list)
     rows = Choice.objects.filter(question__in=by_id).order_by("order", "pk")
-    for question_id, code, title, is_none, replaces, needs_all in rows.values_list(
-        "question_id", "code", "title", "is_none", "replaces", "replaces_needs_all"
+    for question_id, code, title, is_none, replaces, needs_all, always in rows.values_list(
+        "question_id", "code", "title", "is_none", "replaces", "replaces_needs_all", "always_applies"
     ):
-        choices[question_id].append(PracticeShape(code, title, is_none, tuple(_well_formed(replaces, True)), needs_all))
+        mapping = tuple(_well_formed(replaces, True))
+        choices[question_id].append(PracticeShape(code, title, is_none, mapping, needs_all, always))
     rules: dict[int, list[tuple[str, str]]] = defaultdict(list)
     rule_rows = RiskRule.objects.filter(question__in=by_id).order_by("order", "pk")
     for question_id, condition, risk in rule_rows.values_list("question_id", "condition", "risk"):
@@ -178,6 +182,8 @@ def _carry_question(
             ticked.add(choice.code)
         elif not choice.is_none and (mark := _first_mark(states, sources)):
             marks[choice.code] = mark
+        if choice.always_applies:
+            marks.pop(choice.code, None)
     nones = {choice.code for choice in shape.choices if choice.is_none}
     if ticked - nones:
         ticked -= nones
@@ -215,31 +221,35 @@ def _first_mark(states: dict[str, AnswerState], sources: Iterable[Ref]) -> dict[
 
 @dataclass(frozen=True)
 class Unconfirmed:
-    """A practice that needs every practice it takes over, left unticked because only some were ticked."""
+    """A practice `carry` leaves unticked although the old answer said something of it, for a person to answer."""
 
     question_code: str
     code: str
     title: str
-    ticked: tuple[str, ...]  # codes of the old practices that were ticked
-    sources: tuple[str, ...]  # codes of every old practice it takes over
-
-    @property
-    def message(self) -> str:
-        return f"needs confirmation: only {', '.join(self.ticked)} of {', '.join(self.sources)} was ticked"
+    message: str  # e.g. "needs confirmation: only a of a, b was ticked"
 
 
 def unconfirmed(*, states: dict[str, AnswerState], new: LensShape, step: Step) -> list[Unconfirmed]:
-    """The practices of `new` that `carry` leaves unticked although some of the practices they take over were
-    ticked: they need every one of them, and a person must confirm the rest."""
+    """The practices of `new` that `carry` leaves unticked although the old answer spoke of them: one that needs
+    every practice it takes over when only some were ticked, and one that always applies whose sources were
+    marked "does not apply"."""
     found: list[Unconfirmed] = []
     for code, shape in new.questions.items():
         for choice in shape.choices:
             sources = step.practices[code, choice.code]
+            if choice.is_none:
+                continue
             ticks = _ticked(states, sources)
-            missing = [s for s in sources if s not in ticks and not _mark(states, s)]
-            if choice.needs_all and not choice.is_none and ticks and missing:
-                names = tuple(c for _, c in sources)
-                found.append(Unconfirmed(code, choice.code, choice.title, tuple(c for _, c in ticks), names))
+            marked = [source for source in sources if source not in ticks and _mark(states, source)]
+            names = ", ".join(c for _, c in sources)
+            would_be_marked = not ticks and marked and (not choice.needs_all or len(marked) == len(sources))
+            if choice.needs_all and ticks and len(ticks) + len(marked) < len(sources):
+                message = f"only {', '.join(c for _, c in ticks)} of {names} was ticked"
+            elif choice.always_applies and would_be_marked:
+                message = f'{choice.code} always applies, so the "does not apply" mark of {names} was not carried'
+            else:
+                continue
+            found.append(Unconfirmed(code, choice.code, choice.title, f"needs confirmation: {message}"))
     return found
 
 
