@@ -132,6 +132,7 @@ def test_the_sample_reports_import_into_the_demo_review_and_hit_mapped_practices
     call_command("load_question_sets", stdout=StringIO())
     call_command("demo_setup", on_any_database=True)
     review = Review.objects.get()
+    assert review.lens.version == 3  # the demo review starts on the newest published version
     before = ticks(review)
 
     call_command("import_findings", str(review.pk), str(EXAMPLES / "checkov.sarif"))
@@ -143,19 +144,19 @@ def test_the_sample_reports_import_into_the_demo_review_and_hit_mapped_practices
     assert evidence == {
         ("perf02_sized_from_data", "CKV_K8S_12"),
         ("perf03_autoscaling", "CKV2_AWS_16"),
-        ("perf09_actionable_alerts", "CKV_AWS_319"),
+        ("perf09_alert_actions", "CKV_AWS_319"),
         ("perf10_generation", "CKV_AWS_126"),
         ("perf10_tracing", "CKV_AWS_50"),
         ("perf10_tracing", "CKV_AWS_73"),
         ("perf13_slow_queries", "CKV_AWS_353"),
-        ("perf08_thresholds", "http_req_duration - p(95)<500"),
-        ("perf08_thresholds", "http_req_failed - rate<0.01"),
+        ("perf07_auto_perf_tests", "http_req_duration - p(95)<500"),
+        ("perf07_auto_perf_tests", "http_req_failed - rate<0.01"),
     }
     findings = set(Finding.objects.filter(answer__review=review).values_list("practice", "check_name"))
     assert findings == {
         ("perf02_noisy_neighbours", "CKV_K8S_13"),
         ("perf10_retention", "CKV_AWS_66"),
-        ("perf08_thresholds", "http_req_duration{scenario:checkout} - p(95)<300"),
+        ("perf07_auto_perf_tests", "http_req_duration{scenario:checkout} - p(95)<300"),
         ("perf01_requirements", "http_req_duration{scenario:checkout} - p(95)<300"),
     }
     assert ticks(review) == before

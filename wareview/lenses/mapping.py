@@ -6,7 +6,8 @@ lists `"<old question code>/<old choice code>"` entries: a tick (or "does not ap
 one on this practice; empty means this choice's own code in each question the new question takes over, and for
 "None of these" also the "None of these" of each of those questions (their codes differ from question to
 question). Renaming is one new choice listing one old one, merging one listing several, splitting several new
-choices listing the same old one.
+choices listing the same old one. A merge into a stricter practice sets `Choice.replaces_needs_all`: the practice
+is then credited only when every one it lists was ticked or did not apply (see `wareview.reviews.upgrade`).
 
 Pure functions over plain values: the format check, the check against the previous version, and resolving the
 defaults. `check_lenses`, the admin, the lens-file importer and `reviews.upgrade` share them.

@@ -7,6 +7,12 @@ these"; see `wareview.lenses.mapping`). The rules:
 
 - a tick on any practice a new practice takes over becomes a tick; failing that, a mark becomes a mark, with
   its reason and note (the first one's): a tick wins over a mark;
+- a practice whose `replaces_needs_all` is set (a merged, stricter practice) is ticked only when every practice
+  it takes over was ticked or marked "does not apply", with at least one ticked, and marked only when every one
+  was marked; when some were ticked and others were not, it is left unticked for a person to confirm, and the
+  plan and the answer's history say "needs confirmation: only A of A, B was ticked";
+- a practice that always applies (`Choice.always_applies`) never receives a "does not apply" mark: the plan and
+  the history say the mark was not carried, and a person answers it;
 - "None of these" carries only when nothing else on the new question is ticked;
 - a question taking over one question keeps its notes as they are; taking over several, it gets their notes
   joined, each under a line naming its old question's code and title;
@@ -55,6 +61,8 @@ class PracticeShape:
     title: str
     is_none: bool
     replaces: tuple[str, ...]
+    needs_all: bool = False  # credited only when every practice it takes over was met (Choice.replaces_needs_all)
+    always_applies: bool = False  # never marked "does not apply" (Choice.always_applies)
 
 
 @dataclass(frozen=True)
@@ -95,10 +103,11 @@ def lens_shapes(*, lenses: Sequence[Lens]) -> dict[int, LensShape]:
     by_id = {q.pk: q for q in questions.order_by("pillar__lens_id", "pillar__order", "order", "pk")}
     choices: dict[int, list[PracticeShape]] = defaultdict(list)
     rows = Choice.objects.filter(question__in=by_id).order_by("order", "pk")
-    for question_id, code, title, is_none, replaces in rows.values_list(
-        "question_id", "code", "title", "is_none", "replaces"
+    for question_id, code, title, is_none, replaces, needs_all, always in rows.values_list(
+        "question_id", "code", "title", "is_none", "replaces", "replaces_needs_all", "always_applies"
     ):
-        choices[question_id].append(PracticeShape(code, title, is_none, tuple(_well_formed(replaces, True))))
+        mapping = tuple(_well_formed(replaces, True))
+        choices[question_id].append(PracticeShape(code, title, is_none, mapping, needs_all, always))
     rules: dict[int, list[tuple[str, str]]] = defaultdict(list)
     rule_rows = RiskRule.objects.filter(question__in=by_id).order_by("order", "pk")
     for question_id, condition, risk in rule_rows.values_list("question_id", "condition", "risk"):
@@ -162,10 +171,19 @@ def _carry_question(
     marks: dict[str, dict[str, str]] = {}
     for choice in shape.choices:
         sources = step.practices[code, choice.code]
-        if any(c in _state(states, q).selected for q, c in sources):
+        ticks = _ticked(states, sources)
+        if choice.needs_all and not choice.is_none:
+            marked = [source for source in sources if source not in ticks and _mark(states, source)]
+            if ticks and len(ticks) + len(marked) == len(sources):
+                ticked.add(choice.code)
+            elif sources and len(marked) == len(sources):
+                marks[choice.code] = dict(_mark(states, marked[0]) or {})
+        elif ticks:
             ticked.add(choice.code)
         elif not choice.is_none and (mark := _first_mark(states, sources)):
             marks[choice.code] = mark
+        if choice.always_applies:
+            marks.pop(choice.code, None)
     nones = {choice.code for choice in shape.choices if choice.is_none}
     if ticked - nones:
         ticked -= nones
@@ -184,12 +202,55 @@ def _state(states: dict[str, AnswerState], code: str) -> AnswerState:
     return states.get(code) or AnswerState()
 
 
+def _ticked(states: dict[str, AnswerState], sources: Iterable[Ref]) -> list[Ref]:
+    return [(question, choice) for question, choice in sources if choice in _state(states, question).selected]
+
+
+def _mark(states: dict[str, AnswerState], source: Ref) -> dict[str, str] | None:
+    question, choice = source
+    return _state(states, question).practices_not_applicable.get(choice) or None
+
+
 def _first_mark(states: dict[str, AnswerState], sources: Iterable[Ref]) -> dict[str, str] | None:
-    for question, choice in sources:
-        mark = _state(states, question).practices_not_applicable.get(choice)
+    for source in sources:
+        mark = _mark(states, source)
         if mark:
             return dict(mark)
     return None
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """A practice `carry` leaves unticked although the old answer said something of it, for a person to answer."""
+
+    question_code: str
+    code: str
+    title: str
+    message: str  # e.g. "needs confirmation: only a of a, b was ticked"
+
+
+def unconfirmed(*, states: dict[str, AnswerState], new: LensShape, step: Step) -> list[Unconfirmed]:
+    """The practices of `new` that `carry` leaves unticked although the old answer spoke of them: one that needs
+    every practice it takes over when only some were ticked, and one that always applies whose sources were
+    marked "does not apply"."""
+    found: list[Unconfirmed] = []
+    for code, shape in new.questions.items():
+        for choice in shape.choices:
+            sources = step.practices[code, choice.code]
+            if choice.is_none:
+                continue
+            ticks = _ticked(states, sources)
+            marked = [source for source in sources if source not in ticks and _mark(states, source)]
+            names = ", ".join(c for _, c in sources)
+            would_be_marked = not ticks and marked and (not choice.needs_all or len(marked) == len(sources))
+            if choice.needs_all and ticks and len(ticks) + len(marked) < len(sources):
+                message = f"only {', '.join(c for _, c in ticks)} of {names} was ticked"
+            elif choice.always_applies and would_be_marked:
+                message = f'{choice.code} always applies, so the "does not apply" mark of {names} was not carried'
+            else:
+                continue
+            found.append(Unconfirmed(code, choice.code, choice.title, f"needs confirmation: {message}"))
+    return found
 
 
 def _notes(taken: tuple[str, ...], states: dict[str, AnswerState], old: LensShape) -> str:
@@ -261,6 +322,8 @@ class UpgradePlan:
     split: list[PracticeMove] = field(default_factory=list)
     dropped: list[DroppedPractice] = field(default_factory=list)
     long_notes: list[str] = field(default_factory=list)
+    # Merged practices left unticked because only some of what they need was ticked, in the order of the move.
+    to_confirm: list[Unconfirmed] = field(default_factory=list)
     # For the move: the review's answers by old code, the carried answers and their origins by new code.
     answers: dict[str, Answer] = field(default_factory=dict)
     carried: dict[str, AnswerState] = field(default_factory=dict)
@@ -308,6 +371,7 @@ def review_upgrade_plan(*, review: Review, target: Lens, lock: bool = False) -> 
     for old_lens, new_lens in itertools.pairwise(chain):
         old, new = shapes[old_lens.pk], shapes[new_lens.pk]
         step = mapping_step(old=old, new=new)
+        plan.to_confirm += unconfirmed(states=states, new=new, step=step)
         states = carry(states=states, old=old, new=new, step=step)
         origins = {code: _union(origins[q] for q in taken) for code, taken in step.questions.items()}
         practice_origins = {
@@ -446,7 +510,8 @@ def review_upgrade(*, review: Review, target: Lens, user: User) -> Review:
         if code not in reused:
             created.append(answer)
         state_before = before[sources[0]] if sources and sources[0] in before else Answer().state()
-        changes.append((answer, state_before, _history_note(note, code, sources, practices_from[code])))
+        confirm = [item.message for item in plan.to_confirm if item.question_code == code]
+        changes.append((answer, state_before, _history_note(note, code, sources, practices_from[code], confirm)))
     Answer.objects.bulk_update(list(reused.values()), MOVED_FIELDS)
     Answer.objects.bulk_create(created)
     # Rows left over are deleted once what follows answers (evidence) has moved to the rows that take them over.
@@ -527,12 +592,16 @@ def _move_note(old: Lens, new: Lens) -> str:
     return f"moved from lens v{old.version} to v{new.version}"
 
 
-def _history_note(note: str, code: str, sources: tuple[str, ...], practices_from: Sequence[str]) -> str:
-    """The move's note in an answer's history, naming the questions it took over when not just its own, and
-    those it took practices from."""
+def _history_note(
+    note: str, code: str, sources: tuple[str, ...], practices_from: Sequence[str], confirm: Sequence[str]
+) -> str:
+    """The move's note in an answer's history, naming the questions it took over when not just its own, those it
+    took practices from, and the merged practices left for a person to confirm."""
     if sources and sources != (code,):
         note = f"{note}, taking over {', '.join(sources)}"
     if practices_from:
         note = f"{note}, with practices from {', '.join(practices_from)}"
+    for message in confirm:
+        note = f"{note}; {message}"
     limit = AnswerChange._meta.get_field("note").max_length or len(note)
     return note if len(note) <= limit else note[: limit - 1] + "…"
