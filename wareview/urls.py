@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("wareview.plans.urls")),
     path("", include("wareview.webhooks.urls")),
     path("", include("wareview.portfolio.urls")),
+    path("", include("wareview.review_templates.urls")),
 ]
