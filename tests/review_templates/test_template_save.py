@@ -197,3 +197,28 @@ def test_a_member_who_joins_later_sees_the_templates_too(client, cast, answered)
     Membership.objects.create(team=cast.team, user=newcomer, role=Role.VIEWER)
     client.force_login(newcomer)
     assert "Baseline" in client.get(list_url(cast.team)).content.decode()
+
+
+def test_saving_takes_the_same_queries_on_a_small_and_a_large_lens(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import build_lens
+    from tests.review_templates.conftest import answer
+    from wareview.reviews.services import review_start
+    from wareview.workloads.models import Workload
+
+    large = review_start(
+        workload=Workload.objects.create(team=cast.team, name="Search", created_by=cast.owner),
+        lens=build_lens(questions_per_area=6, areas=4),
+        user=cast.owner,
+    )
+    client.force_login(cast.contributor)
+    counts = []
+    for review in (cast.review, large):
+        answer(review, "Q_01", cast.owner, selected=["q_01_a"])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(save_url(review), {"name": f"From {review.pk}"}).status_code == 302
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert ReviewTemplate.objects.get(name=f"From {large.pk}").answers["Q_01"]["selected"] == ["q_01_a"]

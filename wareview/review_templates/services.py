@@ -27,17 +27,11 @@ class TemplateError(Exception):
     """A template that cannot be saved, with words for the person who asked."""
 
 
-def duplicate_name_refusal(name: str) -> str:
-    return f"The team already has a template named “{name}”: choose another name, or delete that one first."
-
-
 def template_save(*, review: Review, name: str, description: str, user: User) -> ReviewTemplate:
     """Save the review's answers (ticked practices, "does not apply" marks with their reasons and notes, the
     notes; never the risks) as a template of its team, named `name` (unique in the team, whatever the case).
     Answers that say nothing are left out. Raises TemplateError for a name the team already uses."""
     team = review.workload.team
-    if ReviewTemplate.objects.filter(team=team, name__iexact=name).exists():
-        raise TemplateError(duplicate_name_refusal(name))
     answers = Answer.objects.filter(review=review).select_related("question").order_by("question__code")
     saved = {answer.question.code: _template_answer(answer) for answer in answers if _says_something(answer)}
     template = ReviewTemplate(
@@ -46,8 +40,9 @@ def template_save(*, review: Review, name: str, description: str, user: User) ->
     try:
         with transaction.atomic():
             template.save()
-    except IntegrityError as error:  # the same name saved at the same moment
-        raise TemplateError(duplicate_name_refusal(name)) from error
+    except IntegrityError as error:  # the name is taken (review_template_unique_name_in_team)
+        refusal = f"The team already has a template named “{name}”: choose another name, or delete that one first."
+        raise TemplateError(refusal) from error
     return template
 
 
