@@ -156,6 +156,10 @@ def test_the_workload_page_dashboard_and_portfolio_count_confirmed_answers_only(
     client.force_login(cast.viewer)
     body = client.get(reverse("reviews:overview", args=[prefilled.pk])).content.decode()
     assert "1 of 4" in body
+    assert "2 pre-filled answers wait for a person to confirm or change them: they count once confirmed." in body
+    answer_confirm(answer=Answer.objects.get(review=prefilled, question__code="Q_01"), user=cast.owner)
+    body = client.get(reverse("reviews:overview", args=[prefilled.pk])).content.decode()
+    assert "1 pre-filled answer waits for a person to confirm or change it: it counts once confirmed." in body
 
 
 def test_the_review_completes_only_when_every_answer_is_confirmed(cast, prefilled, django_capture_on_commit_callbacks):

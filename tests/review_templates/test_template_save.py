@@ -28,7 +28,7 @@ def test_a_writer_saves_the_reviews_answers_as_a_template_of_its_team(client, ca
     assert response.status_code == 302
     assert response["Location"] == list_url(cast.team)
     template = ReviewTemplate.objects.get()
-    assert (template.team, template.lens, template.name) == (cast.team, cast.lens, "Payments baseline")
+    assert (template.team, template.lens, str(template)) == (cast.team, cast.lens, "Payments baseline")
     assert (template.description, template.created_by) == ("Our usual answers.", cast.user(role))
     # Every answer that says something, without its risk; Q_04 said nothing.
     assert template.answers == {

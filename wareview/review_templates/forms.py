@@ -75,7 +75,5 @@ class StartFromForm(LensChoiceForm):
 
 
 def first_error(form: forms.Form) -> str:
-    """One message for the person: the form's first problem."""
-    for messages in form.errors.values():
-        return str(messages[0])
-    return ""
+    """One message for the person: the first problem of a form that did not validate."""
+    return str(next(iter(form.errors.values()))[0])

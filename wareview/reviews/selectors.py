@@ -68,6 +68,11 @@ class QuestionTally:
         return percent(self.answered, self.total)
 
     @property
+    def waiting(self) -> int:
+        """Pre-filled answers waiting for a person to confirm or change them."""
+        return sum(bool(question.prefilled_from) for question in self.questions)
+
+    @property
     def risk_counts(self) -> Counter:
         return Counter(question.risk for question in self.questions)
 
