@@ -261,3 +261,48 @@ def test_the_start_page_takes_the_same_queries_for_one_source_as_for_many(client
             assert client.get(url, {"lens": cast.lens.pk}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_template_of_the_shipped_v1_pre_fills_a_v2_review_as_moving_the_review_to_v2_would(cast):
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from wareview.lenses.models import Lens
+    from wareview.reviews.upgrade import review_upgrade_plan
+
+    fixtures = Path(settings.BASE_DIR) / "fixtures"
+    call_command("loaddata", fixtures / "performance_efficiency.json", verbosity=0)
+    call_command("loaddata", fixtures / "performance_efficiency_v2.json", verbosity=0)
+    v1 = Lens.objects.get(slug="performance-efficiency", version=1)
+    v2 = Lens.objects.get(slug="performance-efficiency", version=2)
+    first = review_start(
+        workload=Workload.objects.create(team=cast.team, name="Shop", created_by=cast.owner), lens=v1, user=cast.owner
+    )
+    for saved in answers_of(first).values():
+        practices = [c for c in saved.question.choices.order_by("order") if not c.is_none]
+        marked = {c.code: MARK for c in practices[1::4]}
+        answer(
+            first,
+            saved.question.code,
+            cast.owner,
+            selected=[c.code for c in practices[::2]],
+            practices_not_applicable=marked,
+            notes=f"About {saved.question.code}.",
+        )
+    template = template_save(review=first, name="Shop on v1", description="", user=cast.owner)
+    source = PrefillSource(f"template-{template.pk}", "template Shop on v1", v1, template=template)
+    second = review_start_prefilled(
+        workload=Workload.objects.create(team=cast.team, name="Basket", created_by=cast.owner),
+        lens=v2,
+        source=source,
+        user=cast.owner,
+    )
+    carried = review_upgrade_plan(review=first, target=v2).carried
+    prefilled = answers_of(second)
+    assert set(prefilled) == set(carried)
+    for code, state in carried.items():
+        assert prefilled[code].answer_state() == state, code
+        assert prefilled[code].prefilled_from == ("template Shop on v1" if state != AnswerState() else "")
+    assert sum(bool(a.selected) for a in prefilled.values()) >= len(prefilled) / 2
