@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("wareview.webhooks.urls")),
     path("", include("wareview.portfolio.urls")),
     path("", include("wareview.profiles.urls")),
+    path("", include("wareview.review_templates.urls")),
 ]

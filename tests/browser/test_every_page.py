@@ -41,12 +41,15 @@ from wareview.milestones.services import milestone_save
 from wareview.plans.models import ImprovementItem
 from wareview.plans.services import plan_open
 from wareview.reports.models import PortfolioReport, Report
+from wareview.review_templates.selectors import PrefillSource
+from wareview.review_templates.services import review_start_prefilled, template_save
 from wareview.reviews import services as review_services
 from wareview.reviews.models import Review
 from wareview.teams.models import Invitation, Role, token_hash
 from wareview.teams.services import invitation_create
 from wareview.webhooks.models import Delivery, Event, Webhook
 from wareview.webhooks.services import WebhookEdit, webhook_create
+from wareview.workloads.models import Workload
 
 INVITATION_TOKEN = "an-invitation-for-nadia"
 MISSING = 2_000_000_000
@@ -70,6 +73,8 @@ class Scene:
     gone_evidence: Evidence
     staff: AbstractBaseUser
     profiled_lens_slug: str  # a question set that asks a workload profile
+    # A review of another workload pre-filled from a template of the team, its answers waiting to be confirmed.
+    prefilled_review_pk: int = 0
 
     @property
     def team_pk(self) -> int:
@@ -175,6 +180,18 @@ PAGES = [
     _visit("milestones:compare", lambda s: f"/workloads/{s.workload_pk}/compare/"),
     _visit("portfolio:page", lambda s: "/portfolio/"),
     _visit("tokens:list", lambda s: "/accounts/api-tokens/"),
+    _visit("review_templates:list", lambda s: f"/teams/{s.team_pk}/review-templates/"),
+    _visit("review_templates:start", lambda s: f"/workloads/{s.workload_pk}/reviews/start-from/"),
+    Visit(
+        id="review_templates:start, a question set chosen",
+        name="review_templates:start",
+        path=lambda s: f"/workloads/{s.workload_pk}/reviews/start-from/?lens={s.review.lens_id}",
+    ),
+    Visit(
+        id="reviews:question, pre-filled",
+        name="reviews:question",
+        path=lambda s: f"/reviews/{s.prefilled_review_pk}/questions/PERF_02/",
+    ),
     # Swagger UI (django-ninja's) draws the page once its script has run. Its own markup puts a link inside each
     # operation's button (nested-interactive) and jumps from its title's h1 to the tags' h3 (heading-order); the
     # markup is the library's (rewriting it from outside would break on its next upgrade), so only these two
@@ -210,6 +227,12 @@ PAGES = [
         name="evidence:findings",
         path=lambda s: f"/reviews/{s.review.pk}/findings/",
         then=_send_empty("Import findings"),
+    ),
+    Visit(
+        id="review_templates:save, refused",
+        name="review_templates:save",
+        path=lambda s: f"/reviews/{s.review.pk}/",
+        then=_send_empty("Save as template"),
     ),
     Visit(id="teams:detail, a message", name="teams:detail", path=lambda s: f"/teams/{s.team_pk}/", then=_invite),
     Visit(id="tokens:list, a new token", name="tokens:list", path=lambda s: "/accounts/api-tokens/", then=_new_token),
@@ -296,6 +319,8 @@ NOT_PAGES = {
             "webhooks:delivery_resend",
             "tokens:revoke",
             "evidence:remove",
+            "review_templates:delete",
+            "review_templates:confirm",
         ],
         "POST only",
     ),
@@ -442,6 +467,15 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
         tool_report = report_read(data=(Path(settings.BASE_DIR) / "docs" / "examples" / example).read_bytes())
         findings_import(review=review, report=tool_report, user=owner)
     staff = UserFactory(username="sam", is_staff=True, is_superuser=True)
+    template = template_save(
+        review=review, name="Payments baseline", description="What the payments team usually answers.", user=owner
+    )
+    prefilled = review_start_prefilled(
+        workload=Workload.objects.create(team=cast.team, name="Ledger", created_by=owner),
+        lens=review.lens,
+        source=PrefillSource(f"template-{template.pk}", f"template {template.name}", review.lens, template=template),
+        user=owner,
+    )
     return Scene(
         cast=cast,
         review=review,
@@ -456,6 +490,7 @@ def scene(cast: Cast, answered_review: Review, settings, tmp_path) -> Scene:
         gone_report=gone_report,
         gone_evidence=gone_evidence,
         profiled_lens_slug=build_profiled_lens().slug,
+        prefilled_review_pk=prefilled.pk,
     )
 
 

@@ -174,6 +174,18 @@ MATRIX = {
     "tokens:list": ("get", lambda c: [], None, SIGNED_IN),
     "tokens:list POST": ("post", lambda c: [], lambda c: {"name": "CI", "scope": "read", "days": "30"}, SIGNED_IN),
     "tokens:revoke": ("post", lambda c: [c.api_token[c.walker]], lambda c: {}, SIGNED_IN_POST),
+    # Review templates: the team's members see them; those who write its reviews save, delete and start from them.
+    "review_templates:save": ("post", lambda c: [c.review.pk], lambda c: {"name": "Another"}, WRITE),
+    "review_templates:list": ("get", lambda c: [c.team.pk], None, READ),
+    "review_templates:delete": ("post", lambda c: [c.review_template.pk], lambda c: {}, WRITE),
+    "review_templates:start": ("get", lambda c: [c.workload.pk], None, WRITE_PAGE),
+    "review_templates:start POST": (
+        "post",
+        lambda c: [c.workload.pk],
+        lambda c: {"lens": c.other_lens.pk, "source": f"review-{c.closed_review.pk}"},
+        WRITE,
+    ),
+    "review_templates:confirm": ("post", lambda c: [c.review.pk, "Q_01"], lambda c: {}, WRITE),
 }
 
 
@@ -219,8 +231,10 @@ def walk_cast(cast, settings, tmp_path):
 
     cast.milestone = milestone_save(review=cast.review, name="Baseline", user=cast.owner)
     from wareview.plans.models import ImprovementItem
+    from wareview.review_templates.models import ReviewTemplate
     from wareview.reviews.services import review_close, review_start
 
+    cast.review_template = ReviewTemplate.objects.create(team=cast.team, lens=cast.lens, name="Baseline")
     cast.plan_item = ImprovementItem.objects.create(review=cast.review, question_code="Q_01", practice_code="q_01_b")
     cast.closed_review = review_start(workload=cast.workload, lens=cast.other_lens, user=cast.owner)
     review_close(review=cast.closed_review)
@@ -330,6 +344,7 @@ def test_the_matrix_covers_every_url_of_the_apps():
         "webhooks",
         "portfolio",
         "tokens",
+        "review_templates",
     }
     resolver = get_resolver()
     named = {

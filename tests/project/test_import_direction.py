@@ -124,3 +124,13 @@ def test_the_profiles_app_builds_on_reviews_which_reads_it_only_through_its_sele
         names = [name for name in imports_of(path) if name.startswith("wareview.profiles")]
         allowed = path.name == "views.py" and all(name.startswith("wareview.profiles.selectors") for name in names)
         assert not names or allowed, path
+
+
+def test_the_review_templates_app_builds_on_reviews_which_never_imports_it():
+    # Templates copy answers between reviews through the reviews app's services and its upgrade mapping; the
+    # reviews app knows only `Answer.prefilled_from`, never the app that sets it.
+    built_on = {"review_templates", "reviews", "lenses", "workloads", "teams", "lib"}
+    assert apps_imported((PACKAGE / "review_templates").rglob("*.py")) <= built_on
+    for path in PACKAGE.rglob("*.py"):
+        if "review_templates" not in path.relative_to(PACKAGE).parts:
+            assert not [name for name in imports_of(path) if name.startswith("wareview.review_templates")], path

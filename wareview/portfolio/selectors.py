@@ -21,6 +21,7 @@ from wareview.lenses.models import Choice, FocusArea, Lens
 from wareview.lib import charts, risk_levels
 from wareview.lib.kept import Kept
 from wareview.reviews.models import Answer, AnswerRisk, Review
+from wareview.reviews.selectors import answered_filter
 from wareview.workloads.models import Workload, WorkloadTag
 
 # The lens the heatmap draws when the filters name none: the shipped Performance Efficiency lens.
@@ -84,7 +85,7 @@ def portfolio_workloads(
         .select_related("team")
         .annotate(
             question_count=_counted(answers),
-            answered_count=_counted(answers.exclude(risk=AnswerRisk.UNANSWERED)),
+            answered_count=_counted(answers.filter(answered_filter())),
             high_count=_counted(answers.filter(risk=AnswerRisk.HIGH)),
             medium_count=_counted(answers.filter(risk=AnswerRisk.MEDIUM)),
         )

@@ -36,6 +36,14 @@ class OutlineQuestion:
     reason: str = ""
     # Best practices that do not apply: {code: {"reason": …, "note": …}} (see Answer.practices_not_applicable).
     practices_not_applicable: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What pre-filled the answer until a person confirms or changes it (Answer.prefilled_from); a pre-filled
+    # answer is not yet counted as answered.
+    prefilled_from: str = ""
+
+    @property
+    def is_answered(self) -> bool:
+        """Answered, and confirmed by a person: what progress counts."""
+        return self.risk != AnswerRisk.UNANSWERED and not self.prefilled_from
 
 
 class QuestionTally:
@@ -53,11 +61,16 @@ class QuestionTally:
 
     @property
     def answered(self) -> int:
-        return sum(question.risk != AnswerRisk.UNANSWERED for question in self.questions)
+        return sum(question.is_answered for question in self.questions)
 
     @property
     def percent(self) -> int:
         return percent(self.answered, self.total)
+
+    @property
+    def waiting(self) -> int:
+        """Pre-filled answers waiting for a person to confirm or change them."""
+        return sum(bool(question.prefilled_from) for question in self.questions)
 
     @property
     def risk_counts(self) -> Counter:
@@ -98,10 +111,10 @@ class ReviewOutline(QuestionTally):
         return [(level.value, counts[level.value]) for level in risk_levels.LEVELS]
 
     def walk_start(self) -> str | None:
-        """Where "Walk through the questions" starts: the first unanswered question, or the first when all are
-        answered (None for a lens without questions)."""
+        """Where "Walk through the questions" starts: the first question not yet answered (or pre-filled and not
+        yet confirmed), or the first when all are answered (None for a lens without questions)."""
         questions = self.questions
-        first = next((q for q in questions if q.risk == AnswerRisk.UNANSWERED), questions[0] if questions else None)
+        first = next((q for q in questions if not q.is_answered), questions[0] if questions else None)
         return first.code if first else None
 
     def needing_attention(self) -> list[OutlineQuestion]:
@@ -136,6 +149,8 @@ _OUTLINE_FIELDS = (
     *(f"{area}{column}" for area in (_AREA, _PARENT) for column in ("_id", "__code", "__name", "__order")),
 )
 _ANSWER_FIELDS = ("selected", "notes", "reason", "practices_not_applicable")
+# A review's answer may be pre-filled and not yet confirmed; a milestone's saved copy has no such field.
+_PREFILLED = "prefilled_from"
 # Whether the rows' lens version is published, so that its outline's shape may be kept (`LensShapes`).
 _LENS_ID = "question__pillar__lens_id"
 _LENS_STATUS = "question__pillar__lens__status"
@@ -157,7 +172,10 @@ def _outline_of_review(review_pk: int, *, answers: bool, lens_id: int | None) ->
     shape = None if answers or lens_id is None else lens_shapes.get(lens_id)
     if shape is None:
         return outline_from_rows(answer_rows, answers=answers)
-    risks = dict(answer_rows.order_by().values_list("question_id", "risk"))
+    risks = {
+        pk: (risk, prefilled)
+        for pk, risk, prefilled in answer_rows.order_by().values_list("question_id", "risk", _PREFILLED)
+    }
     if not risks.keys() <= shape.question_ids:  # the review moved to another lens version meanwhile
         return outline_from_rows(answer_rows, answers=answers)
     return shape.outline(risks)
@@ -168,7 +186,8 @@ def outline_from_rows(queryset: QuerySet, *, answers: bool = False) -> ReviewOut
     `selected`, `notes`, `reason` and `practices_not_applicable` (a milestone's saved copy of a review's answers),
     so everything that reads an outline reads both alike. One query. The shape of a published lens's outline is
     kept on the way (`lens_shapes`)."""
-    fields = (*_OUTLINE_FIELDS, *_LENS_FIELDS, *(_ANSWER_FIELDS if answers else ()))
+    prefilled = (_PREFILLED,) if queryset.model is Answer else ()
+    fields = (*_OUTLINE_FIELDS, *_LENS_FIELDS, *prefilled, *(_ANSWER_FIELDS if answers else ()))
     rows = list(queryset.order_by().values(*fields))
     outline = _outline_build(rows, answers=answers)
     lens_shapes.keep(rows, outline)
@@ -195,13 +214,21 @@ class LensShape:
     areas: tuple[_AreaShape, ...]
     question_ids: frozenset[int]
 
-    def outline(self, risks: dict[int, str]) -> ReviewOutline:
-        """The outline of the answers whose risks are `risks` (by question id), as `_outline_build` makes it from
-        their rows: the questions answered, in walk order, in areas that have any."""
+    def outline(self, risks: dict[int, tuple[str, str]]) -> ReviewOutline:
+        """The outline of the answers whose risks and pre-fill marks are `risks` (by question id), as
+        `_outline_build` makes it from their rows: the questions answered, in walk order, in areas that have
+        any."""
         areas = []
         for shape in self.areas:
             questions = [
-                OutlineQuestion(code=code, title=title, risk=risks[pk], question_id=pk, order=order)
+                OutlineQuestion(
+                    code=code,
+                    title=title,
+                    risk=risks[pk][0],
+                    question_id=pk,
+                    order=order,
+                    prefilled_from=risks[pk][1],
+                )
                 for pk, code, title, order in shape.questions
                 if pk in risks
             ]
@@ -310,6 +337,7 @@ def _outline_question(row: dict, *, answers: bool) -> OutlineQuestion:
             risk=row["risk"],
             question_id=row["question_id"],
             order=row["question__order"],
+            prefilled_from=row.get(_PREFILLED, ""),
         )
     return OutlineQuestion(
         code=row["question__code"],
@@ -321,6 +349,7 @@ def _outline_question(row: dict, *, answers: bool) -> OutlineQuestion:
         notes=row["notes"],
         reason=row["reason"],
         practices_not_applicable=row["practices_not_applicable"] or {},
+        prefilled_from=row.get(_PREFILLED, ""),
     )
 
 
@@ -345,6 +374,12 @@ def save_counts(*, answer: Answer) -> SaveCounts:
     return SaveCounts(area=outline.area_of(answer.question.code), review=outline)
 
 
+def answered_filter(prefix: str = "") -> Q:
+    """The answers progress counts, as a filter (`prefix`: the lookup path to them, e.g. "answers__"): answered
+    and not pre-filled awaiting a person's confirmation (`OutlineQuestion.is_answered`)."""
+    return ~Q(**{f"{prefix}risk": AnswerRisk.UNANSWERED}) & Q(**{f"{prefix}prefilled_from": ""})
+
+
 def answer_history(*, answer: Answer) -> QuerySet[AnswerChange]:
     """Every change of the answer, newest first, with who made it: a query for the view to show a page at a time."""
     return AnswerChange.objects.filter(answer=answer).select_related("changed_by").order_by("-changed_at", "-pk")
@@ -357,7 +392,7 @@ def workload_reviews(*, workload: Workload) -> list[Review]:
         .select_related("lens")
         .annotate(
             question_count=Count("answers"),
-            answered_count=Count("answers", filter=~Q(answers__risk=AnswerRisk.UNANSWERED)),
+            answered_count=Count("answers", filter=answered_filter("answers__")),
             high_count=Count("answers", filter=Q(answers__risk=AnswerRisk.HIGH)),
             medium_count=Count("answers", filter=Q(answers__risk=AnswerRisk.MEDIUM)),
             no_risk_count=Count("answers", filter=Q(answers__risk=AnswerRisk.NONE)),
@@ -407,7 +442,7 @@ def workload_summaries(*, workloads: list[Workload]) -> list[WorkloadSummary]:
         .values("review__workload_id")
         .annotate(
             question_count=Count("pk"),
-            answered_count=Count("pk", filter=~Q(risk=AnswerRisk.UNANSWERED)),
+            answered_count=Count("pk", filter=answered_filter()),
             high_count=Count("pk", filter=Q(risk=AnswerRisk.HIGH)),
             medium_count=Count("pk", filter=Q(risk=AnswerRisk.MEDIUM)),
         )

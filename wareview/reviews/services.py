@@ -15,6 +15,7 @@ from wareview.lenses.selectors import question_sheet
 from wareview.reviews import merging
 from wareview.reviews.merging import AnswerState
 from wareview.reviews.models import Answer, AnswerChange, AnswerRisk, NotApplicableReason, Review
+from wareview.reviews.selectors import answered_filter
 from wareview.reviews.signals import (
     answer_practices_changed,
     answer_standing_changed,
@@ -154,13 +155,15 @@ def answer_save(
     # A save that answers an unanswered question may complete the review: such saves take turns on the review's
     # row (before the answer's, the order a move to a new lens version locks them in), so of two saves answering
     # the last two questions at once, the second sees the first's answer and is the one that completes it.
-    answering = answer.risk == AnswerRisk.UNANSWERED and _answers_something(data)
+    # A pre-filled answer is not yet counted as answered: a person's save confirms it, and may complete the review.
+    was_prefilled = bool(answer.prefilled_from)
+    answering = (answer.risk == AnswerRisk.UNANSWERED or was_prefilled) and _answers_something(data)
     if answering:
         Review.objects.select_for_update().filter(pk=answer.review_id).values_list("pk").first()
     before = answer.state()
     if _write(answer, user=user, state=data, expected_version=expected_version):
         _record(answer, user=user, before=before, note=note)
-        _check_completed(answer, user=user, before_risk=before["risk"])
+        _check_completed(answer, user=user, before_risk=before["risk"], was_prefilled=was_prefilled)
         return answer
     return _merge_save(answer, user=user, data=data, expected_version=expected_version, changed=changed, note=note)
 
@@ -184,12 +187,13 @@ def _answers_something(state: AnswerState) -> bool:
     return bool(state.not_applicable or state.selected or state.practices_not_applicable)
 
 
-def _check_completed(answer: Answer, *, user: User | None, before_risk: str) -> None:
-    """Send `signals.review_completed` after the commit when this save answered the review's last unanswered
-    question: one query, and only on a save that moved its question from unanswered to answered."""
-    if before_risk != AnswerRisk.UNANSWERED or answer.risk == AnswerRisk.UNANSWERED:
+def _check_completed(answer: Answer, *, user: User | None, before_risk: str, was_prefilled: bool = False) -> None:
+    """Send `signals.review_completed` after the commit when this save answered (or confirmed) the review's last
+    question not yet answered: one query, and only on a save that moved its question from unanswered, or from
+    pre-filled, to answered. Pre-filled answers waiting for a person's confirmation are not answered yet."""
+    if (before_risk != AnswerRisk.UNANSWERED and not was_prefilled) or answer.risk == AnswerRisk.UNANSWERED:
         return
-    if Answer.objects.filter(review_id=answer.review_id, risk=AnswerRisk.UNANSWERED).exists():
+    if Answer.objects.filter(review_id=answer.review_id).exclude(answered_filter()).exists():
         return
     transaction.on_commit(partial(review_completed.send, sender=Review, review_id=answer.review_id, user=user))
 
@@ -219,11 +223,20 @@ def _merge_save(
     )
     if result.state is None:
         raise AnswerConflict(mine_changed=frozenset(mine_changed), overlap=result.overlap)
-    before = current.state()
+    before, was_prefilled = current.state(), bool(current.prefilled_from)
     _write(current, user=user, state=result.state, expected_version=current.version)
     _record(current, user=user, before=before, note=note)
-    _check_completed(current, user=user, before_risk=before["risk"])
-    names = ("selected", "not_applicable", "reason", "notes", "practices_not_applicable", "profile_overrides", "risk")
+    _check_completed(current, user=user, before_risk=before["risk"], was_prefilled=was_prefilled)
+    names = (
+        "selected",
+        "not_applicable",
+        "reason",
+        "notes",
+        "practices_not_applicable",
+        "profile_overrides",
+        "risk",
+        "prefilled_from",
+    )
     for name in (*names, "updated_by", "updated_at", "version"):
         setattr(answer, name, getattr(current, name))
     return answer
@@ -248,6 +261,7 @@ def _write(answer: Answer, *, user: User | None, state: AnswerState, expected_ve
         "practices_not_applicable": marks,
         "profile_overrides": _profile_overrides(answer, marks),
         "risk": risk,
+        "prefilled_from": "",  # a person's save confirms what a template or another review pre-filled
         "updated_by": user,
         "updated_at": timezone.now(),
     }
@@ -307,6 +321,29 @@ def answer_state_at(*, answer: Answer, version: int) -> AnswerState | None:
     if changes.filter(version__isnull=True).exists():
         return None
     return AnswerState()  # never changed since it was created unanswered
+
+
+@transaction.atomic
+def answer_confirm(*, answer: Answer, user: User) -> bool:
+    """Confirm a pre-filled answer as it stands (`Answer.prefilled_from`): it now counts as answered, the change
+    is kept in history, and the review completes when this was its last question waiting. False, changing
+    nothing, when the answer was no longer waiting (confirmed or changed meanwhile). Locks the review's row, then
+    the answer's, as a save that may complete the review does."""
+    Review.objects.select_for_update().filter(pk=answer.review_id).values_list("pk").first()
+    current = Answer.objects.select_for_update().get(pk=answer.pk)
+    if not current.prefilled_from:
+        return False
+    limit = AnswerChange._meta.get_field("note").max_length or 200
+    state = current.state()
+    note = f"Confirmed the answer pre-filled from {current.prefilled_from}"[:limit]
+    current.prefilled_from, current.updated_by, current.updated_at = "", user, timezone.now()
+    current.save(update_fields=["prefilled_from", "updated_by", "updated_at"])
+    AnswerChange.objects.create(
+        answer=current, changed_by=user, before=state, after=state, note=note, version=current.version
+    )
+    _check_completed(current, user=user, before_risk=current.risk, was_prefilled=True)
+    answer.prefilled_from = ""
+    return True
 
 
 @transaction.atomic

@@ -190,7 +190,7 @@ def _save_answer(request: AuthenticatedHtmxHttpRequest, pk: int, code: str) -> H
     )
     if not form.is_valid():
         return _refused(request, answer, form.first_error())
-    was_answered = answer.risk != AnswerRisk.UNANSWERED
+    was_answered = _counts_as_answered(answer)
     mine = form.state()
     try:
         # A save started from an older version is merged over whoever saved since; say whose changes were kept.
@@ -218,7 +218,7 @@ def _saved(
     """The htmx answer to a save: out-of-band status, badges, version and progress, and the fields to refresh."""
     # Progress moves only when a question becomes answered or unanswered; most saves (notes, another practice)
     # leave it as it is, and then the response does not count it again.
-    progress_moved = was_answered != (answer.risk != AnswerRisk.UNANSWERED)
+    progress_moved = was_answered != _counts_as_answered(answer)
     counts = selectors.save_counts(answer=answer) if progress_moved else None
     context: dict[str, object] = {
         "answer": answer,
@@ -238,6 +238,11 @@ def _saved(
             "notes": saved.notes != mine.notes,
         }
     return render(request, "reviews/question_saved.html", context)
+
+
+def _counts_as_answered(answer: Answer) -> bool:
+    """Whether progress counts the answer: answered, and not pre-filled awaiting confirmation."""
+    return answer.risk != AnswerRisk.UNANSWERED and not answer.prefilled_from
 
 
 def _refused(request: HtmxHttpRequest, answer: Answer, message: str) -> HttpResponse:
@@ -336,10 +341,10 @@ def _question_context(request: HtmxHttpRequest, answer: Answer, *, can_write: bo
 def _nav_state(review: Review, progress: selectors.ReviewOutline) -> str:
     """A digest of what the question page's navigation shows besides the question open: the lens, its areas' and
     questions' names (which a draft may still change) and every question's risk, which gives its badge and the
-    counts. The navigation's fragment cache keys on it: its entries cost more CPU to render than the rest of the
-    page."""
+    counts, and what pre-filled each answer not yet confirmed. The navigation's fragment cache keys on it: its
+    entries cost more CPU to render than the rest of the page."""
     areas = [(area.key, area.parent_name, area.name) for area in progress.areas]
-    questions = [(item.code, item.title, item.risk) for item in progress.questions]
+    questions = [(item.code, item.title, item.risk, item.prefilled_from) for item in progress.questions]
     return _digest((review.lens_id, areas, questions))
 
 
