@@ -33,10 +33,15 @@ class Cluster:
     def workers(self) -> list[Node]:
         return [self.worker_a, self.worker_b]
 
+    def wait_ready(self) -> None:
+        for node in self.nodes:
+            wait_ready(node)
+
 
 @pytest.fixture
 def cluster(transactional_db, s3_storage, tmp_path):
-    """Every node started at once, each in its own folder under tmp_path, and waited for; all stopped after."""
+    """Every node started at once, each in its own folder under tmp_path; all stopped after. The test makes its data
+    while they start, then waits for them (`Cluster.wait_ready`)."""
     database_url = database_url_for_tests()  # skips (or fails in CI) without PostgreSQL
     redis = start_redis(port := free_port())
     shared = {
@@ -50,8 +55,6 @@ def cluster(transactional_db, s3_storage, tmp_path):
     try:
         nodes += [start_web(name, tmp_path, shared) for name in ("web-a", "web-b")]
         nodes += [start_worker(name, tmp_path, shared) for name in ("worker-a", "worker-b")]
-        for node in nodes:
-            wait_ready(node)
         yield Cluster(*nodes, s3=s3_storage)
     finally:
         for node in nodes:
