@@ -17,12 +17,14 @@ For each set-up and each concurrency (2 and 8 users saving at once): warm-up sav
 ones, htmx autosaves of the question page (bench/web.py's `VirtualUser.autosave`, each user on its own question,
 from the version its previous save answered with). `saves_per_s` is the successful saves over the measured run's
 wall time; `cpu_ms` the CPU the gunicorn workers spent per save (/proc); `connections` the PostgreSQL connections
-the servers held right after the run. The set-ups alternate, the first of each round changing, and the medians of
-the rounds are printed last and written to bench/results/scale.json. A failed save, or history rows that differ
-from the saves, makes the script exit non-zero. See bench/README.md.
+the servers held right after the run. In each round both set-ups are measured back to back at each concurrency,
+the first of the pair alternating; the medians of the rounds are printed last, with the median ratios of two
+nodes over one node in those pairs, and written to bench/results/scale.json. A failed save, or history rows that
+differ from the saves, makes the script exit non-zero. See bench/README.md.
 """
 
 import argparse
+import http.client
 import json
 import os
 import secrets
@@ -40,7 +42,9 @@ sys.path.insert(0, str(ROOT))
 from bench.web import (  # noqa: E402
     FIXTURE,
     HOST,
+    REQUEST_TIMEOUT,
     RESULTS_DIR,
+    SIGN_IN_TIMEOUT,
     VAR_DIR,
     BenchError,
     Deadline,
@@ -61,6 +65,8 @@ from bench.web import (  # noqa: E402
 CONCURRENCIES = (2, 8)
 WARMUP = 40
 REQUESTS = 2000
+# The users only save answers: they walk no questions.
+WALK = Walk(0, [])
 # The same two worker processes in both set-ups: one node of two, or two nodes of one.
 SETUPS = {"one_node": (1, 2), "two_nodes": (2, 1)}
 
@@ -72,11 +78,17 @@ class Setup:
     workers_per_node: int
 
 
-def rounds_order(rounds: int) -> list[Setup]:
-    """The set-ups of every round, one after another; the first of each round alternates, so a machine that gets
-    slower (or faster) as the run goes on weighs on both alike."""
+def schedule(rounds: int) -> list[tuple[int, int, Setup]]:
+    """The runs in the order they are made, as (round, concurrency, set-up): in each round, each concurrency on
+    both set-ups one right after the other, the first of the pair alternating from round to round. Other work
+    on the machine comes and goes within minutes; a pair measured back to back mostly shares it."""
     setups = [Setup(name, nodes, workers) for name, (nodes, workers) in SETUPS.items()]
-    return [setup for turn in range(rounds) for setup in (setups if turn % 2 == 0 else setups[::-1])]
+    return [
+        (turn, concurrency, setup)
+        for turn in range(rounds)
+        for concurrency in CONCURRENCIES
+        for setup in (setups if turn % 2 == 0 else setups[::-1])
+    ]
 
 
 def node_of(user: int, nodes: int) -> int:
@@ -89,6 +101,7 @@ def result(setup: Setup, concurrency: int, sample: Sample, wall_s: float, cpu_s:
     save, and the PostgreSQL connections held."""
     saves = len(sample.timings) - sample.errors
     return {
+        "round": 0,
         "setup": setup.name,
         "nodes": setup.nodes,
         "workers_per_node": setup.workers_per_node,
@@ -103,19 +116,53 @@ def result(setup: Setup, concurrency: int, sample: Sample, wall_s: float, cpu_s:
     }
 
 
-FIGURES = ("saves_per_s", "p50_ms", "p95_ms", "cpu_ms", "connections")
+FIGURES = ("saves_per_s", "p50_ms", "p95_ms", "cpu_ms")
 
 
 def medians(results: list[dict]) -> list[dict]:
-    """One result per set-up and concurrency, each figure the median of the rounds', errors summed; in the order
-    the set-ups were first measured."""
+    """One result per set-up and concurrency, each figure the median of the rounds', the most connections held,
+    errors summed; in the order they were first measured."""
     keys = list(dict.fromkeys((r["setup"], r["c"]) for r in results))
     summary = []
     for setup, concurrency in keys:
         runs = [r for r in results if (r["setup"], r["c"]) == (setup, concurrency)]
         figures = {name: round(statistics.median(r[name] for r in runs), 2) for name in FIGURES}
-        summary.append({**runs[0], **figures, "rounds": len(runs), "errors": sum(r["errors"] for r in runs)})
+        summary.append(
+            {
+                **runs[0],
+                **figures,
+                "connections": max(r["connections"] for r in runs),
+                "rounds": len(runs),
+                "errors": sum(r["errors"] for r in runs),
+            }
+        )
     return summary
+
+
+def pair_ratios(results: list[dict]) -> list[dict]:
+    """For each concurrency, two nodes against one node in the pairs measured back to back: the median over the
+    rounds of the ratios of saves a second and of p95 (above 1: two nodes save more, or wait longer)."""
+    ratios = []
+    for concurrency in dict.fromkeys(r["c"] for r in results):
+        pairs = []
+        for turn in dict.fromkeys(r["round"] for r in results):
+            pair = {r["setup"]: r for r in results if (r["round"], r["c"]) == (turn, concurrency)}
+            if set(pair) == set(SETUPS) and pair["one_node"]["saves_per_s"] and pair["one_node"]["p95_ms"]:
+                pairs.append(pair)
+        if pairs:
+            saves = statistics.median(p["two_nodes"]["saves_per_s"] / p["one_node"]["saves_per_s"] for p in pairs)
+            p95 = statistics.median(p["two_nodes"]["p95_ms"] / p["one_node"]["p95_ms"] for p in pairs)
+            ratios.append(
+                {"c": concurrency, "saves_ratio": round(saves, 2), "p95_ratio": round(p95, 2), "pairs": len(pairs)}
+            )
+    return ratios
+
+
+def ratio_line(ratio: dict) -> str:
+    return (
+        f"bench scale_ratio c={ratio['c']} saves_ratio={ratio['saves_ratio']:.2f} "
+        f"p95_ratio={ratio['p95_ratio']:.2f} pairs={ratio['pairs']}"
+    )
 
 
 def line(measured: dict, prefix: str = "bench scale") -> str:
@@ -155,7 +202,13 @@ def database_connections() -> int:
 
 
 def measure_run(
-    setup: Setup, concurrency: int, env: dict[str, str], review_pk: int, password: str, deadline: Deadline
+    setup: Setup,
+    concurrency: int,
+    env: dict[str, str],
+    review_pk: int,
+    password: str,
+    sessions: list[dict[str, str]],
+    deadline: Deadline,
 ) -> tuple[dict, int]:
     """Start the set-up's servers for `concurrency` users, sign them in, warm up and measure; the result and the
     saves made. Each worker takes as many keep-alive connections as its share of the users and no more, so the
@@ -168,10 +221,9 @@ def measure_run(
     users: list[VirtualUser] = []
     try:
         ports = [server.wait_ready(timeout=120) for server in servers]
-        walk = Walk(review_pk, [])
         slots = current_slots(review_pk, concurrency)
-        users = [VirtualUser(ports[node_of(n, setup.nodes)], review_pk, slot, walk, 0) for n, slot in enumerate(slots)]
-        sign_in_all(users, password)
+        users = [VirtualUser(ports[node_of(n, setup.nodes)], review_pk, slot, WALK, 0) for n, slot in enumerate(slots)]
+        signed_in(users, password, sessions)
         run_load(users, "autosave", concurrency, WARMUP, deadline)
         cpu = sum(server.cpu_seconds() for server in servers)
         started = time.perf_counter()
@@ -186,6 +238,26 @@ def measure_run(
             server.stop()
     print(line(measured), flush=True)
     return {**measured, "failures": sample.failures[:5]}, sum(user.saves for user in users)
+
+
+def signed_in(users: list[VirtualUser], password: str, sessions: list[dict[str, str]]) -> None:
+    """Each virtual user signs in once in the whole benchmark, and its session (kept in `sessions`) serves it in
+    every later run, on whichever node: the sessions are shared, and signing in again for every run would meet
+    the sign-in limits of one address."""
+    for number, user in enumerate(users):
+        if number == len(sessions):
+            sign_in_all([user], password)
+            sessions.append(dict(user.cookies))
+            continue
+        user.cookies = dict(sessions[number])
+        user.connection.timeout = SIGN_IN_TIMEOUT  # a worker's first request loads the app
+        try:
+            user.read_version()
+        except (OSError, http.client.HTTPException) as error:
+            raise BenchError(f"a signed-in user's question page failed: {error}") from error
+        user.connection.timeout = REQUEST_TIMEOUT
+        if user.connection.sock is not None:
+            user.connection.sock.settimeout(REQUEST_TIMEOUT)
 
 
 def current_slots(review_pk: int, count: int) -> list:
@@ -215,40 +287,58 @@ def main() -> None:
     password = secrets.token_urlsafe(16)
     print("scale: preparing the bench database", file=sys.stderr)
     review_pk = prepare(password)
+    load_before = os.getloadavg()
 
     from django.utils import timezone
 
     started = timezone.now()
     results: list[dict] = []
+    sessions: list[dict[str, str]] = []
     saves = 0
     stopped = ""
     deadline.measuring = True
     try:
-        for setup in rounds_order(args.rounds):
-            for concurrency in CONCURRENCIES:
-                measured, made = measure_run(setup, concurrency, env, review_pk, password, deadline)
-                results.append(measured)
-                saves += made
+        for turn, concurrency, setup in schedule(args.rounds):
+            measured, made = measure_run(setup, concurrency, env, review_pk, password, sessions, deadline)
+            results.append({**measured, "round": turn})
+            saves += made
     except OutOfTime as error:
         stopped = str(error)
     summary = medians(results)
     for measured in summary:
         print(line(measured, prefix="bench scale_median"), flush=True)
-    report(summary, results, stopped=stopped, saves=saves, history=history_rows_since(review_pk, started))
+    ratios = pair_ratios(results)
+    for ratio in ratios:
+        print(ratio_line(ratio), flush=True)
+    history = history_rows_since(review_pk, started)
+    # Other work on the machine moves every figure: the load averages say how busy it was.
+    load = {"before": load_before, "after": os.getloadavg()}
+    report(summary, ratios, results, stopped=stopped, saves=saves, history=history, load=load)
 
 
-def report(summary: list[dict], results: list[dict], *, stopped: str, saves: int, history: int) -> None:
+def report(
+    summary: list[dict],
+    ratios: list[dict],
+    results: list[dict],
+    *,
+    stopped: str,
+    saves: int,
+    history: int,
+    load: dict[str, Any],
+) -> None:
     errors = sum(r["errors"] for r in results) + (history != saves)
     written: dict[str, Any] = {
         "bench": "scale",
         "complete": not stopped,
         "stopped": stopped or None,
         "cpus": os.cpu_count(),
+        "load_average": load,
         "setups": SETUPS,
         "server": {"worker_class": "gthread", "threads": 1, "settings": "bench.settings", "host": HOST},
         "warmup": WARMUP,
         "requests": REQUESTS,
         "medians": summary,
+        "two_nodes_over_one_node": ratios,
         "runs": results,
         "autosaves": saves,
         "history_rows": history,
@@ -259,6 +349,7 @@ def report(summary: list[dict], results: list[dict], *, stopped: str, saves: int
         print(f"scale: {failure}", file=sys.stderr)
     if history != saves:
         print(f"scale: {saves} saves wrote {history} history rows; every save must write one", file=sys.stderr)
+    print(f"scale: load average {load['before'][0]:.2f} before, {load['after'][0]:.2f} after", file=sys.stderr)
     if errors:
         sys.exit(f"scale: {errors} errors (failed saves, missing history)")
     if stopped:

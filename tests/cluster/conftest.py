@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pytest
 
 from tests.cluster.nodes import HOST, Node, start_web, start_worker, wait_ready
-from tests.project.redis_server import free_port, start_redis, stop_redis
+from tests.project.redis_server import start_redis, stop_redis
 from tests.project.worker_process import database_url_for_tests
-from tests.s3_server import S3Server
+from tests.s3_server import S3Server, free_port
 
 # A message a dead worker held goes back to the queue this many seconds after it was delivered (kombu looks every
 # 10 s). Production keeps 300 s (CELERY_VISIBILITY_TIMEOUT); the test cannot wait that long. It must outlast a
