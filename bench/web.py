@@ -411,12 +411,15 @@ def review_slots(review: "Review", count: int) -> list[Slot]:
 class Server:
     """gunicorn in a process group of its own, stopped (group and all) by stop()."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, workers: int = WORKERS, connections: int = CONNECTIONS_PER_WORKER
+    ) -> None:
+        self.workers = workers
         command = [
             sys.executable, "-m", "gunicorn", "wareview.wsgi:application",
-            "--bind", f"{HOST}:0", "--workers", str(WORKERS), "--threads", "1",
+            "--bind", f"{HOST}:0", "--workers", str(workers), "--threads", "1",
             "--worker-class", "gthread",  # the sync worker closes every connection; gthread keeps them alive
-            "--worker-connections", str(CONNECTIONS_PER_WORKER),
+            "--worker-connections", str(connections),
             "--keep-alive", "120", "--timeout", "30", "--chdir", str(ROOT),
             "--no-control-socket",  # gunicorn's control socket has one fixed path per user, shared by every server
         ]  # fmt: skip
@@ -434,7 +437,7 @@ class Server:
                 raise BenchError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
             text = self.log_path.read_bytes()
             port = LISTENING.search(text)
-            if port and text.count(b"Booting worker") >= WORKERS:
+            if port and text.count(b"Booting worker") >= self.workers:
                 return int(port.group(1))
             time.sleep(0.1)
         raise BenchError(f"gunicorn did not start within {timeout:.0f} s:\n{self.log_tail()}")
