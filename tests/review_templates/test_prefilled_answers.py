@@ -224,3 +224,13 @@ def test_confirming_takes_a_fixed_few_queries(client, cast, prefilled):
     # user, the answer with its role, the review's lock, the answer's lock, the update, history, whether any
     # answer is still waiting; the savepoint and its release
     assert len(queries) == 9 + SESSION_QUERIES
+
+
+def test_the_report_counts_confirmed_answers_and_says_how_many_wait(client, cast, prefilled):
+    client.force_login(cast.viewer)
+    url = reverse("reports:page", args=[prefilled.pk])
+    assert "0 of 4 questions answered; 3 pre-filled answers wait for confirmation" in client.get(url).content.decode()
+    answer_confirm(answer=Answer.objects.get(review=prefilled, question__code="Q_01"), user=cast.owner)
+    assert "1 of 4 questions answered; 2 pre-filled answers wait for confirmation" in client.get(url).content.decode()
+    answer_confirm(answer=Answer.objects.get(review=prefilled, question__code="Q_02"), user=cast.owner)
+    assert "2 of 4 questions answered; 1 pre-filled answer waits for confirmation" in client.get(url).content.decode()

@@ -119,6 +119,8 @@ class QuestionFacts:
     practices_not_applicable: tuple[PracticeNotApplicable, ...] = ()
     # The practices followed with their evidence and its state, when the report shows evidence (`ReportData.verified`).
     ticked: tuple[TickedPractice, ...] = ()
+    # What pre-filled the answer, until a person confirms or changes it: it does not count as answered yet.
+    prefilled_from: str = ""
 
     @property
     def is_answered(self) -> bool:
@@ -251,7 +253,15 @@ class ReportData:
 
     @property
     def answered(self) -> int:
-        return sum(question.risk != risk_levels.UNANSWERED.value for question in self.questions)
+        """Questions answered by a person: not unanswered, and not pre-filled awaiting confirmation."""
+        return sum(
+            question.risk != risk_levels.UNANSWERED.value and not question.prefilled_from for question in self.questions
+        )
+
+    @property
+    def waiting(self) -> int:
+        """Pre-filled answers (from a template or another review) waiting for a person to confirm them."""
+        return sum(bool(question.prefilled_from) for question in self.questions)
 
     @property
     def not_applicable(self) -> list[NotApplicable]:

@@ -332,6 +332,7 @@ def _question_facts(question: OutlineQuestion, area: OutlineArea, practices: dic
         notes=question.notes,
         not_applicable_reason=REASON_LABELS.get(question.reason, question.reason),
         practices_not_applicable=_practices_not_applicable(question, own),
+        prefilled_from=question.prefilled_from,
     )
 
 
