@@ -74,7 +74,10 @@ CONCURRENCIES = (1, 8)
 # eight keep-alive connections and another none, and c=8 measured that imbalance. Two each spreads them evenly.
 CONNECTIONS_PER_WORKER = max(CONCURRENCIES) // WORKERS
 WARMUP = 30
-REQUESTS = 300
+REQUESTS = 600
+# Each measure is taken in this many windows, one in each round through every measure of a concurrency: a page's
+# window and the floor's are seconds apart, and its ratio is the median of the rounds' (see `cpu_ratio`).
+ROUNDS = 5
 # (name, VirtualUser method, measured requests); warm-up requests are a tenth of the measured ones, at most WARMUP.
 # The dashboard of 1,000 workloads is costly per request, so fewer of them keep `make bench` in its time limit.
 MEASURES = (
@@ -86,14 +89,14 @@ MEASURES = (
     # The same save through the JSON API, with a personal API token (wareview/api).
     ("api_answer_save", "api_answer_save", REQUESTS),
     ("question_switch", "question_switch", REQUESTS),
-    ("dashboard", "dashboard", 80),
+    ("dashboard", "dashboard", 100),
     # The same 1,000 workloads in the portfolio: a page of 25 with its heatmap, and the missing practices of all.
-    ("portfolio", "portfolio", 80),
+    ("portfolio", "portfolio", 100),
     # Both on the 200-question review. Each save writes a milestone of 200 answers, so fewer of them; the compare
     # goes first, while the workload has only its two prepared milestones.
-    ("milestone_compare", "milestone_compare", 60),
-    ("milestone_save", "milestone_save", 40),
-    ("plan_page", "plan_page", 80),
+    ("milestone_compare", "milestone_compare", 75),
+    ("milestone_save", "milestone_save", 50),
+    ("plan_page", "plan_page", 100),
 )
 REQUEST_TIMEOUT = 30
 # Signing in is not measured: it runs the real password hasher and a worker's first request loads the app, which on
@@ -745,18 +748,44 @@ def measure_all(server: Server, users: list[VirtualUser], deadline: Deadline, db
     printed = 0
     stopped = ""
     deadline.measuring = True
+    windows: dict[str, list[dict[str, Any]]] = {}
     try:
         for concurrency in CONCURRENCIES:
-            for name, action, requests in MEASURES:
-                measures.append(measure(server, users, name, action, concurrency, requests, deadline))
-                if floors_known(measures, concurrency):
-                    printed = print_lines(measures, printed, db)
+            windows = {}
+            for _ in range(ROUNDS):
+                for name, action, requests in MEASURES:
+                    window = measure(server, users, name, action, concurrency, -(-requests // ROUNDS), deadline)
+                    windows.setdefault(name, []).append(window)
+            measures += [combined(rounds) for rounds in windows.values()]
+            windows = {}
+            printed = print_lines(measures, printed, db)
     except OutOfTime as error:
         stopped = str(error)
+        measures += [combined(rounds) for rounds in windows.values()]  # the windows finished before the stop
     finally:
         deadline.measuring = False
     print_lines(measures, printed, db)
     return measures, stopped
+
+
+def combined(windows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One measure from its windows (one a round): latencies over every request, server CPU per request the median
+    of the windows', and each window's kept (`server_cpu_ms_windows`) for the ratios, taken round by round."""
+    timings = [timing for window in windows for timing in window.pop("timings")]
+    sample = Sample(timings=timings)
+    return {
+        "name": windows[0]["name"],
+        "c": windows[0]["c"],
+        "requests": sum(window["requests"] for window in windows),
+        "p50_ms": round(sample.percentile(50), 2),
+        "p95_ms": round(sample.percentile(95), 2),
+        "bytes": round(statistics.fmean(window["bytes"] for window in windows)),
+        "server_cpu_ms": round(statistics.median(window["server_cpu_ms"] for window in windows), 2),
+        "server_cpu_ms_windows": [window["server_cpu_ms"] for window in windows],
+        "locked": sum(window["locked"] for window in windows),
+        "errors": sum(window["errors"] for window in windows),
+        "failures": [failure for window in windows for failure in window["failures"]][:5],
+    }
 
 
 def measure(
@@ -776,6 +805,7 @@ def measure(
     return {
         "name": name,
         "c": concurrency,
+        "timings": sample.timings,
         "requests": len(sample.timings),
         "p50_ms": round(sample.percentile(50), 2),
         "p95_ms": round(sample.percentile(95), 2),
@@ -785,10 +815,6 @@ def measure(
         "errors": sample.errors,
         "failures": sample.failures[:5],
     }
-
-
-def floors_known(measures: list[dict], concurrency: int) -> bool:
-    return set(FLOORS.values()) <= {m["name"] for m in measures if m["c"] == concurrency}
 
 
 def print_lines(measures: list[dict], printed: int, db: str) -> int:
@@ -805,7 +831,16 @@ def with_ratios(measure: dict, measures: list[dict]) -> None:
         floor = next((m for m in measures if m["name"] == floor_name and m["c"] == measure["c"]), None)
         measure[f"{prefix}floor_p50_ms"] = floor and floor["p50_ms"]
         measure[f"{prefix}ratio"] = floor and ratio(measure["p50_ms"], floor["p50_ms"])
-        measure[f"{prefix}cpu_ratio"] = floor and ratio(measure["server_cpu_ms"], floor["server_cpu_ms"])
+        measure[f"{prefix}cpu_ratio"] = floor and cpu_ratio(measure, floor)
+
+
+def cpu_ratio(measure: dict, floor: dict) -> float | None:
+    """The median over the rounds of the measure's server CPU over the floor's in the same round: the two windows
+    of a round are seconds apart, so a stretch of the machine running slower for everything (other virtual
+    machines on the host) is in both of them, or, in up to two rounds of five, left out by the median."""
+    pairs = list(zip(measure["server_cpu_ms_windows"], floor["server_cpu_ms_windows"], strict=False))
+    ratios = [value / base for value, base in pairs if base and not math.isnan(value)]
+    return round(statistics.median(ratios), 2) if ratios else None
 
 
 def ratio(value: float, floor: float) -> float | None:

@@ -91,3 +91,23 @@ def test_the_json_says_whether_each_page_is_within_its_auth_floor_target(tmp_pat
         "autosave", "question_page", "question_switch", "dashboard", "milestone_save", "milestone_compare",
         "plan_page", "portfolio",
     }  # fmt: skip
+
+
+def test_a_round_in_which_the_machine_ran_slower_for_everything_leaves_the_ratio_alone():
+    # The second round ran at half speed (another virtual machine busy on the host): floor and page alike.
+    floor = {"server_cpu_ms_windows": [2.0, 4.0, 2.0]}
+    page = {"server_cpu_ms_windows": [6.0, 12.0, 6.0]}
+    assert web.cpu_ratio(page, floor) == 3.0
+
+
+def test_a_window_slowed_for_the_page_alone_is_left_out_by_the_median():
+    floor = {"server_cpu_ms_windows": [2.0, 2.0, 2.0]}
+    page = {"server_cpu_ms_windows": [6.0, 12.0, 6.2]}
+    assert web.cpu_ratio(page, floor) == 3.1
+
+
+def test_each_measure_is_taken_in_rounds_and_its_line_gives_the_median_window():
+    measures, _ = measure()
+    page = next(m for m in measures if m["name"] == "question_page" and m["c"] == 1)
+    assert len(page["server_cpu_ms_windows"]) == web.ROUNDS
+    assert page["requests"] >= web.REQUESTS
