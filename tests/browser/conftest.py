@@ -163,13 +163,20 @@ FORM_VALUES_SCRIPT = """() => {
 
 def _answers_the_block(response: Response, values: list[list[str]] | None) -> bool:
     """Whether the save this response answers is the one the block caused: a save of the answer form carrying
-    what the block left in it, or a save from another form (the conflict's "Keep mine")."""
+    exactly what the block left in it, or a save from another form (the conflict's "Keep mine").
+
+    htmx names the element that sent a request in its `HX-Trigger` header, so an earlier save of the answer form
+    that lacked a field the block added (an unticked box sends nothing) is never taken for another form's."""
     if values is None:
         return True
-    sent = Counter(parse_qsl(response.request.post_data or "", keep_blank_values=True))
-    wanted = Counter(tuple(pair) for pair in values)
-    from_answer_form = {name for name, _ in wanted} <= {name for name, _ in sent}
-    return not from_answer_form or not wanted - sent
+    if response.request.headers.get("hx-trigger") != "answer-form":
+        return True
+    sent = Counter(
+        (name, value)
+        for name, value in parse_qsl(response.request.post_data or "", keep_blank_values=True)
+        if name not in ("csrfmiddlewaretoken", "version")
+    )
+    return sent == Counter(tuple(pair) for pair in values)
 
 
 @contextmanager
