@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.review_templates.conftest import answers_of
+from wareview.milestones.services import milestone_save
 from wareview.portfolio.selectors import portfolio_workloads
 from wareview.review_templates.models import ReviewTemplate
 from wareview.review_templates.selectors import PrefillSource
@@ -234,3 +235,19 @@ def test_the_report_counts_confirmed_answers_and_says_how_many_wait(client, cast
     assert "1 of 4 questions answered; 2 pre-filled answers wait for confirmation" in client.get(url).content.decode()
     answer_confirm(answer=Answer.objects.get(review=prefilled, question__code="Q_02"), user=cast.owner)
     assert "2 of 4 questions answered; 1 pre-filled answer waits for confirmation" in client.get(url).content.decode()
+
+
+def test_a_milestone_counts_the_answers_confirmed_when_it_was_saved_and_says_how_many_waited(client, cast, prefilled):
+    answer_confirm(answer=Answer.objects.get(review=prefilled, question__code="Q_01"), user=cast.owner)
+    milestone = milestone_save(review=prefilled, name="Kick-off", user=cast.owner)
+    assert (milestone.answered_count, milestone.question_count, milestone.percent) == (1, 4, 25)
+    answer_confirm(answer=Answer.objects.get(review=prefilled, question__code="Q_02"), user=cast.owner)
+
+    # What was waiting then still reads as waiting at the milestone, whatever was confirmed since.
+    client.force_login(cast.viewer)
+    body = client.get(reverse("milestones:overview", args=[milestone.pk])).content.decode()
+    assert "1 of 4" in body
+    assert "2 pre-filled answers were still waiting for a person to confirm or change them" in body
+    body = client.get(reverse("reports:milestone_page", args=[milestone.pk])).content.decode()
+    assert "1 of 4 questions answered; 2 pre-filled answers wait for confirmation" in body
+    assert review_outline(review=prefilled).answered == 2

@@ -82,6 +82,9 @@ class MilestoneAnswer(models.Model):
     reason = models.CharField(max_length=30, choices=NotApplicableReason.choices, blank=True)
     notes = models.TextField(blank=True)
     risk = models.CharField(max_length=16, choices=AnswerRisk.choices, default=AnswerRisk.UNANSWERED)
+    # What had pre-filled the answer and was still waiting for a person's confirmation when the milestone was
+    # saved (`reviews.Answer.prefilled_from`): such an answer was not counted as answered then, nor is it here.
+    prefilled_from = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [

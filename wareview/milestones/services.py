@@ -19,8 +19,18 @@ from wareview.reviews.upgrade import review_upgrade
 
 # What a milestone copies of each answer: MilestoneAnswer's fields after its id and milestone, in their order
 # (tests/milestones/test_milestone_save.py holds them to the model), so a copy is made from them positionally.
-COPIED_FIELDS = ("question_id", "selected", "practices_not_applicable", "not_applicable", "reason", "notes", "risk")
+COPIED_FIELDS = (
+    "question_id",
+    "selected",
+    "practices_not_applicable",
+    "not_applicable",
+    "reason",
+    "notes",
+    "risk",
+    "prefilled_from",
+)
 _RISK = COPIED_FIELDS.index("risk")
+_PREFILLED = COPIED_FIELDS.index("prefilled_from")
 _LENS = len(COPIED_FIELDS)  # the read's column after the copied ones: the lens version of the answer's question
 
 
@@ -50,7 +60,8 @@ def milestone_save(*, review: Review, name: str, user: User) -> Milestone:
         name=name,
         created_by=user,
         question_count=len(rows),
-        answered_count=len(rows) - risks[AnswerRisk.UNANSWERED],
+        # As the review's progress counts them: answered, and not pre-filled awaiting a person's confirmation.
+        answered_count=sum(row[_RISK] != AnswerRisk.UNANSWERED and not row[_PREFILLED] for row in rows),
         high_count=risks[AnswerRisk.HIGH],
         medium_count=risks[AnswerRisk.MEDIUM],
         no_risk_count=risks[AnswerRisk.NONE],

@@ -149,7 +149,7 @@ _OUTLINE_FIELDS = (
     *(f"{area}{column}" for area in (_AREA, _PARENT) for column in ("_id", "__code", "__name", "__order")),
 )
 _ANSWER_FIELDS = ("selected", "notes", "reason", "practices_not_applicable")
-# A review's answer may be pre-filled and not yet confirmed; a milestone's saved copy has no such field.
+# A review's answer may be pre-filled and not yet confirmed; a milestone's copy keeps whether it was.
 _PREFILLED = "prefilled_from"
 # Whether the rows' lens version is published, so that its outline's shape may be kept (`LensShapes`).
 _LENS_ID = "question__pillar__lens_id"
@@ -183,11 +183,10 @@ def _outline_of_review(review_pk: int, *, answers: bool, lens_id: int | None) ->
 
 def outline_from_rows(queryset: QuerySet, *, answers: bool = False) -> ReviewOutline:
     """The outline built from answer-like rows: any queryset of a model with the answer's `question`, `risk`,
-    `selected`, `notes`, `reason` and `practices_not_applicable` (a milestone's saved copy of a review's answers),
-    so everything that reads an outline reads both alike. One query. The shape of a published lens's outline is
-    kept on the way (`lens_shapes`)."""
-    prefilled = (_PREFILLED,) if queryset.model is Answer else ()
-    fields = (*_OUTLINE_FIELDS, *_LENS_FIELDS, *prefilled, *(_ANSWER_FIELDS if answers else ()))
+    `prefilled_from`, `selected`, `notes`, `reason` and `practices_not_applicable` (a milestone's saved copy of a
+    review's answers), so everything that reads an outline reads both alike. One query. The shape of a published
+    lens's outline is kept on the way (`lens_shapes`)."""
+    fields = (*_OUTLINE_FIELDS, *_LENS_FIELDS, _PREFILLED, *(_ANSWER_FIELDS if answers else ()))
     rows = list(queryset.order_by().values(*fields))
     outline = _outline_build(rows, answers=answers)
     lens_shapes.keep(rows, outline)
@@ -337,7 +336,7 @@ def _outline_question(row: dict, *, answers: bool) -> OutlineQuestion:
             risk=row["risk"],
             question_id=row["question_id"],
             order=row["question__order"],
-            prefilled_from=row.get(_PREFILLED, ""),
+            prefilled_from=row[_PREFILLED],
         )
     return OutlineQuestion(
         code=row["question__code"],
@@ -349,7 +348,7 @@ def _outline_question(row: dict, *, answers: bool) -> OutlineQuestion:
         notes=row["notes"],
         reason=row["reason"],
         practices_not_applicable=row["practices_not_applicable"] or {},
-        prefilled_from=row.get(_PREFILLED, ""),
+        prefilled_from=row[_PREFILLED],
     )
 
 
