@@ -8,6 +8,7 @@ from tests.factories import ChoiceFactory, ProfileQuestionFactory, build_lens
 from tests.profiles.helpers import answer_of, marks, profile_url
 from wareview.lenses.models import Choice, Lens
 from wareview.lenses.services import lens_publish
+from wareview.plans.selectors import plan_items
 from wareview.profiles import services
 from wareview.profiles.models import WorkloadProfile
 from wareview.reviews.models import AnswerChange, AnswerRisk
@@ -158,8 +159,8 @@ def test_applying_takes_as_many_queries_for_forty_questions_as_for_four(
     review = review_start(workload=profiled.workload, lens=lens, user=profiled.owner)
     # The profile's row (a read, and an insert in two savepoints: six statements), the open review; the review's
     # lock, the profile questions, the practices, the answers' lock, the rules, one update and one insert of
-    # history; the savepoints of the test's and of the save's transaction.
-    with django_assert_num_queries(16):
+    # history; the plan's check whether it has started; the savepoints of the test's and of the save's transaction.
+    with django_assert_num_queries(17):
         services.profile_save(
             workload=profiled.workload, lens=lens, answers={"keeps_cache": False}, user=profiled.owner
         )
@@ -193,3 +194,24 @@ def test_a_save_from_a_page_opened_before_the_profile_keeps_the_profile_marks(cl
     assert answer.selected == ["q_01_a"] and answer.notes == "Checked."
     assert answer.practices_not_applicable == {"q_01_b": {"reason": "profile", "note": NO_CACHE}}
     assert answer.profile_overrides == [] and answer.risk == AnswerRisk.NONE and answer.version == 2
+
+
+def test_a_started_plan_follows_the_practices_the_profile_marks_and_unmarks(client, profiled):
+    review = profiled.profiled_review
+    answer = answer_of(review, "Q_01")
+    answer_save(answer=answer, user=profiled.owner, data=AnswerState(selected=("q_01_a",)), expected_version=0)
+    client.force_login(profiled.owner)
+    plan_url = reverse("plans:plan", args=[review.pk])
+    assert "Q_01 practice b" in client.get(plan_url).content.decode()  # reading the plan starts it
+
+    save_profile(client, profiled, keeps_cache="no")
+    listed = [(item.question_code, item.practice_code) for item in plan_items(review=review)]
+    assert ("Q_01", "q_01_b") not in listed  # no longer applies, so no longer recommended
+    client.get(profile_url(profiled))  # shows, and so clears, the message naming the practice
+    assert "Q_01 practice b" not in client.get(plan_url).content.decode()
+
+    save_profile(client, profiled, keeps_cache="yes")
+    client.get(profile_url(profiled))
+    listed = [(item.question_code, item.practice_code) for item in plan_items(review=review)]
+    assert ("Q_01", "q_01_b") in listed
+    assert "Q_01 practice b" in client.get(plan_url).content.decode()

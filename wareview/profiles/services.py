@@ -28,6 +28,7 @@ from wareview.reviews.models import (
     Review,
 )
 from wareview.reviews.services import risk_for
+from wareview.reviews.signals import answers_changed_in_bulk
 from wareview.workloads.models import Workload
 
 PROFILE = NotApplicableReason.PROFILE.value
@@ -68,7 +69,8 @@ def profile_save(*, workload: Workload, lens: Lens, answers: Answers, user: User
 def profile_apply(*, review: Review, answers: Answers, user: User | None, note: str) -> ProfileChanges:
     """Mark and unmark the review's practices after the profile `answers` (see the module's docstring): each
     changed answer gets its risk again, a history row and a new version, in bulk. Seven queries at most, whatever
-    the number of answers. Locks the review's row, then its answers, as a move to a new lens version does."""
+    the number of answers, and one more when any changed: `signals.answers_changed_in_bulk` lets the improvement
+    plan follow. Locks the review's row, then its answers, as a move to a new lens version does."""
     locked = Review.objects.select_for_update().filter(pk=review.pk, status=Review.Status.OPEN)
     lens_id = locked.values_list("lens_id", flat=True).first()
     if lens_id is None:  # closed meanwhile
@@ -86,6 +88,8 @@ def profile_apply(*, review: Review, answers: Answers, user: User | None, note: 
             changed.append((answer, answer.state()))
             answer.practices_not_applicable = marks
     _write(changed, lens_id=lens_id, user=user, note=note)
+    if changed:
+        answers_changed_in_bulk.send(sender=Review, review=review, user=user)
     return changes
 
 

@@ -22,6 +22,10 @@ review_started = Signal()
 # Arguments: `review` (on its new lens version), `user`.
 review_upgraded = Signal()
 
+# Sent inside a transaction that changed answers of one review in bulk, without a save of each (the workload
+# profile marking what does not apply to the workload), after they are written. Arguments: `review`, `user`.
+answers_changed_in_bulk = Signal()
+
 # Sent after the transaction commits of the save that completes a review: the save that answers a question that was
 # unanswered when no other question of the review is left unanswered (see services.answer_save). A review whose
 # answers are cleared and answered again completes again. Arguments: `review_id`, `user`.
