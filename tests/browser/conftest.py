@@ -26,8 +26,9 @@ from wareview.teams.models import Membership, Role, Team
 from wareview.workloads.models import Workload
 
 PASSWORD = "a-long-test-password"
-# Long enough for a save on a loaded CI runner, short enough that a missing swap fails fast.
-TIMEOUT_MS = 5_000
+# Long enough for a save on a loaded runner (the suite runs three workers on two cores beside their servers and
+# browsers), short enough that a missing swap fails in seconds: waits that succeed end as soon as they do.
+TIMEOUT_MS = 10_000
 # Every page is checked at a desktop's and at a phone's viewport (tests/browser/test_every_page.py).
 WIDTHS = {"1280px": {"width": 1280, "height": 800}, "390px": {"width": 390, "height": 844}}
 
