@@ -1,22 +1,25 @@
 """The smoke walk: the product's main paths one after another, as a team uses them, on the stack they run on.
 
 Signed in through the sign-in page, a person makes a team, a workload and a review of the shipped question set,
-answers, opens the improvement plan and changes an item, saves a milestone, compares, then asks for every PDF
-(the review, the milestone, the whole workload, the portfolio; from the pages and from the API), which a real
-Celery worker makes through Redis, downloads each and opens it, takes every CSV and JSON export, and reads each
-of these through the API. Every answer must be a 2xx. Paths that each work alone can fail together (a PDF
-after the plan had been opened once failed on PostgreSQL only): this walk is the product's smoke test, and runs
-on PostgreSQL with a real worker in CI.
+answers the workload profile, answers, backs a ticked practice with a link and a file and imports a tool's report,
+opens the improvement plan and changes an item, saves a milestone, compares, then asks for every PDF (the review,
+the milestone, the whole workload, the portfolio; from the pages and from the API), which a real Celery worker
+makes through Redis, downloads each and opens it, takes every CSV and JSON export, reads each of these through
+the API, and saves the review as a template that starts a second workload's review. Every answer must be a 2xx.
+Paths that each work alone can fail together (a PDF after the plan had been opened once failed on PostgreSQL
+only): this walk is the product's smoke test, and runs on PostgreSQL with a real worker in CI.
 """
 
 import csv
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -28,18 +31,23 @@ from tests.factories import UserFactory
 from tests.reports.helpers import FINISHED, QUEUE, own_queue, wait_for, worker_on
 from wareview.api.models import Scope
 from wareview.api.services import token_create
+from wareview.evidence.models import Evidence
 from wareview.lenses.models import Lens
 from wareview.milestones.models import Milestone
 from wareview.plans.models import ImprovementItem
+from wareview.profiles.selectors import lens_profile_questions
 from wareview.reports.models import PortfolioReport, Report
 from wareview.reports.services import PORTFOLIO_RENDER_TASK, RENDER_TASK
-from wareview.reviews.models import Answer, Review
+from wareview.review_templates.models import ReviewTemplate
+from wareview.reviews.models import Answer, NotApplicableReason, Review
 from wareview.teams.models import Team
 from wareview.workloads.models import Workload
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+SAMPLE_FINDINGS = Path(settings.BASE_DIR, "docs", "examples", "k6-junit.xml")
 WORKLOAD = {
     "name": "Storefront",
     "environment": "production",
@@ -106,6 +114,19 @@ def test_the_main_paths_hold_together_on_postgresql_with_a_real_worker(
     review = Review.objects.get(workload=workload)
     ok(client.get(reverse("reviews:overview", args=[review.pk])))
 
+    # The workload profile: no cache of its own, so the cache practices do not apply to it.
+    profile_url = reverse("profiles:profile", args=[workload.pk, shipped_lens.slug])
+    ok(client.get(profile_url))
+    profile = {question.code: "" for question in lens_profile_questions(lens_id=shipped_lens.pk)}
+    followed(client.post(profile_url, profile | {"keeps_cache": "no"}))
+    marked = [
+        code
+        for marks in Answer.objects.filter(review=review).values_list("practices_not_applicable", flat=True)
+        for code, mark in marks.items()
+        if mark["reason"] == NotApplicableReason.PROFILE
+    ]
+    assert marked, "the profile marked no practice"
+
     # Answer the first questions: one practice of each ticked (so the plan has items), and notes.
     answers = list(Answer.objects.filter(review=review).select_related("question").order_by("question__order")[:4])
     for answer in answers:
@@ -114,6 +135,21 @@ def test_the_main_paths_hold_together_on_postgresql_with_a_real_worker(
         first = answer.question.choices.exclude(code__endswith="_no").order_by("order").first()
         data = {"version": answer.version, "selected": [first.code], "notes": f"Walked {code}.", "reason": ""}
         followed(client.post(reverse("reviews:question", args=[review.pk, code]), data))
+
+    # Back the first ticked practice with a link and a file; import a tool's report of the checks the set maps.
+    first = answers[0].question.choices.exclude(code__endswith="_no").order_by("order").first()
+    evidence_url = reverse("evidence:practice", args=[review.pk, answers[0].question.code, first.code])
+    today = date.today().isoformat()
+    link = {"url": "https://runbooks.example.com/load", "title": "Load-test runbook", "note": "", "verified_on": today}
+    followed(client.post(evidence_url, link))
+    dashboard = SimpleUploadedFile("dashboard.png", PNG, content_type="image/png")
+    followed(client.post(evidence_url, {"file": dashboard, "title": "", "note": "", "verified_on": today}))
+    assert Evidence.objects.filter(answer__review=review).count() == 2
+    findings_url = reverse("evidence:findings", args=[review.pk])
+    report = SimpleUploadedFile("k6.xml", SAMPLE_FINDINGS.read_bytes(), content_type="application/xml")
+    followed(client.post(findings_url, {"file": report, "format": ""}))
+    said = ok(client.get(findings_url)).content.decode()
+    assert "Imported junit: 2 passing checks added as evidence, 2 failing checks shown on their practices" in said
 
     # Open the improvement plan, change an item, save a milestone, change an answer, compare.
     ok(client.get(reverse("plans:plan", args=[review.pk])))
@@ -165,7 +201,8 @@ def test_the_main_paths_hold_together_on_postgresql_with_a_real_worker(
         assert len(rows) >= 2, name
     for name, args in [("reports:export_json", [review.pk]), ("reports:milestone_export_json", [milestone.pk])]:
         assert json.loads(ok(client.get(reverse(name, args=args))).content)["questions"], name
-    ok(client.get(reverse("reports:page", args=[review.pk])))
+    page = ok(client.get(reverse("reports:page", args=[review.pk]))).content.decode()
+    assert "Not applicable — check these" in page and "Load-test runbook" in page
     ok(client.get(reverse("reports:milestone_page", args=[milestone.pk])))
     ok(client.get(reverse("reports:workload_page", args=[workload.pk])))
     ok(client.get(reverse("portfolio:page")))
@@ -180,6 +217,7 @@ def test_the_main_paths_hold_together_on_postgresql_with_a_real_worker(
         f"/api/v1/reviews/{review.pk}",
         f"/api/v1/reviews/{review.pk}/answers/{code}",
         f"/api/v1/reviews/{review.pk}/improvement-items",
+        f"/api/v1/reviews/{review.pk}/evidence",
         f"/api/v1/workloads/{workload.pk}/milestones",
         f"/api/v1/workloads/{workload.pk}/milestones/compare?before={milestone.pk}&after=now",
         f"/api/v1/reports/{review_job}",
@@ -199,3 +237,18 @@ def test_the_main_paths_hold_together_on_postgresql_with_a_real_worker(
     report = wait_for(Report.objects.get(pk=asked["id"]), FINISHED, timeout=90)
     assert report.status == Report.Status.READY, report.error
     opens_as_pdf(ok(client.get(f"/api/v1/reports/{report.pk}/pdf", **api)).getvalue(), "Storefront")
+
+    # Save the review as a template, and start a second workload's review from it: pre-filled, then confirmed.
+    followed(client.post(reverse("review_templates:save", args=[review.pk]), {"name": "Shop baseline"}))
+    template = ReviewTemplate.objects.get(team=team, name="Shop baseline")
+    followed(client.post(reverse("workloads:create", args=[team.pk]), WORKLOAD | {"name": "Checkout"}))
+    checkout = Workload.objects.get(name="Checkout")
+    start = {"lens": shipped_lens.pk, "source": f"template-{template.pk}"}
+    followed(client.post(reverse("review_templates:start", args=[checkout.pk]), start))
+    second = Review.objects.get(workload=checkout)
+    waiting = Answer.objects.filter(review=second).exclude(prefilled_from="")
+    assert waiting.count() >= len(answers)
+    followed(client.post(reverse("review_templates:confirm", args=[second.pk, code])))
+    assert waiting.count() >= len(answers) - 1 and not waiting.filter(question__code=code).exists()
+    ok(client.get(reverse("reviews:overview", args=[second.pk])))
+    ok(client.get(reverse("reports:page", args=[second.pk])))
