@@ -158,6 +158,10 @@ def test_the_question_page_shows_the_profile_reason_on_the_practice(client, prof
         '<p class="practice-profile" id="practice-profile-q_01_b">'
         "Not in this workload&#x27;s profile: Does the workload keep a cache? — No</p>"
     ) in body
+    # Said in one line; the mark's controls stay folded until a person opens them to override it.
+    practice = body[body.index('id="choice-q_01_b"') : body.index('id="practice-profile-q_01_b"')]
+    assert '<details class="practice-na">' in practice and 'id="practice-na-q_01_b" checked' in practice
+    assert '<details class="practice-na" open>' not in practice
 
 
 def test_the_overview_reads_the_profile_in_two_more_queries(client, profiled, django_assert_num_queries):
