@@ -55,6 +55,14 @@ def test_an_unknown_option_is_refused_with_words_and_nothing_saved(client, profi
     assert answer_of(profiled.profiled_review, "Q_01").practices_not_applicable == {}
 
 
+def test_a_long_unknown_answer_is_quoted_shortened(client, profiled):
+    client.force_login(profiled.owner)
+    response = client.post(profile_url(profiled), {"users": "x" * 5000})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"“{'x' * 60}” is not an answer to “Where are its users?”" in body and "x" * 61 not in body
+
+
 def test_a_question_set_that_does_not_exist_is_a_404(client, profiled):
     client.force_login(profiled.owner)
     assert client.get(reverse("profiles:profile", args=[profiled.storefront.pk, "no-such-lens"])).status_code == 404

@@ -18,8 +18,10 @@ NOBODY = "none"
 class ItemFilterForm(forms.Form):
     """Which items a list shows ("My items"): by status and by their question's risk; blank means any."""
 
-    status = forms.ChoiceField(required=False, error_messages={"invalid_choice": "There is no status “%(value)s”."})
-    risk = forms.ChoiceField(required=False, error_messages={"invalid_choice": "There is no risk level “%(value)s”."})
+    status = forms.ChoiceField(required=False, error_messages={"invalid_choice": "There is no status “%(value).60s”."})
+    risk = forms.ChoiceField(
+        required=False, error_messages={"invalid_choice": "There is no risk level “%(value).60s”."}
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "filter-%s")
@@ -41,7 +43,7 @@ class PlanFilterForm(ItemFilterForm):
     """Which items the plan shows: also by owner. `members` are the team's members (the owners to choose)."""
 
     owner = forms.ChoiceField(
-        required=False, error_messages={"invalid_choice": "“%(value)s” is not a member of the team."}
+        required=False, error_messages={"invalid_choice": "“%(value).60s” is not a member of the team."}
     )
 
     def __init__(self, *args: Any, members: Sequence[User], **kwargs: Any) -> None:
@@ -54,13 +56,13 @@ class ItemForm(forms.Form):
     """An item's status, owner (a member of the team, or nobody), due date, note and, for "won't do", the reason."""
 
     status = forms.ChoiceField(
-        choices=ItemStatus.choices, error_messages={"invalid_choice": "There is no status “%(value)s”."}
+        choices=ItemStatus.choices, error_messages={"invalid_choice": "There is no status “%(value).60s”."}
     )
     owner: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None,
         required=False,
         to_field_name="username",
-        error_messages={"invalid_choice": "The owner must be a member of the team: “%(value)s” is not."},
+        error_messages={"invalid_choice": "The owner must be a member of the team: “%(value).60s” is not."},
     )
     due_date = forms.DateField(
         required=False, error_messages={"invalid": "Give the due date as a date, such as 2025-06-30."}

@@ -27,7 +27,7 @@ class ProfileForm(forms.Form):
                 label=question.title,
                 choices=_choices(question),
                 error_messages={
-                    "invalid_choice": f"“%(value)s” is not an answer to “{title}”; choose one of its answers."
+                    "invalid_choice": f"“%(value).60s” is not an answer to “{title}”; choose one of its answers."
                 },
             )
 

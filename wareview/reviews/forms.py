@@ -66,13 +66,13 @@ class AnswerForm(forms.Form):
         error_messages={"required": MISSING_VERSION, "invalid": MISSING_VERSION, "min_value": MISSING_VERSION},
     )
     selected = CodesField(
-        required=False, error_messages={"invalid_choice": "“%(value)s” is not a best practice of this question."}
+        required=False, error_messages={"invalid_choice": "“%(value).60s” is not a best practice of this question."}
     )
     not_applicable = forms.BooleanField(required=False)
     reason = forms.ChoiceField(
         required=False,
         choices=[("", "—"), *NotApplicableReason.choices],
-        error_messages={"invalid_choice": "“%(value)s” is not one of the reasons a question may not apply."},
+        error_messages={"invalid_choice": "“%(value).60s” is not one of the reasons a question may not apply."},
     )
     notes = NotesField(
         required=False,
@@ -83,11 +83,15 @@ class AnswerForm(forms.Form):
             "null_characters_not_allowed": NUL_IN_TEXT,
         },
     )
-    changed = CodesField(required=False, error_messages={"invalid_choice": "“%(value)s” is not a part of this answer."})
+    changed = CodesField(
+        required=False, error_messages={"invalid_choice": "“%(value).60s” is not a part of this answer."}
+    )
     # Best practices marked "does not apply"; each has its `practice_reason-<code>` and `practice_note-<code>`.
     practice_not_applicable = CodesField(
         required=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a best practice of this question; it cannot be marked."},
+        error_messages={
+            "invalid_choice": "“%(value).60s” is not a best practice of this question; it cannot be marked."
+        },
     )
 
     def __init__(
@@ -190,7 +194,7 @@ def _practice_reason_field(title: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         required=False,
         choices=[("", "—"), *NotApplicableReason.choices],
-        error_messages={"invalid_choice": f"“%(value)s” is not one of the reasons “{title}” may not apply."},
+        error_messages={"invalid_choice": f"“%(value).60s” is not one of the reasons “{title}” may not apply."},
     )
 
 
