@@ -21,6 +21,9 @@ from wareview.reviews.services import AnswerState, answer_save
 pytestmark = pytest.mark.django_db
 
 TITLE = "Not applicable — check these"
+# The note the workload profile writes: its reason, then the answers that ruled the practice out.
+PROFILE_NOTE = "Not in this workload's profile: Does the workload keep a cache? — No"
+NO_CACHE = "Does the workload keep a cache? — No"
 
 
 def mark(review: Review, code: str, marks: dict, *letters: str) -> Answer:
@@ -35,7 +38,7 @@ def marked(review) -> Review:
     a person and Q_03's practice b by the workload profile."""
     mark(review, "Q_02", {"q_02_c": {"reason": "business_priorities", "note": "No mobile client."}}, "a")
     Answer.objects.filter(review=review, question__code="Q_03").update(
-        selected=["q_03_a", "q_03_c"], practices_not_applicable={"q_03_b": {"reason": "profile", "note": "No cache"}}
+        selected=["q_03_a", "q_03_c"], practices_not_applicable={"q_03_b": {"reason": "profile", "note": PROFILE_NOTE}}
     )
     return review
 
@@ -50,7 +53,7 @@ def rows(data: ReportData) -> list[tuple[str, str, str, str, bool]]:
 def test_the_report_lists_every_question_and_practice_marked_in_lens_order_with_reason_and_note(marked):
     assert rows(report_data(review=marked)) == [
         ("Q_02", "q_02_c", "Business priorities", "No mobile client.", False),
-        ("Q_03", "q_03_b", "Not in this workload's profile", "No cache", True),
+        ("Q_03", "q_03_b", "Not in this workload's profile", NO_CACHE, True),  # not the reason twice
         ("Q_04", "", "Out of scope", "Batch jobs only.", False),
     ]
 
@@ -100,7 +103,7 @@ def test_the_report_page_shows_the_section_after_the_recommendations(client, vie
     assert "<td>Business priorities</td>" in section
     assert "<td>No mobile client.</td>" in section
     assert "<td>Not in this workload's profile</td>" in section
-    assert "<td>No cache</td>" in section
+    assert f"<td>{NO_CACHE}</td>" in section
     assert "<em>The whole question</em>" in section
     assert "<td>Batch jobs only.</td>" in section
     assert 'href="#not-applicable"' in body
@@ -152,7 +155,7 @@ def test_the_json_export_lists_them(client, owner, marked):
             "practice_code": "q_03_b",
             "practice_title": "Q_03 practice b",
             "reason": "Not in this workload's profile",
-            "note": "No cache",
+            "note": NO_CACHE,
             "by_profile": True,
         },
         {

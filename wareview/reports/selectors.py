@@ -337,18 +337,21 @@ def _question_facts(question: OutlineQuestion, area: OutlineArea, practices: dic
 
 
 def _practices_not_applicable(question: OutlineQuestion, practices: tuple[Practice, ...]) -> tuple:
-    """The question's best practices marked as not applying, in the question's order, reasons in words."""
+    """The question's best practices marked as not applying, in the question's order, reasons in words. The
+    workload profile's note begins with its reason ("Not in this workload's profile: Does it keep a cache? — No",
+    whole on the question page): beside the reason, the note keeps only the answers that ruled the practice out."""
     marks = question.practices_not_applicable
-    return tuple(
-        PracticeNotApplicable(
-            practice=practice,
-            reason=REASON_LABELS.get(marks[practice.code].get("reason", ""), ""),
-            note=marks[practice.code].get("note", ""),
-            by_profile=marks[practice.code].get("reason") == NotApplicableReason.PROFILE,
-        )
-        for practice in practices
-        if practice.code in marks
-    )
+    found = []
+    for practice in practices:
+        if practice.code not in marks:
+            continue
+        reason = REASON_LABELS.get(marks[practice.code].get("reason", ""), "")
+        note = marks[practice.code].get("note", "")
+        by_profile = marks[practice.code].get("reason") == NotApplicableReason.PROFILE
+        if by_profile:
+            note = note.removeprefix(f"{reason}: ")
+        found.append(PracticeNotApplicable(practice=practice, reason=reason, note=note, by_profile=by_profile))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
